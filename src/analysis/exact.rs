@@ -1,0 +1,250 @@
+//! Exact outcome probabilities: every random choice enumerated with its weight, on the
+//! same interpreter, with identical states merged.
+//!
+//! The run is explored tick by tick. From each distinct state at the start of a tick,
+//! every sequence of choices the tick makes is tried (a [`Walk`] chooser replays a
+//! prefix and takes the first possible option after it; an odometer moves to the next
+//! sequence), each with the product of its choices' probabilities. The states reached
+//! at the start of a later tick are merged when their [`Sim::state_key`]s are equal, so
+//! the cost grows with the number of distinct states, not of paths. Probabilities are
+//! exact rationals. For each outcome, the single most likely path to it is kept, so that
+//! it can be replayed and explained.
+
+use std::collections::{BTreeMap, HashMap};
+
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::{One, ToPrimitive, Zero};
+
+use super::trials::{OUTCOMES, outcome_index};
+use crate::check::Model;
+use crate::sim::{Choice, Chooser, Chosen, Decided, RunError, Sim, Snapshot};
+
+/// Default bound on the distinct states explored.
+pub const DEFAULT_MAX_STATES: u64 = 200_000;
+
+/// The exact result of a scenario.
+#[derive(Debug, Clone)]
+pub struct Exact {
+    /// Probability of each outcome, indexed like [`OUTCOMES`].
+    pub outcomes: Vec<BigRational>,
+    /// Per general: probability of attack, wait, commit, undecided, crashed.
+    pub fates: Vec<[BigRational; 5]>,
+    /// Distinct states explored (after merging).
+    pub states: u64,
+    /// Ticks executed (one per state and choice sequence).
+    pub steps: u64,
+    /// For each outcome: the most likely single run reaching it (its probability and choices).
+    pub most_likely: Vec<Option<(BigRational, Vec<u32>)>>,
+}
+
+/// Why an exact analysis could not finish.
+#[derive(Debug, Clone)]
+pub enum ExactError {
+    /// More distinct states than the bound, or more steps (a tick explored once per
+    /// state and choice sequence) than the bound allows for them.
+    TooManyStates { limit: u64 },
+    /// A run hit a limit; the choices that lead to it.
+    Run { error: RunError, choices: Vec<u32> },
+}
+
+/// Replays a prefix of choices, then takes the first possible option of each new choice,
+/// recording everything it chose.
+pub(crate) struct Walk<'a> {
+    pub prefix: &'a [u32],
+    pub taken: Vec<(Choice, u32)>,
+}
+
+/// Whether option `i` of a choice has probability zero.
+pub(crate) fn impossible(c: &Choice, i: u32) -> bool {
+    match c {
+        Choice::Delay { .. } => false,
+        Choice::Chance { p } => (i == 1 && p.num == 0) || (i == 0 && p.num == p.den),
+    }
+}
+
+/// The probability of option `i` of a choice.
+fn weight(c: &Choice, i: u32) -> BigRational {
+    match c {
+        Choice::Delay { lo, hi } => BigRational::new(BigInt::one(), BigInt::from(hi - lo + 1)),
+        Choice::Chance { p } => {
+            let num = if i == 1 { p.num } else { p.den - p.num };
+            BigRational::new(BigInt::from(num), BigInt::from(p.den))
+        }
+    }
+}
+
+impl Chooser for Walk<'_> {
+    fn choose(&mut self, c: &Choice) -> Chosen {
+        let at = self.taken.len();
+        let index = match self.prefix.get(at) {
+            Some(i) => *i,
+            None => (0..c.options()).find(|i| !impossible(c, *i)).unwrap_or(0),
+        };
+        self.taken.push((*c, index));
+        Chosen { index, draw: None }
+    }
+}
+
+/// The probability of a sequence of choices: in machine integers while they suffice.
+fn product(taken: &[(Choice, u32)]) -> BigRational {
+    let (mut num, mut den) = (1u128, 1u128);
+    for (k, (c, i)) in taken.iter().enumerate() {
+        let (n, d) = match c {
+            Choice::Delay { lo, hi } => (1u128, (hi - lo + 1) as u128),
+            Choice::Chance { p } => (if *i == 1 { p.num } else { p.den - p.num } as u128, p.den as u128),
+        };
+        match (num.checked_mul(n), den.checked_mul(d)) {
+            (Some(a), Some(b)) => {
+                let g = gcd(a, b).max(1);
+                (num, den) = (a / g, b / g);
+            }
+            _ => {
+                let mut w = BigRational::new(BigInt::from(num), BigInt::from(den));
+                for (c, i) in &taken[k..] {
+                    w *= weight(c, *i);
+                }
+                return w;
+            }
+        }
+    }
+    BigRational::new(BigInt::from(num), BigInt::from(den))
+}
+
+fn gcd(a: u128, b: u128) -> u128 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+/// The next choice sequence after `taken` (an odometer over the possible options).
+pub(crate) fn next_prefix(taken: &[(Choice, u32)], fixed_delays: bool) -> Option<Vec<u32>> {
+    for j in (0..taken.len()).rev() {
+        let (c, i) = taken[j];
+        let options = if fixed_delays && matches!(c, Choice::Delay { .. }) { 1 } else { c.options() };
+        if let Some(next) = (i + 1..options).find(|k| !impossible(&c, *k)) {
+            let mut p: Vec<u32> = taken[..j].iter().map(|(_, i)| *i).collect();
+            p.push(next);
+            return Some(p);
+        }
+    }
+    None
+}
+
+/// A distinct state at the start of a tick.
+struct Node {
+    snap: Snapshot,
+    prob: BigRational,
+    /// The most likely path to it: its probability and choices.
+    best: (BigRational, Vec<u32>),
+}
+
+/// The distinct states that start at one tick, in the order found, and their keys.
+type Tick = (Vec<Node>, HashMap<Vec<u64>, usize>);
+
+/// Enumerates every run of the model.
+pub fn analyze(model: &Model, max_states: u64, progress: Option<&dyn Fn(u64)>) -> Result<Exact, ExactError> {
+    let n = model.generals.len();
+    let zero = || BigRational::zero();
+    let mut result = Exact {
+        outcomes: vec![zero(); OUTCOMES.len()],
+        fates: (0..n).map(|_| std::array::from_fn(|_| zero())).collect(),
+        states: 0,
+        steps: 0,
+        most_likely: vec![None; OUTCOMES.len()],
+    };
+    let mut sim = Sim::new(model);
+    sim.max_events = crate::sim::DEFAULT_MAX_EVENTS;
+    sim.start();
+    // Pending states, by the tick they start at; each tick's states in the order found.
+    let mut frontier: BTreeMap<u32, Tick> = BTreeMap::new();
+    let start = Node { snap: sim.save(), prob: BigRational::one(), best: (BigRational::one(), Vec::new()) };
+    frontier.entry(sim.now).or_default().0.push(start);
+    result.states = 1;
+    let mut key = Vec::new();
+    while let Some((_, (nodes, _))) = frontier.pop_first() {
+        for node in nodes {
+            let mut prefix: Vec<u32> = Vec::new();
+            loop {
+                sim.restore(&node.snap);
+                let mut walk = Walk { prefix: &prefix, taken: Vec::new() };
+                let ended = sim.step(&mut walk);
+                result.steps += 1;
+                // A tick whose messengers make many choices is explored once per sequence of
+                // them, before any merging: bound that work too.
+                if result.steps > max_states {
+                    return Err(ExactError::TooManyStates { limit: max_states });
+                }
+                let taken = walk.taken;
+                let mut path = node.best.1.clone();
+                path.extend(taken.iter().map(|(_, i)| *i));
+                let ended = ended.map_err(|error| ExactError::Run { error, choices: path.clone() })?;
+                let w = product(&taken);
+                let p = &node.prob * &w;
+                let best = &node.best.0 * &w;
+                if ended {
+                    let o = outcome_index(sim.outcome());
+                    result.outcomes[o] += &p;
+                    for g in 0..n {
+                        let f = match sim.decisions[g].map(|d| d.what) {
+                            Some(Decided::Attack) => 0,
+                            Some(Decided::Wait) => 1,
+                            Some(Decided::Commit(_)) => 2,
+                            None if sim.crashed[g].is_some() => 4,
+                            None => 3,
+                        };
+                        result.fates[g][f] += &p;
+                    }
+                    if result.most_likely[o].as_ref().is_none_or(|(q, _)| best > *q) {
+                        result.most_likely[o] = Some((best, path));
+                    }
+                } else {
+                    sim.state_key(&mut key);
+                    let (nodes, index) = frontier.entry(sim.now).or_default();
+                    match index.get(&key) {
+                        Some(&i) => {
+                            let existing = &mut nodes[i];
+                            existing.prob += &p;
+                            if best > existing.best.0 {
+                                existing.best = (best, path);
+                            }
+                        }
+                        None => {
+                            result.states += 1;
+                            if result.states > max_states {
+                                return Err(ExactError::TooManyStates { limit: max_states });
+                            }
+                            if let Some(f) = progress
+                                && result.states.is_multiple_of(1024)
+                            {
+                                f(result.states);
+                            }
+                            index.insert(key.clone(), nodes.len());
+                            nodes.push(Node { snap: sim.save(), prob: p, best: (best, path) });
+                        }
+                    }
+                }
+                match next_prefix(&taken, false) {
+                    Some(p) => prefix = p,
+                    None => break,
+                }
+            }
+        }
+    }
+    Ok(result)
+}
+
+/// A probability as a decimal.
+pub fn to_f64(p: &BigRational) -> f64 {
+    p.to_f64().unwrap_or(f64::NAN)
+}
+
+/// A probability as an exact fraction, when its denominator is small enough to read.
+pub fn fraction(p: &BigRational) -> Option<String> {
+    if p.is_zero() {
+        return Some("0".to_string());
+    }
+    if p.is_one() {
+        return Some("1".to_string());
+    }
+    let den = p.denom().to_u64()?;
+    (den <= 1_000_000_000).then(|| format!("{}/{}", p.numer(), p.denom()))
+}

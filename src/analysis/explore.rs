@@ -1,0 +1,129 @@
+//! The adversary's view: every probabilistic loss is a choice (captured or delivered),
+//! every delay in a range too; which outcomes are possible, with the shortest witness of
+//! each, and which are impossible — a proof over the whole bounded space.
+//!
+//! The same interpreter and the same tick-by-tick walk as the exact analysis, without
+//! weights: states that cannot be told apart are merged, keeping for each the path with
+//! the fewest captures, so the witness kept for an outcome has the fewest captures, then
+//! the fewest ticks.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::exact::{Walk, next_prefix};
+use crate::check::Model;
+use crate::sim::{RunError, Sim, Snapshot};
+
+/// Default bound on the distinct states explored.
+pub const DEFAULT_MAX_STATES: u64 = 1_000_000;
+
+/// What the adversary can reach.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Reach {
+    /// An outcome (victory, defeat, no-attack, agreement, ...), by its index in
+    /// [`super::trials::OUTCOMES`].
+    Outcome(usize),
+    /// A live general ended undecided.
+    Blocked,
+}
+
+/// The shortest run that reaches something.
+#[derive(Debug, Clone)]
+pub struct Witness {
+    pub captures: u32,
+    pub ticks: u32,
+    pub choices: Vec<u32>,
+}
+
+/// The result of an exploration.
+#[derive(Debug, Clone)]
+pub struct Explored {
+    /// Everything reachable, with its shortest witness.
+    pub reached: BTreeMap<Reach, Witness>,
+    /// Distinct states explored.
+    pub states: u64,
+    /// Ticks executed (one per state and choice sequence).
+    pub steps: u64,
+    pub fixed_delays: bool,
+}
+
+/// Why an exploration could not finish.
+#[derive(Debug, Clone)]
+pub enum ExploreError {
+    TooManyStates { limit: u64 },
+    Run { error: RunError, choices: Vec<u32> },
+}
+
+struct Node {
+    snap: Snapshot,
+    captures: u32,
+    path: Vec<u32>,
+}
+
+type Tick = (Vec<Node>, HashMap<Vec<u64>, usize>);
+
+/// Explores every run the adversary can make happen.
+pub fn explore(model: &Model, max_states: u64, fixed_delays: bool) -> Result<Explored, ExploreError> {
+    let mut out = Explored { reached: BTreeMap::new(), states: 1, steps: 0, fixed_delays };
+    let mut sim = Sim::new(model);
+    sim.start();
+    let mut frontier: BTreeMap<u32, Tick> = BTreeMap::new();
+    frontier.entry(sim.now).or_default().0.push(Node { snap: sim.save(), captures: 0, path: Vec::new() });
+    let mut key = Vec::new();
+    while let Some((_, (nodes, _))) = frontier.pop_first() {
+        for node in nodes {
+            let mut prefix: Vec<u32> = Vec::new();
+            loop {
+                sim.restore(&node.snap);
+                // A merged state goes on from its best path, not the first one found.
+                sim.captures = node.captures;
+                let mut walk = Walk { prefix: &prefix, taken: Vec::new() };
+                let ended = sim.step(&mut walk);
+                out.steps += 1;
+                if out.steps > max_states {
+                    return Err(ExploreError::TooManyStates { limit: max_states });
+                }
+                let taken = walk.taken;
+                let mut path = node.path.clone();
+                path.extend(taken.iter().map(|(_, i)| *i));
+                let ended = ended.map_err(|error| ExploreError::Run { error, choices: path.clone() })?;
+                let captures = sim.captures;
+                if ended {
+                    let mut reached = vec![Reach::Outcome(super::trials::outcome_index(sim.outcome()))];
+                    if (0..model.generals.len()).any(|g| sim.decisions[g].is_none() && sim.crashed[g].is_none()) {
+                        reached.push(Reach::Blocked);
+                    }
+                    for r in reached {
+                        let better = out.reached.get(&r).is_none_or(|w| (captures, sim.now) < (w.captures, w.ticks));
+                        if better {
+                            out.reached.insert(r, Witness { captures, ticks: sim.now, choices: path.clone() });
+                        }
+                    }
+                } else {
+                    sim.state_key(&mut key);
+                    let (nodes, index) = frontier.entry(sim.now).or_default();
+                    match index.get(&key) {
+                        Some(&i) => {
+                            if captures < nodes[i].captures {
+                                nodes[i].captures = captures;
+                                nodes[i].path = path;
+                            }
+                        }
+                        None => {
+                            out.states += 1;
+                            if out.states > max_states {
+                                return Err(ExploreError::TooManyStates { limit: max_states });
+                            }
+                            index.insert(key.clone(), nodes.len());
+                            nodes.push(Node { snap: sim.save(), captures, path });
+                        }
+                    }
+                }
+                match next_prefix(&taken, fixed_delays) {
+                    Some(p) => prefix = p,
+                    None => break,
+                }
+            }
+        }
+    }
+    Ok(out)
+}

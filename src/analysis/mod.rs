@@ -1,0 +1,7 @@
+//! Analyses over many runs: Monte Carlo trials, exact enumeration, sweeps.
+
+pub mod exact;
+pub mod explore;
+pub mod stats;
+pub mod sweep;
+pub mod trials;

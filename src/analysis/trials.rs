@@ -1,0 +1,172 @@
+//! Monte Carlo trials: many seeded runs, in parallel, with outcome frequencies and the
+//! reasons behind each general's decisions.
+//!
+//! Reproducibility: trials are cut into blocks of [`BLOCK`]; block `b` draws from stream
+//! `b` of ChaCha8 keyed by the seed (`ChaCha8Rng::seed_from_u64(seed)` then
+//! `set_stream(b)`), its trials one after the other. So trial `k`'s draws depend on the
+//! seed and `k` alone, never on the number of threads, and a new stream costs once per
+//! block rather than once per trial.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use crate::check::GenId;
+use crate::explain::{Cause, Explainer, causes};
+use crate::sim::{Decided, RunError, Seeded, Sim};
+use crate::syntax::ast::Outcome;
+
+/// Trials per random stream.
+pub const BLOCK: u64 = 256;
+
+/// Outcomes in the order tallies count them.
+pub const OUTCOMES: [Outcome; 6] = [
+    Outcome::Victory,
+    Outcome::Defeat,
+    Outcome::NoAttack,
+    Outcome::Agreement,
+    Outcome::Disagreement,
+    Outcome::Undecided,
+];
+
+/// What a general did, in the order tallies count them.
+pub const FATES: [&str; 5] = ["attack", "wait", "commit", "undecided", "crashed"];
+
+/// How to run a batch.
+#[derive(Clone)]
+pub struct Config {
+    pub trials: u64,
+    pub seed: u64,
+    /// Worker threads (None: one per core). Results do not depend on it.
+    pub jobs: Option<usize>,
+    /// How many trials to explain, spread evenly over the batch, for the reasons.
+    pub explain: u64,
+    pub max_events: u64,
+    /// Called with the number of trials finished (for a progress bar).
+    pub progress: Option<std::sync::Arc<dyn Fn(u64) + Send + Sync>>,
+}
+
+/// Counts over a batch of trials.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tally {
+    pub trials: u64,
+    /// Indexed like [`OUTCOMES`].
+    pub outcomes: [u64; 6],
+    /// Per general, indexed like [`FATES`].
+    pub fates: Vec<[u64; 5]>,
+    /// Per general and fate: how many explained trials, and their causes (sorted).
+    pub explained: BTreeMap<(GenId, usize), Explained>,
+}
+
+impl Tally {
+    fn new(generals: usize) -> Tally {
+        Tally { fates: vec![[0; 5]; generals], ..Tally::default() }
+    }
+
+    fn merge(&mut self, other: Tally) {
+        self.trials += other.trials;
+        for (a, b) in self.outcomes.iter_mut().zip(other.outcomes) {
+            *a += b;
+        }
+        for (a, b) in self.fates.iter_mut().zip(other.fates) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        for (k, (n, causes)) in other.explained {
+            let e = self.explained.entry(k).or_default();
+            e.0 += n;
+            for (c, m) in causes {
+                *e.1.entry(c).or_default() += m;
+            }
+        }
+    }
+}
+
+/// Explained trials of one general and fate: how many, and how often each set of causes.
+pub type Explained = (u64, BTreeMap<Vec<Cause>, u64>);
+
+/// A trial that could not finish.
+#[derive(Debug, Clone)]
+pub struct TrialError {
+    pub trial: u64,
+    pub error: RunError,
+}
+
+/// The index of an outcome in [`OUTCOMES`].
+pub fn outcome_index(o: Outcome) -> usize {
+    OUTCOMES.iter().position(|x| *x == o).expect("every outcome is listed")
+}
+
+fn fate_index(sim: &Sim, g: usize) -> usize {
+    match sim.decisions[g].map(|d| d.what) {
+        Some(Decided::Attack) => 0,
+        Some(Decided::Wait) => 1,
+        Some(Decided::Commit(_)) => 2,
+        None if sim.crashed[g].is_some() => 4,
+        None => 3,
+    }
+}
+
+/// Runs a batch of trials.
+pub fn run(model: &crate::check::Model, src: &str, cfg: &Config) -> Result<Tally, TrialError> {
+    let blocks = cfg.trials.div_ceil(BLOCK);
+    let stride = if cfg.explain == 0 { u64::MAX } else { cfg.trials.div_ceil(cfg.explain).max(1) };
+    let work = |sim: &mut Sim, b: u64| -> Result<Tally, TrialError> {
+        let first = b * BLOCK;
+        let last = (first + BLOCK).min(cfg.trials);
+        let mut rng = Seeded::stream(cfg.seed, b);
+        let mut tally = Tally::new(model.generals.len());
+        for k in first..last {
+            let explain = k % stride == 0;
+            sim.trace = explain;
+            sim.run(&mut rng).map_err(|error| TrialError { trial: k, error })?;
+            tally.trials += 1;
+            tally.outcomes[outcome_index(sim.outcome())] += 1;
+            for g in 0..model.generals.len() {
+                tally.fates[g][fate_index(sim, g)] += 1;
+            }
+            if explain {
+                let mut ex = Explainer::new(sim, src);
+                for g in 0..model.generals.len() {
+                    let fate = fate_index(sim, g);
+                    let whys = ex.general(g as GenId);
+                    let mut cs: Vec<Cause> =
+                        causes(&whys).into_iter().filter(|c| c.is_failure() == (fate != 0 && fate != 2)).collect();
+                    cs.sort();
+                    let e = tally.explained.entry((g as GenId, fate)).or_default();
+                    e.0 += 1;
+                    *e.1.entry(cs).or_default() += 1;
+                }
+            }
+        }
+        if let Some(p) = &cfg.progress {
+            p(last - first);
+        }
+        Ok(tally)
+    };
+    let run_all = || -> Vec<Result<Tally, TrialError>> {
+        (0..blocks)
+            .into_par_iter()
+            .map_init(
+                || {
+                    let mut sim = Sim::new(model);
+                    sim.max_events = cfg.max_events;
+                    sim
+                },
+                |sim, b| work(sim, b),
+            )
+            .collect()
+    };
+    let results = match cfg.jobs {
+        Some(j) => {
+            rayon::ThreadPoolBuilder::new().num_threads(j.max(1)).build().expect("a thread pool").install(run_all)
+        }
+        None => run_all(),
+    };
+    let mut total = Tally::new(model.generals.len());
+    for r in results {
+        total.merge(r?);
+    }
+    Ok(total)
+}

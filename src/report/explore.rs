@@ -1,0 +1,124 @@
+//! The report of an exploration: what the adversary can and cannot make happen.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use super::{ParamShown, RunReport, SCHEMA_VERSION, ScenarioInfo, params_shown};
+use crate::Loaded;
+use crate::analysis::explore::{Explored, Reach};
+use crate::analysis::trials::OUTCOMES;
+use crate::sim::{Script, Sim};
+
+/// Possible and impossible outcomes, with witnesses.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExploreReport {
+    pub herald: u32,
+    pub scenario: ScenarioInfo,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<ParamShown>,
+    /// Distinct states explored (identical states merged).
+    pub states: u64,
+    /// What the proofs of impossibility cover.
+    pub bound: String,
+    pub possible: Vec<Possible>,
+    /// Outcomes no loss pattern reaches.
+    pub impossible: Vec<&'static str>,
+}
+
+/// A possible outcome and its shortest witness.
+#[derive(Debug, Clone, Serialize)]
+pub struct Possible {
+    pub outcome: &'static str,
+    /// Messengers the adversary captured in the witness.
+    pub captures: u32,
+    pub ticks: u32,
+    /// The witness's choices, in order (a replay).
+    pub choices: Vec<u32>,
+    pub run: RunReport,
+}
+
+fn name(r: &Reach) -> &'static str {
+    match r {
+        Reach::Outcome(i) => OUTCOMES[*i].word(),
+        Reach::Blocked => "blocked",
+    }
+}
+
+/// Builds the report (replaying and explaining each witness).
+pub fn build(l: &Loaded, e: &Explored) -> ExploreReport {
+    let model = &l.model;
+    let mut sim = Sim::new(model);
+    sim.trace = true;
+    let mut possible = Vec::new();
+    for (r, w) in &e.reached {
+        sim.run(&mut Script::new(&w.choices)).expect("a witness replays");
+        possible.push(Possible {
+            outcome: name(r),
+            captures: w.captures,
+            ticks: w.ticks,
+            choices: w.choices.clone(),
+            run: super::build(&sim, l, None),
+        });
+    }
+    let all: Vec<Reach> = OUTCOMES
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| model.values == matches!(o.word(), "agreement" | "disagreement" | "undecided"))
+        .map(|(i, _)| Reach::Outcome(i))
+        .chain([Reach::Blocked])
+        .collect();
+    let impossible = all.iter().filter(|r| !e.reached.contains_key(r)).map(name).collect();
+    let delays = if e.fixed_delays { ", delays fixed at their minimum" } else { "" };
+    ExploreReport {
+        herald: SCHEMA_VERSION,
+        scenario: ScenarioInfo { file: l.source.name.clone(), title: model.title.clone(), about: model.about.clone() },
+        params: params_shown(model),
+        states: e.states,
+        bound: format!("every run up to the horizon, tick {}{delays}", model.horizon),
+        possible,
+        impossible,
+    }
+}
+
+/// Renders an exploration as text.
+pub fn render(r: &ExploreReport, color: bool) -> String {
+    let p = super::text::Paint { on: color };
+    let mut o = String::new();
+    let title = r.scenario.title.clone().unwrap_or_else(|| r.scenario.file.clone());
+    let _ = writeln!(o, "{}", p.bold(&title));
+    let _ = writeln!(
+        o,
+        "{}",
+        p.dim(&format!(
+            "{} · the adversary's view: every probabilistic loss and every delay is a choice · {} distinct states",
+            r.scenario.file,
+            super::trials::thousands(r.states)
+        ))
+    );
+    if !r.params.is_empty() {
+        let ps: Vec<String> = r.params.iter().map(|x| format!("{} = {}", x.name, x.value)).collect();
+        let _ = writeln!(o, "{}", p.dim(&format!("params: {}", ps.join(", "))));
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(o, "{}", p.bold("Possible"));
+    for x in &r.possible {
+        let caps = if x.captures == 1 { "1 capture".to_string() } else { format!("{} captures", x.captures) };
+        let _ = writeln!(o, "  {:<13} shortest witness: {caps}, over by tick {}", x.outcome, x.ticks);
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(o, "{}", p.bold("Impossible") + &p.dim(&format!("  (proved over {})", r.bound)));
+    if r.impossible.is_empty() {
+        let _ = writeln!(o, "  nothing: every outcome can happen");
+    }
+    for x in &r.impossible {
+        let _ = writeln!(o, "  {x}: never, whatever the adversary does");
+    }
+    for x in &r.possible {
+        let _ = writeln!(o);
+        let caps = if x.captures == 1 { "1 capture".to_string() } else { format!("{} captures", x.captures) };
+        let _ = writeln!(o, "{}", p.bold(&format!("The shortest run to {} ({caps}):", x.outcome)));
+        o.push_str(&super::render_run_body(&x.run, color, 2));
+    }
+    o
+}

@@ -1,0 +1,136 @@
+//! The one interface behind every random choice of a run. A seeded generator drives
+//! runs and trials; a script replays a recorded run; later, an enumerator (exact
+//! probabilities) and an adversary (explore) drive the same interpreter.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::check::Prob;
+
+/// A random choice the interpreter needs made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    /// A delay, uniform over `lo..=hi` (`lo < hi`). Index `i` means delay `lo + i`.
+    Delay { lo: u32, hi: u32 },
+    /// Something that happens with probability `p`. Index 1: it happens.
+    Chance { p: Prob },
+}
+
+impl Choice {
+    /// How many outcomes it has.
+    pub fn options(&self) -> u32 {
+        match self {
+            Choice::Delay { lo, hi } => hi - lo + 1,
+            Choice::Chance { .. } => 2,
+        }
+    }
+}
+
+/// What was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chosen {
+    pub index: u32,
+    /// The raw 64-bit draw behind a chance, when a generator made the choice.
+    pub draw: Option<u64>,
+}
+
+/// Makes the random choices of a run.
+pub trait Chooser {
+    /// Makes one choice.
+    fn choose(&mut self, c: &Choice) -> Chosen;
+}
+
+/// Choices drawn from ChaCha8, seeded from a 64-bit seed.
+///
+/// The draw order is part of herald's reproducibility promise (README): per messenger,
+/// its delay (if a range), then each probabilistic loss rule in order until one
+/// captures, then (if delivered and the channel duplicates) the duplicate roll and
+/// the duplicate's delay. A chance is one 64-bit draw `d`, and happens when
+/// `d < floor(p * 2^64)`; a delay in `lo..=hi` is drawn by Lemire's method with
+/// rejection, so it is exactly uniform.
+pub struct Seeded {
+    rng: ChaCha8Rng,
+}
+
+impl Seeded {
+    /// The stream of a single run with this seed.
+    pub fn new(seed: u64) -> Seeded {
+        Seeded { rng: ChaCha8Rng::seed_from_u64(seed) }
+    }
+
+    /// Stream `stream` of the generator keyed by `seed` (used for blocks of trials).
+    pub fn stream(seed: u64, stream: u64) -> Seeded {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(stream);
+        Seeded { rng }
+    }
+
+    /// A uniform integer in `0..n` (`n >= 1`).
+    #[inline]
+    pub fn below(&mut self, n: u64) -> u64 {
+        let mut m = self.rng.next_u64() as u128 * n as u128;
+        if (m as u64) < n {
+            let threshold = n.wrapping_neg() % n;
+            while (m as u64) < threshold {
+                m = self.rng.next_u64() as u128 * n as u128;
+            }
+        }
+        (m >> 64) as u64
+    }
+}
+
+impl Chooser for Seeded {
+    #[inline]
+    fn choose(&mut self, c: &Choice) -> Chosen {
+        match c {
+            Choice::Delay { lo, hi } => Chosen { index: self.below((hi - lo + 1) as u64) as u32, draw: None },
+            Choice::Chance { p } => {
+                let d = self.rng.next_u64();
+                Chosen { index: ((d as u128) < p.threshold) as u32, draw: Some(d) }
+            }
+        }
+    }
+}
+
+/// Replays a list of choice indices; past its end, the first option (index 0) each time.
+pub struct Script<'a> {
+    pub choices: &'a [u32],
+    /// The raw draws behind the choices, when the run that is replayed had them.
+    pub draws: &'a [Option<u64>],
+    pub pos: usize,
+    /// Set when the script asked for an index a choice does not have.
+    pub mismatch: Option<usize>,
+}
+
+impl<'a> Script<'a> {
+    /// A script over `choices`.
+    pub fn new(choices: &'a [u32]) -> Script<'a> {
+        Script { choices, draws: &[], pos: 0, mismatch: None }
+    }
+}
+
+impl Chooser for Script<'_> {
+    fn choose(&mut self, c: &Choice) -> Chosen {
+        let i = self.choices.get(self.pos).copied().unwrap_or(0);
+        self.pos += 1;
+        if i >= c.options() {
+            self.mismatch.get_or_insert(self.pos - 1);
+            return Chosen { index: 0, draw: None };
+        }
+        Chosen { index: i, draw: self.draws.get(self.pos - 1).copied().flatten() }
+    }
+}
+
+/// Wraps a chooser and records every choice made, for replays.
+pub struct Recording<C> {
+    pub inner: C,
+    pub log: Vec<(Choice, Chosen)>,
+}
+
+impl<C: Chooser> Chooser for Recording<C> {
+    fn choose(&mut self, c: &Choice) -> Chosen {
+        let r = self.inner.choose(c);
+        self.log.push((*c, r));
+        r
+    }
+}

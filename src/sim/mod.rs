@@ -1,0 +1,944 @@
+//! The interpreter: runs a [`Model`] tick by tick against its lossy channels.
+//!
+//! One [`Sim`] is reused across runs (trials reset it; nothing is allocated per
+//! trial once its buffers have grown). Every random choice goes through a
+//! [`Chooser`]. With `trace` on, it also records which rule fired when and why,
+//! for explanations; trials leave it off.
+
+pub mod chooser;
+mod eval;
+pub mod queue;
+
+pub use chooser::{Choice, Chooser, Chosen, Recording, Script, Seeded};
+pub use queue::{Pending, Queue};
+
+use crate::check::*;
+use crate::syntax::ast::Outcome;
+
+/// Default bound on the events (messengers sent plus rules fired) of one run.
+pub const DEFAULT_MAX_EVENTS: u64 = 100_000;
+
+/// No messenger.
+pub const NONE: u32 = u32::MAX;
+
+/// What a general decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Decided {
+    Attack,
+    Wait,
+    Commit(i64),
+}
+
+/// A decision, when and by which rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Decision {
+    pub what: Decided,
+    pub tick: u32,
+    pub rule: RuleId,
+}
+
+/// A messenger delivered to a general.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Recv {
+    pub msg: Msg,
+    pub from: GenId,
+    pub tick: u32,
+    pub messenger: u32,
+}
+
+/// A messenger a general sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Sent {
+    pub msg: Msg,
+    pub to: GenId,
+    pub tick: u32,
+    pub messenger: u32,
+}
+
+/// What became of a messenger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Fate {
+    /// Still on the road.
+    InFlight,
+    Delivered,
+    /// Captured by loss rule `loss` of its channel; `draw` is the roll when one was drawn.
+    Captured {
+        loss: u16,
+        draw: Option<u64>,
+    },
+    /// Captured at the cut of partition `partition`.
+    Partitioned {
+        partition: u16,
+    },
+    /// Arrived at a general that had crashed.
+    ReceiverDown,
+}
+
+/// One messenger: one copy of one send over one channel.
+#[derive(Debug, Clone, Copy)]
+pub struct Messenger {
+    pub chan: ChanId,
+    /// Its number on its channel, from 1.
+    pub number: u32,
+    pub from: GenId,
+    pub to: GenId,
+    pub msg: Msg,
+    pub sent: u32,
+    /// When it arrives (or would have, if captured).
+    pub arrives: u32,
+    pub fate: Fate,
+    /// The rule that sent it.
+    pub rule: RuleId,
+    /// The messenger whose delivery fired that rule, or [`NONE`].
+    pub cause: u32,
+    /// Arrival of its duplicate, if the channel duplicated it.
+    pub duplicate: Option<u32>,
+}
+
+/// What happened, in order (recorded with `trace` on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogEntry {
+    /// A general crashed (`rule` is the rule whose `crash` action did it, or [`NONE`]).
+    Crash { general: GenId, tick: u32, rule: RuleId },
+    /// A messenger (or its duplicate) was delivered.
+    Deliver { messenger: u32, tick: u32, duplicate: bool },
+    /// A messenger arrived at a crashed general.
+    ReceiverDown { messenger: u32, tick: u32, duplicate: bool },
+    /// A rule fired; `messenger` is the delivery that fired it, or [`NONE`].
+    Fire { rule: RuleId, tick: u32, messenger: u32 },
+    /// A messenger was sent (its fate is in [`Sim::messengers`]).
+    Send { messenger: u32 },
+    /// A general decided.
+    Decide { general: GenId },
+}
+
+/// Why a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// Every general decided or crashed.
+    AllDecided,
+    /// Nothing was left to happen.
+    Quiet,
+    /// The horizon was reached.
+    Horizon,
+}
+
+/// A run that could not finish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunError {
+    /// More events than the bound; the rule that sent most messengers.
+    EventLimit { limit: u64, rule: RuleId, sent: u64, tick: u32 },
+    /// An arithmetic error in a rule.
+    Arithmetic { rule: RuleId, what: &'static str, span: crate::diag::Span, tick: u32 },
+}
+
+/// The interpreter and the state of one run.
+pub struct Sim<'m> {
+    pub model: &'m Model,
+    /// Record firings for explanations.
+    pub trace: bool,
+    pub max_events: u64,
+    pub now: u32,
+    pub end: End,
+    pub decisions: Vec<Option<Decision>>,
+    pub crashed: Vec<Option<u32>>,
+    pub recv: Vec<Vec<Recv>>,
+    pub sent: Vec<Vec<Sent>>,
+    pub vars: Vec<Vec<i64>>,
+    pub messengers: Vec<Messenger>,
+    pub log: Vec<LogEntry>,
+    queue: Queue,
+    chan_count: Vec<u32>,
+    when_fired: Vec<bool>,
+    every_done: Vec<bool>,
+    events: u64,
+    next_crash: usize,
+    /// Messengers sent so far (their ids are 0..sent_count).
+    sent_count: u32,
+    /// Messengers sent by each rule, for naming a runaway rule.
+    sent_by_rule: Vec<u32>,
+    /// Generals that have neither decided nor crashed.
+    open: usize,
+    /// Messengers captured by a probabilistic loss rule (the adversary's doing, in explore).
+    pub captures: u32,
+    /// The rule being fired, for error reports.
+    current: RuleId,
+    plan: Plan,
+}
+
+/// What the interpreter works out once per model to keep runs lean.
+#[derive(Debug, Clone)]
+struct Plan {
+    /// `at` and `decide at` ticks: (tick, general, is a decision), sorted.
+    schedule: Vec<(u32, GenId, bool)>,
+    /// The `every` rules.
+    every: Vec<RuleId>,
+    /// Whether any condition reads `sent` (else the send log is kept only when tracing).
+    reads_sent: bool,
+    /// Whether any general has `when` rules.
+    has_when: bool,
+    /// Whether any condition asks when a messenger arrived (`by T`).
+    reads_arrival: bool,
+    /// Channels whose loss rules count messengers (their counters are part of the state).
+    counting: Vec<bool>,
+}
+
+impl Plan {
+    fn new(model: &Model) -> Plan {
+        let mut schedule = Vec::new();
+        let mut every = Vec::new();
+        for (i, r) in model.rules.iter().enumerate() {
+            match &r.trigger {
+                Trigger::At(a) => schedule.push((*a, r.owner, false)),
+                Trigger::Decide { at, .. } => schedule.push((*at, r.owner, true)),
+                Trigger::Every { .. } => every.push(i as RuleId),
+                _ => {}
+            }
+        }
+        schedule.sort();
+        schedule.dedup();
+        Plan {
+            schedule,
+            every,
+            reads_sent: model.rules.iter().any(|r| rule_reads(r, &|e| matches!(e.kind, ExprKind::Sent { .. }))),
+            has_when: model.generals.iter().any(|g| !g.when.is_empty()),
+            reads_arrival: model.rules.iter().any(|r| {
+                rule_reads(r, &|e| {
+                    matches!(&e.kind, ExprKind::Received { by: Some(_), .. } | ExprKind::Count { by: Some(_), .. })
+                })
+            }),
+            counting: model
+                .channels
+                .iter()
+                .map(|c| {
+                    c.losses.iter().any(|l| {
+                        matches!(
+                            l.kind,
+                            LossKind::Numbers(_) | LossKind::Every(_) | LossKind::First(_) | LossKind::After(_)
+                        )
+                    })
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Whether any expression of a rule has a part that satisfies `hit`.
+fn rule_reads(r: &Rule, hit: &dyn Fn(&Expr) -> bool) -> bool {
+    let expr = |e: &Expr| expr_has(e, hit);
+    let trigger = match &r.trigger {
+        Trigger::Receive { guard, .. } => guard.as_ref().is_some_and(expr),
+        Trigger::Every { until, .. } => until.as_ref().is_some_and(expr),
+        Trigger::When(c) => expr(c),
+        Trigger::Decide { what: DecideWhat::Attack(Some(c)), .. } => expr(c),
+        Trigger::Decide { what: DecideWhat::Commit(v, g), .. } => expr(v) || g.as_ref().is_some_and(expr),
+        _ => false,
+    };
+    trigger
+        || r.actions.iter().any(|a| match a {
+            Action::Send { args, copies, .. } => args.iter().any(expr) || copies.as_ref().is_some_and(expr),
+            Action::Set { value, .. } | Action::Commit { value, .. } => expr(value),
+            _ => false,
+        })
+}
+
+fn expr_has(e: &Expr, hit: &dyn Fn(&Expr) -> bool) -> bool {
+    if hit(e) {
+        return true;
+    }
+    let pattern_has = |p: &Pattern| p.args.iter().any(|a| matches!(a, PatArg::Eq(x) if expr_has(x, hit)));
+    match &e.kind {
+        ExprKind::Neg(a) | ExprKind::Not(a) => expr_has(a, hit),
+        ExprKind::Bin(_, a, b) | ExprKind::MinMax { a, b, .. } => expr_has(a, hit) || expr_has(b, hit),
+        ExprKind::Received { pattern, by, .. } | ExprKind::Count { pattern, by, .. } => {
+            pattern_has(pattern) || by.as_deref().is_some_and(|b| expr_has(b, hit))
+        }
+        ExprKind::Sent { pattern, .. } => pattern_has(pattern),
+        _ => false,
+    }
+}
+
+/// Everything that changes during a run: a copy of it can be restored to continue from
+/// there (exact enumeration and the adversary branch on it).
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    now: u32,
+    end: End,
+    decisions: Vec<Option<Decision>>,
+    crashed: Vec<Option<u32>>,
+    recv: Vec<Vec<Recv>>,
+    sent: Vec<Vec<Sent>>,
+    vars: Vec<Vec<i64>>,
+    messengers: Vec<Messenger>,
+    log: Vec<LogEntry>,
+    queue: Queue,
+    chan_count: Vec<u32>,
+    when_fired: Vec<bool>,
+    every_done: Vec<bool>,
+    events: u64,
+    next_crash: usize,
+    sent_count: u32,
+    sent_by_rule: Vec<u32>,
+    open: usize,
+    captures: u32,
+}
+
+impl<'m> Sim<'m> {
+    /// An interpreter for `model`.
+    pub fn new(model: &'m Model) -> Sim<'m> {
+        let n = model.generals.len();
+        Sim {
+            model,
+            trace: false,
+            max_events: DEFAULT_MAX_EVENTS,
+            now: 0,
+            end: End::Quiet,
+            decisions: vec![None; n],
+            crashed: vec![None; n],
+            recv: vec![Vec::new(); n],
+            sent: vec![Vec::new(); n],
+            vars: model.generals.iter().map(|g| g.vars.iter().map(|v| v.init).collect()).collect(),
+            messengers: Vec::new(),
+            log: Vec::new(),
+            queue: Queue::new(model.channels.iter().map(|c| c.delay_hi).max().unwrap_or(1)),
+            chan_count: vec![0; model.channels.len()],
+            when_fired: vec![false; model.rules.len()],
+            every_done: vec![false; model.rules.len()],
+            events: 0,
+            next_crash: 0,
+            sent_count: 0,
+            sent_by_rule: vec![0; model.rules.len()],
+            open: n,
+            captures: 0,
+            current: 0,
+            plan: Plan::new(model),
+        }
+    }
+
+    /// A copy of the run's state.
+    pub fn save(&self) -> Snapshot {
+        Snapshot {
+            now: self.now,
+            end: self.end,
+            decisions: self.decisions.clone(),
+            crashed: self.crashed.clone(),
+            recv: self.recv.clone(),
+            sent: self.sent.clone(),
+            vars: self.vars.clone(),
+            messengers: self.messengers.clone(),
+            log: self.log.clone(),
+            queue: self.queue.clone(),
+            chan_count: self.chan_count.clone(),
+            when_fired: self.when_fired.clone(),
+            every_done: self.every_done.clone(),
+            events: self.events,
+            next_crash: self.next_crash,
+            sent_count: self.sent_count,
+            sent_by_rule: self.sent_by_rule.clone(),
+            open: self.open,
+            captures: self.captures,
+        }
+    }
+
+    /// Continues from a saved state (reusing this run's buffers).
+    pub fn restore(&mut self, s: &Snapshot) {
+        self.now = s.now;
+        self.end = s.end;
+        self.decisions.clone_from(&s.decisions);
+        self.crashed.clone_from(&s.crashed);
+        self.recv.clone_from(&s.recv);
+        self.sent.clone_from(&s.sent);
+        self.vars.clone_from(&s.vars);
+        self.messengers.clone_from(&s.messengers);
+        self.log.clone_from(&s.log);
+        self.queue.clone_from(&s.queue);
+        self.chan_count.clone_from(&s.chan_count);
+        self.when_fired.clone_from(&s.when_fired);
+        self.every_done.clone_from(&s.every_done);
+        self.events = s.events;
+        self.next_crash = s.next_crash;
+        self.sent_count = s.sent_count;
+        self.sent_by_rule.clone_from(&s.sent_by_rule);
+        self.open = s.open;
+        self.captures = s.captures;
+    }
+
+    fn reset(&mut self) {
+        self.now = 0;
+        self.end = End::Quiet;
+        self.decisions.fill(None);
+        self.crashed.fill(None);
+        for r in &mut self.recv {
+            r.clear();
+        }
+        for s in &mut self.sent {
+            s.clear();
+        }
+        for (g, vars) in self.vars.iter_mut().enumerate() {
+            for (v, init) in vars.iter_mut().zip(&self.model.generals[g].vars) {
+                *v = init.init;
+            }
+        }
+        self.messengers.clear();
+        self.log.clear();
+        self.queue.clear();
+        self.chan_count.fill(0);
+        self.when_fired.fill(false);
+        self.every_done.fill(false);
+        self.events = 0;
+        self.next_crash = 0;
+        self.sent_count = 0;
+        self.sent_by_rule.fill(0);
+        self.open = self.model.generals.len();
+        self.captures = 0;
+    }
+
+    /// Runs the scenario from tick 0 to its end.
+    pub fn run<C: Chooser>(&mut self, ch: &mut C) -> Result<(), RunError> {
+        self.start();
+        while !self.step(ch)? {}
+        Ok(())
+    }
+
+    /// Writes the part of the state that decides the rest of the run: two runs with the
+    /// same key at the same tick go on alike (whatever happened before), so exact
+    /// enumeration and the adversary merge them. History that cannot matter any more is
+    /// left out: which messenger was which, when decisions were taken, arrival ticks when
+    /// no condition asks for them, the order of what was received.
+    pub fn state_key(&self, out: &mut Vec<u64>) {
+        out.clear();
+        out.push(self.now as u64);
+        out.push(self.next_crash as u64);
+        let msg = |out: &mut Vec<u64>, m: &Msg| {
+            out.push(m.kind as u64 | (m.args.len as u64) << 32);
+            out.extend(m.args.as_slice().iter().map(|v| *v as u64));
+        };
+        for g in 0..self.model.generals.len() {
+            match self.decisions[g].map(|d| d.what) {
+                None => out.push(0),
+                Some(Decided::Attack) => out.push(1),
+                Some(Decided::Wait) => out.push(2),
+                Some(Decided::Commit(v)) => out.extend([3, v as u64]),
+            }
+            out.push(self.crashed[g].map(|t| t as u64 + 1).unwrap_or(0));
+            out.extend(self.vars[g].iter().map(|v| *v as u64));
+            let mut seen: Vec<(Msg, GenId, u32)> = self.recv[g]
+                .iter()
+                .map(|r| (r.msg, r.from, if self.plan.reads_arrival { r.tick } else { 0 }))
+                .collect();
+            seen.sort_unstable();
+            seen.dedup();
+            out.push(seen.len() as u64);
+            for (m, from, tick) in &seen {
+                msg(out, m);
+                out.push(*from as u64 | (*tick as u64) << 16);
+            }
+            if self.plan.reads_sent {
+                let mut sent: Vec<(Msg, GenId)> = self.sent[g].iter().map(|s| (s.msg, s.to)).collect();
+                sent.sort_unstable();
+                sent.dedup();
+                out.push(sent.len() as u64);
+                for (m, to) in &sent {
+                    msg(out, m);
+                    out.push(*to as u64);
+                }
+            }
+        }
+        for (i, f) in self.when_fired.iter().enumerate() {
+            if *f {
+                out.push(i as u64);
+            }
+        }
+        out.push(u64::MAX);
+        for (i, f) in self.every_done.iter().enumerate() {
+            if *f {
+                out.push(i as u64);
+            }
+        }
+        out.push(u64::MAX);
+        for (c, n) in self.chan_count.iter().enumerate() {
+            if self.plan.counting[c] {
+                out.push(*n as u64);
+            }
+        }
+        for (at, p) in self.queue.pending_after(self.now) {
+            out.push(at as u64 | (p.from as u64) << 32 | (p.to as u64) << 48);
+            msg(out, &p.msg);
+            out.push(p.duplicate as u64);
+        }
+    }
+
+    /// Resets to the start of a run (tick 0, nothing happened yet).
+    pub fn start(&mut self) {
+        self.reset();
+    }
+
+    /// Runs the current tick, then moves to the next tick at which anything can happen.
+    /// Returns true when the run has ended ([`Sim::end`] says why).
+    pub fn step<C: Chooser>(&mut self, ch: &mut C) -> Result<bool, RunError> {
+        let t = self.now;
+        self.tick(t, ch)?;
+        if self.all_done() {
+            self.end = End::AllDecided;
+            return Ok(true);
+        }
+        match self.next_tick(t) {
+            None => {
+                self.end = End::Quiet;
+                Ok(true)
+            }
+            Some(n) if n > self.model.horizon => {
+                self.end = End::Horizon;
+                self.now = self.model.horizon.max(t);
+                Ok(true)
+            }
+            Some(n) => {
+                self.now = n;
+                Ok(false)
+            }
+        }
+    }
+
+    fn live(&self, g: GenId) -> bool {
+        self.crashed[g as usize].is_none()
+    }
+
+    fn all_done(&self) -> bool {
+        self.open == 0
+    }
+
+    /// Marks a general crashed.
+    fn crash(&mut self, g: GenId, t: u32, rule: RuleId) {
+        if self.crashed[g as usize].is_some() {
+            return;
+        }
+        self.crashed[g as usize] = Some(t);
+        if self.decisions[g as usize].is_none() {
+            self.open -= 1;
+        }
+        if self.trace {
+            self.log.push(LogEntry::Crash { general: g, tick: t, rule });
+        }
+    }
+
+    /// The next tick at which anything can happen.
+    fn next_tick(&self, t: u32) -> Option<u32> {
+        let mut next = self.queue.next_after(t).unwrap_or(u32::MAX);
+        if let Some(c) = self.model.crashes.get(self.next_crash) {
+            next = next.min(c.at);
+        }
+        let first = self.plan.schedule.partition_point(|(a, ..)| *a <= t);
+        for &(a, g, decide) in &self.plan.schedule[first..] {
+            if a >= next {
+                break;
+            }
+            if self.crashed[g as usize].is_none() && !(decide && self.decisions[g as usize].is_some()) {
+                next = a;
+                break;
+            }
+        }
+        for &r in &self.plan.every {
+            let rule = &self.model.rules[r as usize];
+            if let Trigger::Every { period, .. } = rule.trigger
+                && !self.every_done[r as usize]
+                && self.crashed[rule.owner as usize].is_none()
+            {
+                next = next.min((t / period + 1) * period);
+            }
+        }
+        if self.model.when_reads_now
+            && self.model.generals.iter().enumerate().any(|(g, general)| {
+                self.crashed[g].is_none() && general.when.iter().any(|r| !self.when_fired[*r as usize])
+            })
+        {
+            next = next.min(t + 1);
+        }
+        (next != u32::MAX).then_some(next)
+    }
+
+    fn tick<C: Chooser>(&mut self, t: u32, ch: &mut C) -> Result<(), RunError> {
+        let model = self.model;
+        // 1. Crashes.
+        while let Some(c) = model.crashes.get(self.next_crash) {
+            if c.at != t {
+                break;
+            }
+            self.crash(c.general, t, NONE);
+            self.next_crash += 1;
+        }
+        // 2. Deliveries, in send order.
+        if !self.queue.is_empty() {
+            let arrivals = self.queue.take(t);
+            for p in &arrivals {
+                self.deliver(t, p, ch)?;
+            }
+            self.queue.give_back(t, arrivals);
+        }
+        // 3. `on start`, `at` and `every`.
+        for g in 0..model.generals.len() {
+            let general = &model.generals[g];
+            if t == 0 {
+                for &r in &general.on_start {
+                    if self.live(g as GenId) {
+                        self.fire(r, &[0; MAX_ARGS], NONE, ch)?;
+                    }
+                }
+            }
+            for &r in &general.timed {
+                if !self.live(g as GenId) {
+                    break;
+                }
+                match &model.rules[r as usize].trigger {
+                    Trigger::At(a) if *a == t => self.fire(r, &[0; MAX_ARGS], NONE, ch)?,
+                    Trigger::Every { period, until }
+                        if t > 0 && t.is_multiple_of(*period) && !self.every_done[r as usize] =>
+                    {
+                        self.current = r;
+                        let stop = match until {
+                            Some(c) => self.eval(c, g as GenId, &[0; MAX_ARGS])? != 0,
+                            None => false,
+                        };
+                        if stop {
+                            self.every_done[r as usize] = true;
+                        } else {
+                            self.fire(r, &[0; MAX_ARGS], NONE, ch)?;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // 4. `when`, until none fires.
+        while self.plan.has_when {
+            let mut fired = false;
+            for g in 0..model.generals.len() {
+                for &r in &model.generals[g].when {
+                    if self.when_fired[r as usize] || !self.live(g as GenId) {
+                        continue;
+                    }
+                    let Trigger::When(c) = &model.rules[r as usize].trigger else {
+                        continue;
+                    };
+                    self.current = r;
+                    if self.eval(c, g as GenId, &[0; MAX_ARGS])? != 0 {
+                        self.when_fired[r as usize] = true;
+                        fired = true;
+                        self.fire(r, &[0; MAX_ARGS], NONE, ch)?;
+                    }
+                }
+            }
+            if !fired {
+                break;
+            }
+        }
+        // 5. `decide at`.
+        for g in 0..model.generals.len() {
+            for &r in &model.generals[g].decide {
+                if self.decisions[g].is_some() || !self.live(g as GenId) {
+                    break;
+                }
+                let Trigger::Decide { at, what } = &model.rules[r as usize].trigger else {
+                    continue;
+                };
+                if *at != t {
+                    continue;
+                }
+                self.current = r;
+                let none = [0; MAX_ARGS];
+                let decided = match what {
+                    DecideWhat::Attack(None) => Some(Decided::Attack),
+                    DecideWhat::Attack(Some(c)) => {
+                        Some(if self.eval(c, g as GenId, &none)? != 0 { Decided::Attack } else { Decided::Wait })
+                    }
+                    DecideWhat::Wait => Some(Decided::Wait),
+                    DecideWhat::Commit(v, guard) => {
+                        let ok = match guard {
+                            Some(c) => self.eval(c, g as GenId, &none)? != 0,
+                            None => true,
+                        };
+                        if ok { Some(Decided::Commit(self.eval(v, g as GenId, &none)?)) } else { None }
+                    }
+                };
+                if self.trace {
+                    self.log.push(LogEntry::Fire { rule: r, tick: t, messenger: NONE });
+                }
+                if let Some(what) = decided {
+                    self.decide_now(g as GenId, what, r);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Delivers one messenger (or its duplicate) and runs the receiver's `on receive` rules.
+    fn deliver<C: Chooser>(&mut self, t: u32, p: &Pending, ch: &mut C) -> Result<(), RunError> {
+        let m = p.id;
+        if !self.live(p.to) {
+            if self.trace {
+                if !p.duplicate {
+                    self.messengers[m as usize].fate = Fate::ReceiverDown;
+                }
+                self.log.push(LogEntry::ReceiverDown { messenger: m, tick: t, duplicate: p.duplicate });
+            }
+            return Ok(());
+        }
+        if self.trace {
+            if !p.duplicate {
+                self.messengers[m as usize].fate = Fate::Delivered;
+            }
+            self.log.push(LogEntry::Deliver { messenger: m, tick: t, duplicate: p.duplicate });
+        }
+        self.recv[p.to as usize].push(Recv { msg: p.msg, from: p.from, tick: t, messenger: m });
+        self.events += 1;
+        for &r in &self.model.generals[p.to as usize].on_receive {
+            if !self.live(p.to) {
+                break;
+            }
+            let mut locals = [0i64; MAX_ARGS];
+            if self.receive_matches(r, p, &mut locals)? {
+                self.fire(r, &locals, m, ch)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether a delivered messenger fires an `on receive` rule (binding payload values).
+    fn receive_matches(&mut self, r: RuleId, m: &Pending, locals: &mut [i64; MAX_ARGS]) -> Result<bool, RunError> {
+        let rule = &self.model.rules[r as usize];
+        let Trigger::Receive { pattern, from, guard } = &rule.trigger else {
+            return Ok(false);
+        };
+        if pattern.kind != m.msg.kind {
+            return Ok(false);
+        }
+        if let Some(from) = from
+            && !from.contains(&m.from)
+        {
+            return Ok(false);
+        }
+        self.current = r;
+        if !self.match_args(pattern, &m.msg, rule.owner, locals)? {
+            return Ok(false);
+        }
+        Ok(match guard {
+            Some(g) => self.eval(g, rule.owner, locals)? != 0,
+            None => true,
+        })
+    }
+
+    /// Runs a rule's actions.
+    fn fire<C: Chooser>(
+        &mut self,
+        r: RuleId,
+        locals: &[i64; MAX_ARGS],
+        cause: u32,
+        ch: &mut C,
+    ) -> Result<(), RunError> {
+        let model = self.model;
+        let rule = &model.rules[r as usize];
+        let g = rule.owner;
+        let t = self.now;
+        self.current = r;
+        self.events += 1;
+        if self.trace {
+            self.log.push(LogEntry::Fire { rule: r, tick: t, messenger: cause });
+        }
+        for a in &rule.actions {
+            if !self.live(g) {
+                break;
+            }
+            match a {
+                Action::Send { kind, args, to, copies, .. } => {
+                    let mut msg = Msg { kind: *kind, args: Args { len: args.len() as u8, vals: [0; MAX_ARGS] } };
+                    for (i, e) in args.iter().enumerate() {
+                        msg.args.vals[i] = self.eval(e, g, locals)?;
+                    }
+                    let n = match copies {
+                        Some(c) => self.eval(c, g, locals)?.max(0) as u64,
+                        None => 1,
+                    };
+                    for &to in to {
+                        for _ in 0..n {
+                            self.send(r, g, to, msg, cause, ch)?;
+                        }
+                    }
+                }
+                Action::Attack(_) => self.decide_now(g, Decided::Attack, r),
+                Action::Wait(_) => self.decide_now(g, Decided::Wait, r),
+                Action::Commit { value, .. } => {
+                    let v = self.eval(value, g, locals)?;
+                    self.decide_now(g, Decided::Commit(v), r);
+                }
+                Action::Set { var, value, .. } => {
+                    let v = self.eval(value, g, locals)?;
+                    self.vars[g as usize][*var as usize] = v;
+                }
+                Action::Crash(_) => self.crash(g, t, r),
+            }
+        }
+        Ok(())
+    }
+
+    fn decide_now(&mut self, g: GenId, what: Decided, rule: RuleId) {
+        if self.decisions[g as usize].is_none() {
+            self.decisions[g as usize] = Some(Decision { what, tick: self.now, rule });
+            if self.crashed[g as usize].is_none() {
+                self.open -= 1;
+            }
+            if self.trace {
+                self.log.push(LogEntry::Decide { general: g });
+            }
+        }
+    }
+
+    /// Sends one messenger: numbers it, draws its delay, applies partitions and loss rules.
+    fn send<C: Chooser>(
+        &mut self,
+        r: RuleId,
+        from: GenId,
+        to: GenId,
+        msg: Msg,
+        cause: u32,
+        ch: &mut C,
+    ) -> Result<(), RunError> {
+        self.events += 1;
+        if self.events > self.max_events {
+            return Err(self.event_limit());
+        }
+        let model = self.model;
+        let t = self.now;
+        let c = model.chan(from, to).expect("the checker ensures every send has a channel");
+        let chan = &model.channels[c as usize];
+        self.chan_count[c as usize] += 1;
+        let number = self.chan_count[c as usize];
+        let delay = if chan.delay_lo == chan.delay_hi {
+            chan.delay_lo
+        } else {
+            chan.delay_lo + ch.choose(&Choice::Delay { lo: chan.delay_lo, hi: chan.delay_hi }).index
+        };
+        let arrives = t.saturating_add(delay);
+        let mut fate = Fate::InFlight;
+        for (i, p) in model.partitions.iter().enumerate() {
+            let crosses = (p.side_a[from as usize] && p.side_b[to as usize])
+                || (p.side_b[from as usize] && p.side_a[to as usize]);
+            if crosses && p.from <= t && t <= p.to {
+                fate = Fate::Partitioned { partition: i as u16 };
+                break;
+            }
+        }
+        if fate == Fate::InFlight {
+            for (i, l) in chan.losses.iter().enumerate() {
+                let n = number as u64;
+                let (captured, draw) = match &l.kind {
+                    LossKind::All => (true, None),
+                    LossKind::Numbers(ranges) => (ranges.iter().any(|(a, b)| *a <= n && n <= *b), None),
+                    LossKind::Every(k) => (n.is_multiple_of(*k), None),
+                    LossKind::First(k) => (n <= *k, None),
+                    LossKind::After(k) => (n > *k, None),
+                    LossKind::Window(a, b) => (*a <= t && t <= *b, None),
+                    LossKind::Kind(k) => (msg.kind == *k, None),
+                    LossKind::Chance { p, kind } => {
+                        if kind.is_some_and(|k| k != msg.kind) {
+                            (false, None)
+                        } else {
+                            let c = ch.choose(&Choice::Chance { p: *p });
+                            (c.index == 1, c.draw)
+                        }
+                    }
+                };
+                if captured {
+                    if l.kind.is_random() {
+                        self.captures += 1;
+                    }
+                    fate = Fate::Captured { loss: i as u16, draw };
+                    break;
+                }
+            }
+        }
+        let id = self.sent_count;
+        self.sent_count += 1;
+        self.sent_by_rule[r as usize] += 1;
+        let mut duplicate = None;
+        if fate == Fate::InFlight {
+            self.queue.push(arrives, Pending { id, from, to, msg, duplicate: false });
+            if let Some(p) = chan.duplicate
+                && ch.choose(&Choice::Chance { p }).index == 1
+            {
+                let d2 = if chan.delay_lo == chan.delay_hi {
+                    chan.delay_lo
+                } else {
+                    chan.delay_lo + ch.choose(&Choice::Delay { lo: chan.delay_lo, hi: chan.delay_hi }).index
+                };
+                let at = t.saturating_add(d2);
+                duplicate = Some(at);
+                self.queue.push(at, Pending { id, from, to, msg, duplicate: true });
+            }
+        }
+        if self.trace {
+            self.messengers.push(Messenger {
+                chan: c,
+                number,
+                from,
+                to,
+                msg,
+                sent: t,
+                arrives,
+                fate,
+                rule: r,
+                cause,
+                duplicate,
+            });
+            self.log.push(LogEntry::Send { messenger: id });
+        }
+        if self.trace || self.plan.reads_sent {
+            self.sent[from as usize].push(Sent { msg, to, tick: t, messenger: id });
+        }
+        Ok(())
+    }
+
+    fn event_limit(&self) -> RunError {
+        let (rule, sent) = self
+            .sent_by_rule
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, n)| (**n, std::cmp::Reverse(*i)))
+            .map(|(i, n)| (i as RuleId, *n as u64))
+            .unwrap_or((self.current, 0));
+        let rule = if sent == 0 { self.current } else { rule };
+        RunError::EventLimit { limit: self.max_events, rule, sent, tick: self.now }
+    }
+
+    /// The outcome of the finished run.
+    pub fn outcome(&self) -> Outcome {
+        outcome(self.model, &self.decisions, &self.crashed)
+    }
+}
+
+/// The outcome of a set of decisions.
+pub fn outcome(model: &Model, decisions: &[Option<Decision>], crashed: &[Option<u32>]) -> Outcome {
+    if model.values {
+        let mut value = None;
+        let mut undecided = false;
+        for (d, c) in decisions.iter().zip(crashed) {
+            match d.map(|d| d.what) {
+                Some(Decided::Commit(v)) => {
+                    if value.is_some_and(|w| w != v) {
+                        return Outcome::Disagreement;
+                    }
+                    value = Some(v);
+                }
+                _ if c.is_none() => undecided = true,
+                _ => {}
+            }
+        }
+        return if undecided { Outcome::Undecided } else { Outcome::Agreement };
+    }
+    let attackers = decisions.iter().filter(|d| matches!(d.map(|d| d.what), Some(Decided::Attack))).count();
+    if attackers == 0 {
+        Outcome::NoAttack
+    } else if attackers >= model.victory_at_least {
+        Outcome::Victory
+    } else {
+        Outcome::Defeat
+    }
+}

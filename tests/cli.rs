@@ -1,0 +1,139 @@
+//! The command line as a user meets it: exit codes, standard input, params, seeds,
+//! formats and colour.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+struct Out {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+fn herald(args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Out {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_herald"));
+    cmd.args(args).current_dir(env!("CARGO_MANIFEST_DIR")).env_remove("NO_COLOR");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("herald starts");
+    if let Some(text) = stdin {
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    Out {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+const ACK: &str = "scenarios/attempt2-acknowledgment.herald";
+
+#[test]
+fn run_reads_standard_input() {
+    let src = std::fs::read_to_string(format!("{}/{ACK}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let from_stdin = herald(&["run", "-"], Some(&src), &[]);
+    assert_eq!(from_stdin.code, 0, "{}", from_stdin.stderr);
+    assert!(from_stdin.stdout.contains("<stdin> · seed 9"));
+    let from_file = herald(&["run", ACK], None, &[]);
+    // Same run, only the file's name differs.
+    assert_eq!(from_stdin.stdout.replace("<stdin>", ACK), from_file.stdout);
+}
+
+#[test]
+fn seed_and_params_change_the_run() {
+    let base = herald(&["run", ACK, "--format", "json"], None, &[]);
+    let other = herald(&["run", ACK, "--seed", "2", "--format", "json"], None, &[]);
+    assert_eq!(base.code, 0);
+    assert!(base.stdout.contains("\"seed\": 9"));
+    assert!(other.stdout.contains("\"seed\": 2"));
+    assert_ne!(base.stdout, other.stdout);
+    let lossless = herald(&["run", ACK, "--param", "loss=0%", "--format", "json"], None, &[]);
+    assert!(lossless.stdout.contains("\"value\": \"0%\""));
+    assert!(lossless.stdout.contains("\"result\": \"victory\""), "{}", lossless.stdout);
+}
+
+#[test]
+fn a_bad_param_is_a_diagnostic() {
+    let unknown = herald(&["run", ACK, "--param", "los=10%"], None, &[]);
+    assert_eq!(unknown.code, 3);
+    assert!(unknown.stderr.contains("herald::check::unknown_param"), "{}", unknown.stderr);
+    assert!(unknown.stderr.contains("did you mean 'loss'?"), "{}", unknown.stderr);
+    let malformed = herald(&["run", ACK, "--param", "loss"], None, &[]);
+    assert_eq!(malformed.code, 3);
+    assert!(malformed.stderr.contains("expected NAME=VALUE"), "{}", malformed.stderr);
+    let out_of_range = herald(&["run", ACK, "--param", "loss=150%"], None, &[]);
+    assert_eq!(out_of_range.code, 3);
+    assert!(out_of_range.stderr.contains("herald::check::bad_param_value"), "{}", out_of_range.stderr);
+    assert!(out_of_range.stderr.contains("between 0% and 100%"), "{}", out_of_range.stderr);
+}
+
+#[test]
+fn exit_codes() {
+    assert_eq!(herald(&["run", ACK], None, &[]).code, 0);
+    assert_eq!(herald(&["check", ACK], None, &[]).code, 0);
+    // Usage errors: clap's code.
+    assert_eq!(herald(&["run"], None, &[]).code, 2);
+    assert_eq!(herald(&["frobnicate"], None, &[]).code, 2);
+    // Invalid input and unreadable files.
+    assert_eq!(herald(&["run", "-"], Some("general A {"), &[]).code, 3);
+    let missing = herald(&["run", "no/such/file.herald"], None, &[]);
+    assert_eq!(missing.code, 3);
+    assert!(missing.stderr.contains("cannot read no/such/file.herald"));
+    // A run that hits the event limit.
+    let runaway = "channel A <-> B { delay 1 }
+        general A { on start { send ping to B } on receive pong { send ping to B 2 times } decide at 999: attack }
+        general B { on receive ping { send pong to A } decide at 999: attack }";
+    let out = herald(&["run", "-", "--max-events", "5000"], Some(runaway), &[]);
+    assert_eq!(out.code, 4);
+    assert!(out.stderr.contains("herald::run::event_limit"), "{}", out.stderr);
+    assert!(out.stderr.contains("the run passed 5000 events"), "{}", out.stderr);
+    assert!(out.stderr.contains("this rule sent"), "{}", out.stderr);
+}
+
+#[test]
+fn check_reports_every_file() {
+    let out = herald(&["check", ACK, "scenarios/flooding.herald"], None, &[]);
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("attempt2-acknowledgment.herald: ok (2 generals, 4 rules)"), "{}", out.stdout);
+    assert!(out.stdout.contains("flooding.herald: ok"));
+    let bad = herald(&["check", ACK, "-"], Some("general A { on start { send x to B } }"), &[]);
+    assert_eq!(bad.code, 3);
+    assert!(bad.stderr.contains("unknown general 'B'"), "{}", bad.stderr);
+    assert!(bad.stderr.contains("<stdin>: 1 error"), "{}", bad.stderr);
+}
+
+#[test]
+fn colour_only_when_asked() {
+    let plain = herald(&["run", ACK], None, &[]);
+    assert!(!plain.stdout.contains('\u{1b}'), "not a terminal: no colour");
+    let forced = herald(&["run", ACK, "--color", "always"], None, &[]);
+    assert!(forced.stdout.contains('\u{1b}'));
+    let never = herald(&["run", ACK, "--color", "never"], None, &[("NO_COLOR", "1")]);
+    assert!(!never.stdout.contains('\u{1b}'));
+}
+
+#[test]
+fn reports_hold_no_absolute_paths() {
+    let abs = format!("{}/{ACK}", env!("CARGO_MANIFEST_DIR"));
+    for format in ["text", "yaml", "json"] {
+        let out = herald(&["run", &abs, "--format", format], None, &[]);
+        assert_eq!(out.code, 0);
+        assert!(!out.stdout.contains(env!("CARGO_MANIFEST_DIR")), "{format} names the absolute path");
+        assert!(out.stdout.contains("attempt2-acknowledgment.herald"));
+    }
+}
+
+#[test]
+fn json_and_yaml_are_versioned() {
+    let yaml = herald(&["run", ACK, "--format", "yaml"], None, &[]);
+    assert!(yaml.stdout.starts_with("herald: 1\n"));
+    let json = herald(&["run", ACK, "--format", "json"], None, &[]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["herald"], 1);
+    assert_eq!(v["outcome"]["result"], "defeat");
+    assert_eq!(v["decisions"][0]["decision"], "wait");
+}
