@@ -1,5 +1,6 @@
 //! Analyses over many runs: Monte Carlo trials, exact enumeration, sweeps.
 
+pub mod counterfactual;
 pub mod exact;
 pub mod explore;
 pub mod stats;

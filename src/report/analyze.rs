@@ -106,7 +106,7 @@ pub fn build(l: &Loaded, exact: &Exact) -> AnalyzeReport {
             probability: (to_f64(p) * 1e12).round() / 1e12,
             exact: fraction(p),
             choices: choices.clone(),
-            run: super::build(&sim, l, None),
+            run: super::build(&sim, l, None, choices),
         });
     }
     AnalyzeReport {

@@ -58,7 +58,7 @@ pub fn build(l: &Loaded, e: &Explored) -> ExploreReport {
             captures: w.captures,
             ticks: w.ticks,
             choices: w.choices.clone(),
-            run: super::build(&sim, l, None),
+            run: super::build(&sim, l, None, &w.choices),
         });
     }
     let all: Vec<Reach> = OUTCOMES

@@ -69,6 +69,36 @@ pub struct RunReport {
     pub end: EndInfo,
     pub decisions: Vec<GeneralReport>,
     pub outcome: OutcomeReport,
+    /// For a run that did not end in victory (or agreement): the captured messengers whose
+    /// delivery alone would have changed the outcome.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub what_if: Option<WhatIf>,
+}
+
+/// Counterfactuals of a run that ended badly.
+#[derive(Debug, Clone, Serialize)]
+pub struct WhatIf {
+    /// Probabilistically captured messengers tried (each delivered in a run of its own).
+    pub tried: usize,
+    pub changes: Vec<Change>,
+}
+
+/// A captured messenger whose delivery alone would have changed the outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    pub from: String,
+    pub to: String,
+    pub message: String,
+    /// Its number on its channel.
+    pub messenger: u32,
+    pub channel: String,
+    pub sent: u32,
+    /// The outcome had it arrived.
+    pub outcome: Outcome,
+    /// Whether some live general would still have ended undecided.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub blocked: bool,
+    pub says: String,
 }
 
 /// What the scenario is.
@@ -163,6 +193,8 @@ pub struct GeneralReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<RuleShown>,
     pub why: Vec<Why>,
+    /// How deeply it knew the plan when it decided (or crashed, or the run ended).
+    pub knowledge: crate::knowledge::Knowledge,
 }
 
 /// A rule, as reports name it.
@@ -250,7 +282,7 @@ pub fn run_command(l: &Loaded, source: Source, format: Format, max_events: u64, 
         eprint!("{}", render(&[d], &l.source, stderr_color));
         return (EXIT_LIMIT, choices);
     }
-    let report = build(&sim, l, seed);
+    let report = build(&sim, l, seed, &choices.0);
     let out = match format {
         Format::Text => render_run(&report, color),
         Format::Yaml => to_yaml(&report),
@@ -313,12 +345,13 @@ pub fn run_error(model: &Model, e: &RunError) -> Diag {
     }
 }
 
-/// Builds the report of a finished, traced run.
-pub fn build(sim: &Sim, l: &Loaded, seed: Option<u64>) -> RunReport {
+/// Builds the report of a finished, traced run, made by `choices`.
+pub fn build(sim: &Sim, l: &Loaded, seed: Option<u64>, choices: &[u32]) -> RunReport {
     let model = &l.model;
     let mut ex = Explainer::new(sim, &l.source.text);
     let timeline = timeline(sim, &ex);
     let n = model.generals.len();
+    let mut knowledge = crate::knowledge::at_decisions(sim).into_iter();
     let decisions = (0..n as u16)
         .map(|g| {
             let d = sim.decisions[g as usize];
@@ -341,6 +374,7 @@ pub fn build(sim: &Sim, l: &Loaded, seed: Option<u64>) -> RunReport {
                     RuleShown { line: r.line, text: r.text.clone() }
                 }),
                 why: ex.general(g),
+                knowledge: knowledge.next().expect("one per general"),
             }
         })
         .collect();
@@ -376,7 +410,60 @@ pub fn build(sim: &Sim, l: &Loaded, seed: Option<u64>) -> RunReport {
         },
         decisions,
         outcome: outcome_report(sim),
+        what_if: what_if(sim, l, choices),
     }
+}
+
+fn what_if(sim: &Sim, l: &Loaded, choices: &[u32]) -> Option<WhatIf> {
+    use crate::analysis::counterfactual::{MAX_TRIED, flips};
+    let model = &l.model;
+    let blocked = (0..model.generals.len()).any(|g| sim.decisions[g].is_none() && sim.crashed[g].is_none());
+    if matches!(sim.outcome(), Outcome::Victory | Outcome::Agreement) && !blocked {
+        return None;
+    }
+    let tried = sim
+        .messengers
+        .iter()
+        .filter(|m| match m.fate {
+            Fate::Captured { loss, .. } => model.channels[m.chan as usize].losses[loss as usize].kind.is_random(),
+            _ => false,
+        })
+        .count()
+        .min(MAX_TRIED);
+    if tried == 0 {
+        return None;
+    }
+    let changes = flips(model, choices, sim, sim.max_events)
+        .into_iter()
+        .map(|f| {
+            let m = &sim.messengers[f.messenger as usize];
+            let (from, to, message, channel) = (
+                model.name(m.from).to_string(),
+                model.name(m.to).to_string(),
+                model.show_msg(&m.msg),
+                model.show_chan(m.chan),
+            );
+            let still = if f.blocked { ", and still a general blocked" } else { "" };
+            let says = format!(
+                "had {message} #{} on {channel} (sent at tick {}) arrived: {}{still}",
+                m.number,
+                m.sent,
+                f.outcome.word()
+            );
+            Change {
+                from,
+                to,
+                message,
+                messenger: m.number,
+                channel,
+                sent: m.sent,
+                outcome: f.outcome,
+                blocked: f.blocked,
+                says,
+            }
+        })
+        .collect();
+    Some(WhatIf { tried, changes })
 }
 
 fn commit_value(model: &Model, g: u16, v: i64) -> String {

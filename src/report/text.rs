@@ -99,6 +99,18 @@ pub fn render_run_body(r: &RunReport, color: bool, indent: usize) -> String {
         for w in &d.why {
             tree(&mut o, w, 2);
         }
+        let k = &d.knowledge;
+        let mut via: Vec<String> = k
+            .chain
+            .iter()
+            .map(|l| format!("{} #{} {} -> {} arrived at {}", l.message, l.messenger, l.from, l.to, l.arrived))
+            .collect();
+        if via.len() > 5 {
+            let n = via.len();
+            via.splice(2..n - 2, [format!("… ({n} messengers in all)")]);
+        }
+        let via = if via.is_empty() { String::new() } else { format!(": {}", via.join(", ")) };
+        let _ = writeln!(o, "    {} {} (depth {}){}", p.bold("knows:"), k.says, k.depth, p.dim(&via));
     }
     let _ = writeln!(o);
     // The summary opens with the outcome ("Defeat: ..."): colour that word.
@@ -110,6 +122,18 @@ pub fn render_run_body(r: &RunReport, color: bool, indent: usize) -> String {
     };
     let colon = if rest.is_empty() { "" } else { ":" };
     let _ = writeln!(o, "{} {verdict}{colon}{rest}", p.bold("Outcome:"));
+    if let Some(w) = &r.what_if {
+        let _ = writeln!(o);
+        let _ = writeln!(o, "{}", p.bold("What if"));
+        for c in &w.changes {
+            let _ = writeln!(o, "  {}", c.says);
+        }
+        if w.changes.is_empty() {
+            let n = w.tried;
+            let what = if n == 1 { "the one captured messenger" } else { "any one of the captured messengers" };
+            let _ = writeln!(o, "  had {what} arrived, the outcome would have been the same");
+        }
+    }
     if indent == 0 {
         return o;
     }

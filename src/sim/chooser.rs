@@ -5,7 +5,7 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::check::Prob;
+use crate::check::{ChanId, Msg, Prob};
 
 /// A random choice the interpreter needs made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,10 +34,25 @@ pub struct Chosen {
     pub draw: Option<u64>,
 }
 
+/// The messenger the next choices are about: the interpreter says so once per send, before
+/// its choices (its delay, its loss rolls, its duplicate). A chooser that decides by
+/// messenger (a counterfactual, an adversary with a policy) reads it; others ignore it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct About {
+    pub chan: ChanId,
+    /// The tick it is sent.
+    pub tick: u32,
+    pub msg: Msg,
+}
+
 /// Makes the random choices of a run.
 pub trait Chooser {
     /// Makes one choice.
     fn choose(&mut self, c: &Choice) -> Chosen;
+
+    /// Told which messenger the choices that follow are about.
+    #[inline]
+    fn about(&mut self, _m: &About) {}
 }
 
 /// Choices drawn from ChaCha8, seeded from a 64-bit seed.
@@ -132,5 +147,9 @@ impl<C: Chooser> Chooser for Recording<C> {
         let r = self.inner.choose(c);
         self.log.push((*c, r));
         r
+    }
+
+    fn about(&mut self, m: &About) {
+        self.inner.about(m);
     }
 }

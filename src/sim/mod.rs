@@ -9,7 +9,7 @@ pub mod chooser;
 mod eval;
 pub mod queue;
 
-pub use chooser::{Choice, Chooser, Chosen, Recording, Script, Seeded};
+pub use chooser::{About, Choice, Chooser, Chosen, Recording, Script, Seeded};
 pub use queue::{Pending, Queue};
 
 use crate::check::*;
@@ -811,6 +811,7 @@ impl<'m> Sim<'m> {
         let chan = &model.channels[c as usize];
         self.chan_count[c as usize] += 1;
         let number = self.chan_count[c as usize];
+        ch.about(&About { chan: c, tick: t, msg });
         let delay = if chan.delay_lo == chan.delay_hi {
             chan.delay_lo
         } else {

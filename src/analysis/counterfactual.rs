@@ -1,0 +1,150 @@
+//! Counterfactuals: which captured messengers, had they alone arrived, would have changed
+//! the outcome of a run, and to what.
+//!
+//! A run is a list of choices. Each choice is tied to the messenger it is about: the
+//! channel, the tick it was sent, its message, and its rank among the messengers sent on
+//! that channel at that tick with that message (so that a messenger keeps its identity
+//! when the counterfactual sends extra ones before it). The counterfactual run replays
+//! every messenger's choices as they were, except that the chosen messenger is delivered
+//! instead of captured; a messenger that exists only in the counterfactual run (one sent
+//! because the chosen one arrived) is delivered, with its channel's shortest delay and no
+//! duplicate. Only probabilistic captures can be undone: a deterministic loss rule or a
+//! partition captures its messengers in every run.
+
+use std::collections::HashMap;
+
+use crate::check::{ChanId, Model, Msg};
+use crate::sim::{About, Choice, Chooser, Chosen, Fate, Script, Sim};
+use crate::syntax::ast::Outcome;
+
+/// At most this many captured messengers are tried (one run each).
+pub const MAX_TRIED: usize = 64;
+
+/// A captured messenger whose delivery would have changed the outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flip {
+    /// Its id in the original run ([`Sim::messengers`]).
+    pub messenger: u32,
+    /// The outcome had it arrived.
+    pub outcome: Outcome,
+    /// Whether a live general would still have ended undecided.
+    pub blocked: bool,
+}
+
+/// A messenger's identity across runs.
+type Key = (ChanId, u32, Msg, u32);
+
+/// Tracks which messenger the current choices are about.
+#[derive(Default)]
+struct Tracker {
+    ranks: HashMap<(ChanId, u32, Msg), u32>,
+    current: Option<Key>,
+    slot: u32,
+}
+
+impl Tracker {
+    fn about(&mut self, m: &About) -> Key {
+        let rank = self.ranks.entry((m.chan, m.tick, m.msg)).or_insert(0);
+        let key = (m.chan, m.tick, m.msg, *rank);
+        *rank += 1;
+        self.current = Some(key);
+        self.slot = 0;
+        key
+    }
+
+    fn next_slot(&mut self) -> Option<(Key, u32)> {
+        let at = self.current.map(|k| (k, self.slot));
+        self.slot += 1;
+        at
+    }
+}
+
+/// Replays a run, labelling each choice with its messenger and slot.
+struct Label<'a> {
+    script: Script<'a>,
+    track: Tracker,
+    /// Messenger id (send order) to key.
+    keys: Vec<Key>,
+    chosen: HashMap<(Key, u32), u32>,
+}
+
+impl Chooser for Label<'_> {
+    fn choose(&mut self, c: &Choice) -> Chosen {
+        let r = self.script.choose(c);
+        if let Some(at) = self.track.next_slot() {
+            self.chosen.insert(at, r.index);
+        }
+        r
+    }
+
+    fn about(&mut self, m: &About) {
+        let key = self.track.about(m);
+        self.keys.push(key);
+    }
+}
+
+/// Replays the original choices messenger by messenger, with one capture undone.
+struct Undo<'a> {
+    chosen: &'a HashMap<(Key, u32), u32>,
+    undo: (Key, u32),
+    track: Tracker,
+}
+
+impl Chooser for Undo<'_> {
+    fn choose(&mut self, c: &Choice) -> Chosen {
+        let index = match self.track.next_slot() {
+            Some(at) if at == self.undo => 0,
+            Some(at) => self.chosen.get(&at).copied().filter(|i| *i < c.options()).unwrap_or(0),
+            None => 0,
+        };
+        Chosen { index, draw: None }
+    }
+
+    fn about(&mut self, m: &About) {
+        self.track.about(m);
+    }
+}
+
+/// The captured messengers of the run made by `choices` whose delivery alone changes its
+/// outcome. `original` is that run, traced (its messengers and their fates).
+pub fn flips(model: &Model, choices: &[u32], original: &Sim, max_events: u64) -> Vec<Flip> {
+    let mut sim = Sim::new(model);
+    sim.max_events = max_events;
+    let mut label =
+        Label { script: Script::new(choices), track: Tracker::default(), keys: Vec::new(), chosen: HashMap::new() };
+    if sim.run(&mut label).is_err() || label.keys.len() != original.messengers.len() {
+        return Vec::new();
+    }
+    // The last choice of each messenger, and its number of choices.
+    let mut slots: HashMap<Key, u32> = HashMap::new();
+    for (key, slot) in label.chosen.keys() {
+        let s = slots.entry(*key).or_insert(0);
+        *s = (*s).max(slot + 1);
+    }
+    let before = original.outcome();
+    let before_blocked = blocked(original);
+    let mut out = Vec::new();
+    let captured = original.messengers.iter().enumerate().filter(|(_, m)| match m.fate {
+        Fate::Captured { loss, .. } => model.channels[m.chan as usize].losses[loss as usize].kind.is_random(),
+        _ => false,
+    });
+    for (id, _) in captured.take(MAX_TRIED) {
+        let key = label.keys[id];
+        // A probabilistic capture is the last choice made for its messenger.
+        let Some(last) = slots.get(&key).map(|n| n - 1) else { continue };
+        let mut undo = Undo { chosen: &label.chosen, undo: (key, last), track: Tracker::default() };
+        if sim.run(&mut undo).is_err() {
+            continue;
+        }
+        let after = sim.outcome();
+        let after_blocked = blocked(&sim);
+        if after != before || after_blocked != before_blocked {
+            out.push(Flip { messenger: id as u32, outcome: after, blocked: after_blocked });
+        }
+    }
+    out
+}
+
+fn blocked(sim: &Sim) -> bool {
+    (0..sim.model.generals.len()).any(|g| sim.decisions[g].is_none() && sim.crashed[g].is_none())
+}

@@ -1,0 +1,290 @@
+//! The adversary (`herald explore`), replay files, knowledge depth and counterfactuals, as a
+//! user meets them through the command line.
+
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+struct Out {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+fn herald(args: &[&str]) -> Out {
+    let out = Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("herald starts");
+    Out {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+fn json(args: &[&str]) -> Value {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    let out = herald(&all);
+    assert_eq!(out.code, 0, "herald {args:?} failed: {}", out.stderr);
+    serde_json::from_str(&out.stdout).expect("JSON output")
+}
+
+fn possible<'a>(report: &'a Value, outcome: &str) -> Option<&'a Value> {
+    report["possible"].as_array().unwrap().iter().find(|p| p["outcome"] == outcome)
+}
+
+fn impossible(report: &Value) -> Vec<String> {
+    report["impossible"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+}
+
+/// The timeline events of a run report with the given kind.
+fn events<'a>(run: &'a Value, kind: &str) -> Vec<&'a Value> {
+    run["timeline"].as_array().unwrap().iter().filter(|e| e["event"] == kind).collect()
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("herald-adversary-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn regress_at_every_depth_can_be_defeated_by_capturing_only_the_last_messenger() {
+    for depth in 1..=8 {
+        let param = format!("depth={depth}");
+        let r = json(&["explore", "scenarios/regress.herald", "--param", &param]);
+        let w = possible(&r, "defeat").unwrap_or_else(|| panic!("depth {depth}: defeat must be possible"));
+        assert_eq!(w["captures"], 1, "depth {depth}: the witness captures one messenger");
+        let run = &w["run"];
+        let sends = events(run, "send");
+        let captures = events(run, "capture");
+        assert_eq!(captures.len(), 1, "depth {depth}");
+        // Every messenger but the last was delivered: the chain ran to its end.
+        assert_eq!(sends.len(), depth, "depth {depth}: the whole chain was sent");
+        let last = sends.last().unwrap();
+        assert_eq!(captures[0]["messenger"], last["messenger"], "depth {depth}");
+        assert_eq!(captures[0]["channel"], last["channel"], "depth {depth}");
+        assert_eq!(events(run, "deliver").len(), depth - 1, "depth {depth}");
+        assert_eq!(run["outcome"]["result"], "defeat");
+        // The last messenger, had it arrived, would have given victory.
+        let changes = run["what_if"]["changes"].as_array().unwrap();
+        assert_eq!(changes.len(), 1, "depth {depth}");
+        assert_eq!(changes[0]["outcome"], "victory");
+        assert_eq!(changes[0]["messenger"], last["messenger"]);
+        // Knowledge: the general that got the last delivered messenger is at depth
+        // `depth`, the other one short of it.
+        let mut depths: Vec<u64> =
+            run["decisions"].as_array().unwrap().iter().map(|d| d["knowledge"]["depth"].as_u64().unwrap()).collect();
+        depths.sort();
+        let d = depth as u64;
+        // (At depth 1 the only messenger is captured: B never learns the plan.)
+        assert_eq!(depths, if d == 1 { vec![0, 1] } else { vec![d - 1, d] }, "depth {depth}");
+        // And victory is possible too (nothing captured), so defeat is the adversary's doing.
+        assert_eq!(possible(&r, "victory").unwrap()["captures"], 0, "depth {depth}");
+    }
+}
+
+#[test]
+fn flooding_with_any_number_of_copies_can_be_defeated() {
+    for copies in [1, 2, 3, 5, 8, 12] {
+        let param = format!("copies={copies}");
+        let r = json(&["explore", "scenarios/flooding.herald", "--param", &param]);
+        let w = possible(&r, "defeat").unwrap_or_else(|| panic!("copies {copies}: defeat must be possible"));
+        // Every copy must fall: the fewest captures that make a defeat is all of them.
+        assert_eq!(w["captures"], copies, "copies {copies}");
+        assert!(impossible(&r).contains(&"no-attack".to_string()), "A always attacks");
+        assert_eq!(possible(&r, "victory").unwrap()["captures"], 0);
+    }
+}
+
+#[test]
+fn a_protocol_in_which_nobody_attacks_is_proven_never_defeated() {
+    let src = "scenario \"Cautious\"\ntime dawn = 5\nchannel A <-> B { delay 1..2\n lose 1 in 2 }\n\
+               general A {\n  on start { send plan to B }\n  decide at dawn: wait\n}\n\
+               general B {\n  on receive plan from A { send ack to A }\n  decide at dawn: wait\n}\n";
+    let dir = temp_dir("cautious");
+    let file = dir.join("cautious.herald");
+    std::fs::write(&file, src).unwrap();
+    let r = json(&["explore", file.to_str().unwrap()]);
+    let never = impossible(&r);
+    assert!(never.contains(&"defeat".to_string()), "{never:?}");
+    assert!(never.contains(&"victory".to_string()), "{never:?}");
+    assert!(possible(&r, "no-attack").is_some());
+    // The proof says what it covered.
+    assert!(r["bound"].as_str().unwrap().contains("horizon"), "{}", r["bound"]);
+    assert!(r["states"].as_u64().unwrap() > 1);
+    let text = herald(&["explore", file.to_str().unwrap()]);
+    assert_eq!(text.code, 0);
+    assert!(text.stdout.contains("never"), "{}", text.stdout);
+}
+
+#[test]
+fn two_phase_commit_with_a_crashed_coordinator_blocks_its_participants() {
+    let r = json(&["explore", "scenarios/two-phase-commit-crash.herald"]);
+    let w = possible(&r, "blocked").expect("blocked participants are possible");
+    let blocked = w["run"]["outcome"]["blocked"].as_array().unwrap();
+    assert!(!blocked.is_empty());
+    assert!(blocked.iter().all(|g| g.as_str().unwrap().starts_with('P')), "{blocked:?}");
+    // Without the crash, the lossless 2PC never blocks and always wins.
+    let r = json(&["explore", "scenarios/two-phase-commit.herald"]);
+    assert_eq!(impossible(&r), vec!["defeat", "no-attack", "blocked"]);
+    assert_eq!(possible(&r, "victory").unwrap()["captures"], 0);
+}
+
+#[test]
+fn a_seeded_run_and_its_replay_print_the_same_bytes() {
+    let dir = temp_dir("seeded");
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "herald") {
+            continue;
+        }
+        let file = path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap().to_str().unwrap().to_string();
+        let replay = dir.join("run.replay.yaml");
+        let replay = replay.to_str().unwrap();
+        for seed in ["1", "7"] {
+            for format in ["text", "yaml", "json"] {
+                let first = herald(&["run", &file, "--seed", seed, "--format", format, "--save-replay", replay]);
+                assert_eq!(first.code, 0, "{file}: {}", first.stderr);
+                let again = herald(&["run", &file, "--replay", replay, "--format", format]);
+                assert_eq!(again.code, 0, "{file}: {}", again.stderr);
+                assert_eq!(first.stdout, again.stdout, "{file} seed {seed} {format}: the replay differs");
+            }
+        }
+    }
+}
+
+#[test]
+fn explore_witnesses_and_analyze_runs_replay_as_reported() {
+    let dir = temp_dir("witness");
+    let d = dir.to_str().unwrap();
+    let r = json(&["explore", "scenarios/attempt3-ack-of-ack.herald", "--save-replays", d]);
+    for w in r["possible"].as_array().unwrap() {
+        let outcome = w["outcome"].as_str().unwrap();
+        let replay = dir.join(format!("{outcome}.replay.yaml"));
+        let again = json(&["run", "scenarios/attempt3-ack-of-ack.herald", "--replay", replay.to_str().unwrap()]);
+        assert_eq!(again, w["run"], "the {outcome} witness replays as explore showed it");
+    }
+    let adir = temp_dir("analyze");
+    let a = json(&["analyze", "scenarios/attempt2-acknowledgment.herald", "--save-replays", adir.to_str().unwrap()]);
+    let runs = a["most_likely"].as_array().unwrap();
+    assert!(!runs.is_empty());
+    for m in runs {
+        let outcome = m["outcome"].as_str().unwrap();
+        let replay = adir.join(format!("{outcome}.replay.yaml"));
+        let again = json(&["run", "scenarios/attempt2-acknowledgment.herald", "--replay", replay.to_str().unwrap()]);
+        assert_eq!(again, m["run"], "the most likely {outcome} run replays as analyze showed it");
+    }
+}
+
+#[test]
+fn a_replay_that_no_longer_fits_its_scenario_is_refused() {
+    let dir = temp_dir("stale");
+    let scenario = dir.join("ack.herald");
+    let original =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/attempt2-acknowledgment.herald"))
+            .unwrap();
+    std::fs::write(&scenario, &original).unwrap();
+    let replay = dir.join("ack.replay.yaml");
+    let (s, r) = (scenario.to_str().unwrap(), replay.to_str().unwrap());
+    assert_eq!(herald(&["run", s, "--save-replay", r]).code, 0);
+    assert_eq!(herald(&["run", s, "--replay", r]).code, 0);
+    // Edited since: the fingerprint no longer matches.
+    std::fs::write(&scenario, original.replace("lose loss", "lose 10%")).unwrap();
+    let out = herald(&["run", s, "--replay", r]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.contains("herald::replay::stale"), "{}", out.stderr);
+    // The replay carries the params it was made with: no other can be given.
+    std::fs::write(&scenario, &original).unwrap();
+    let out = herald(&["run", s, "--replay", r, "--param", "loss=10%"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    // A replay file that is not one.
+    std::fs::write(&replay, "choices: [1, 2\n").unwrap();
+    let out = herald(&["run", s, "--replay", r]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+}
+
+#[test]
+fn knowledge_depth_follows_the_chain_of_delivered_messengers() {
+    // attempt 2, seed 9: the plan arrives, the ack is captured.
+    let r = json(&["run", "scenarios/attempt2-acknowledgment.herald"]);
+    let k = |g: usize| &r["decisions"][g]["knowledge"];
+    assert_eq!(k(0)["depth"], 1);
+    assert_eq!(k(0)["says"], "A knows the plan, but not whether anyone else does");
+    assert_eq!(k(1)["depth"], 2);
+    assert_eq!(k(1)["says"], "B knows that A knows the plan");
+    assert_eq!(k(1)["chain"][0]["arrived"], 1);
+    // The regress with nothing captured: the general at the end of a chain of d
+    // acknowledgments is at depth d + 1.
+    let dir = temp_dir("knowledge");
+    let replay = dir.join("none-captured.yaml");
+    let witness =
+        json(&["explore", "scenarios/regress.herald", "--param", "depth=6", "--save-replays", dir.to_str().unwrap()]);
+    let v = possible(&witness, "victory").unwrap();
+    std::fs::rename(dir.join("victory.replay.yaml"), &replay).unwrap();
+    let mut depths: Vec<u64> =
+        v["run"]["decisions"].as_array().unwrap().iter().map(|d| d["knowledge"]["depth"].as_u64().unwrap()).collect();
+    depths.sort();
+    assert_eq!(depths, vec![6, 7]);
+    let text = herald(&["run", "scenarios/regress.herald", "--replay", replay.to_str().unwrap()]);
+    assert!(
+        text.stdout.contains("knows: A knows that B knows that A knows that … that A knows the plan (depth 7)"),
+        "{}",
+        text.stdout
+    );
+    assert!(text.stdout.contains("(6 messengers in all)"), "{}", text.stdout);
+}
+
+#[test]
+fn counterfactuals_name_the_messenger_that_would_have_changed_the_outcome() {
+    let out = herald(&["run", "scenarios/attempt2-acknowledgment.herald"]);
+    assert!(out.stdout.contains("What if\n  had ack #1 on B -> A (sent at tick 1) arrived: victory"), "{}", out.stdout);
+    // Flooding, seed 1: both copies captured; either one alone would have been enough.
+    let r = json(&["run", "scenarios/flooding.herald", "--seed", "1"]);
+    assert_eq!(r["outcome"]["result"], "defeat");
+    let changes = r["what_if"]["changes"].as_array().unwrap();
+    assert_eq!(r["what_if"]["tried"], 2);
+    assert_eq!(changes.len(), 2);
+    assert!(changes.iter().all(|c| c["outcome"] == "victory"));
+    // Two messengers both needed: delivering either one alone changes nothing.
+    let src = "time dawn = 5\nchannel A -> B { delay 1\n lose 1 in 2 }\n\
+               general A {\n  on start { send plan to B\n send confirm to B }\n  decide at dawn: attack\n}\n\
+               general B {\n  decide at dawn: attack if received plan from A and received confirm from A\n}\n";
+    let dir = temp_dir("both");
+    let file = dir.join("both.herald");
+    std::fs::write(&file, src).unwrap();
+    let f = file.to_str().unwrap();
+    let seed = (0..64)
+        .map(|s| s.to_string())
+        .find(|s| {
+            json(&["run", f, "--seed", s])["timeline"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["event"] == "capture")
+                .count()
+                == 2
+        })
+        .expect("a seed under which both are captured");
+    let r = json(&["run", f, "--seed", &seed]);
+    assert_eq!(r["outcome"]["result"], "defeat");
+    assert_eq!(r["what_if"]["tried"], 2);
+    assert!(r["what_if"]["changes"].as_array().unwrap().is_empty());
+    let text = herald(&["run", f, "--seed", &seed]);
+    assert!(
+        text.stdout.contains("had any one of the captured messengers arrived, the outcome would have been the same"),
+        "{}",
+        text.stdout
+    );
+    // A victory has no counterfactuals.
+    let r = json(&["run", "scenarios/flooding.herald", "--seed", "0"]);
+    assert_eq!(r["outcome"]["result"], "victory");
+    assert!(r.get("what_if").is_none());
+}
