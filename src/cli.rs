@@ -151,6 +151,18 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Check every `expect` of the scenarios, and compare their runs with the golden files
+    /// beside them (`NAME.golden.txt`, `NAME.golden.yaml`).
+    Test {
+        /// Scenario files or folders (searched recursively for .herald files); default `.`.
+        paths: Vec<String>,
+        /// Write (or rewrite) the golden files of every scenario tested.
+        #[arg(long)]
+        bless: bool,
+        /// Worker threads for the trials of `probability` expectations.
+        #[arg(long)]
+        jobs: Option<usize>,
+    },
     /// Parse and check scenarios: errors and warnings, nothing run.
     Check {
         /// Scenario files (`-` reads standard input).
@@ -260,6 +272,9 @@ pub fn main() -> i32 {
         }
         Command::Sweep { file, params, trials, exact: _, seed, jobs, chart, max_states, format } => {
             sweep_command(&file, &params, trials, seed, jobs, chart.as_deref(), max_states, format, &out)
+        }
+        Command::Test { paths, bless, jobs } => {
+            crate::testing::command(&paths, &crate::testing::Options { bless, color: out.color, jobs })
         }
         Command::Check { files, params } => {
             let mut code = EXIT_OK;

@@ -19,6 +19,7 @@ pub mod replay;
 pub mod report;
 pub mod sim;
 pub mod syntax;
+pub mod testing;
 
 use check::{Model, ParamOverride};
 use diag::{Diag, Source};

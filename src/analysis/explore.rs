@@ -24,6 +24,8 @@ pub enum Reach {
     Outcome(usize),
     /// A live general ended undecided.
     Blocked,
+    /// A general ended with a fate (indexed like [`super::trials::FATES`]).
+    Fate(u16, usize),
 }
 
 /// The shortest run that reaches something.
@@ -91,6 +93,9 @@ pub fn explore(model: &Model, max_states: u64, fixed_delays: bool) -> Result<Exp
                     let mut reached = vec![Reach::Outcome(super::trials::outcome_index(sim.outcome()))];
                     if (0..model.generals.len()).any(|g| sim.decisions[g].is_none() && sim.crashed[g].is_none()) {
                         reached.push(Reach::Blocked);
+                    }
+                    for g in 0..model.generals.len() {
+                        reached.push(Reach::Fate(g as u16, super::trials::fate_index(&sim, g)));
                     }
                     for r in reached {
                         let better = out.reached.get(&r).is_none_or(|w| (captures, sim.now) < (w.captures, w.ticks));

@@ -98,7 +98,7 @@ pub fn outcome_index(o: Outcome) -> usize {
     OUTCOMES.iter().position(|x| *x == o).expect("every outcome is listed")
 }
 
-fn fate_index(sim: &Sim, g: usize) -> usize {
+pub(crate) fn fate_index(sim: &Sim, g: usize) -> usize {
     match sim.decisions[g].map(|d| d.what) {
         Some(Decided::Attack) => 0,
         Some(Decided::Wait) => 1,

@@ -17,6 +17,7 @@ use crate::explain::{Explainer, Why};
 use crate::sim::{Decided, End, Fate, LogEntry, RunError, Seeded, Sim};
 use crate::syntax::ast::Outcome;
 
+pub(crate) use text::Paint;
 pub use text::{render_run, render_run_body};
 
 /// Version of the YAML/JSON schema (the `herald:` key). Bumped on any incompatible change.

@@ -1,0 +1,509 @@
+//! `herald test`: checks every `expect` of every scenario, and compares each scenario's
+//! outputs with its golden files.
+//!
+//! Seed-run expectations run the scenario once per seed. `probability` is exact when the
+//! scenario can be enumerated within the bound, else estimated by trials and judged
+//! statistically (the method is stated). `possible` and `never` ask the adversary.
+//! Golden files sit beside the scenario: `NAME.golden.txt` (the text report, no colour)
+//! and `NAME.golden.yaml` (the YAML report) of its seed run; `--bless` writes them.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use num_rational::BigRational;
+use num_traits::{Signed, ToPrimitive};
+
+use crate::Loaded;
+use crate::analysis::exact::{self, to_f64};
+use crate::analysis::explore::{self, Reach};
+use crate::analysis::trials::{self, outcome_index};
+use crate::diag::{Diag, render};
+use crate::report;
+use crate::sim::{Recording, Seeded, Sim};
+use crate::syntax::ast::{self, BinOp, Event, Expectation, GeneralFate};
+
+/// Trials run for a `probability` expectation when exact enumeration is out of reach.
+pub const TRIALS: u64 = 200_000;
+/// Standard errors a trial estimate may stray from the claim and still pass.
+pub const Z: f64 = 4.0;
+
+/// Options of `herald test`.
+pub struct Options {
+    pub bless: bool,
+    pub color: bool,
+    pub jobs: Option<usize>,
+}
+
+/// The result of one check.
+struct Verdict {
+    pass: bool,
+    /// What was found, in a few words.
+    found: String,
+    /// The run that contradicts the expectation, as text.
+    run: Option<String>,
+}
+
+/// Totals.
+#[derive(Default)]
+pub struct Summary {
+    pub passed: usize,
+    pub failed: usize,
+}
+
+/// Finds the scenario files under `paths` (files as given, folders recursively, sorted).
+pub fn collect(paths: &[String]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        let path = PathBuf::from(p);
+        if path.is_dir() {
+            walk(&path, &mut out).map_err(|e| format!("cannot read {p}: {e}"))?;
+        } else if path.is_file() {
+            out.push(path);
+        } else {
+            return Err(format!("{p}: no such file or folder"));
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
+    entries.sort();
+    for p in entries {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') || name == "target" {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else if name.ends_with(".herald") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// Tests one scenario file: prints its results, adds them to `sum`.
+pub fn test_file(path: &Path, opts: &Options, sum: &mut Summary) {
+    let name = path.to_string_lossy().to_string();
+    let p = crate::report::Paint { on: opts.color };
+    println!("{}", p.bold(&name));
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            println!("  {} cannot read it: {e}", p.red("✗"));
+            sum.failed += 1;
+            return;
+        }
+    };
+    let l = match crate::load(&name, &bytes, &[]) {
+        Ok(l) => l,
+        Err(f) => {
+            println!("  {} it does not load", p.red("✗"));
+            eprint!("{}", render(&f.diags, &f.source, opts.color));
+            sum.failed += 1;
+            return;
+        }
+    };
+    let mut cache = Cache::default();
+    for e in &l.model.expects {
+        let said = e.span.text(&l.source.text).trim().to_string();
+        let v = check(&l, e, opts, &mut cache);
+        if v.pass {
+            sum.passed += 1;
+            println!("  {} {said}  {}", p.green("✓"), p.dim(&v.found));
+        } else {
+            sum.failed += 1;
+            println!("  {} {said}  {}", p.red("✗"), v.found);
+            let mut d = Diag::error(
+                "herald::test::failed",
+                format!("this expectation does not hold: {}", v.found),
+                e.span,
+                "expected here",
+            );
+            if let Some(h) = &e.hint {
+                d = d.with_help(h.value.clone());
+            }
+            eprint!("{}", render(&[d], &l.source, opts.color));
+            if let Some(run) = v.run {
+                eprintln!("{run}");
+            }
+        }
+    }
+    golden(path, &l, opts, sum);
+}
+
+#[derive(Default)]
+struct Cache {
+    exact: Option<Result<exact::Exact, ()>>,
+    trials: Option<Result<trials::Tally, String>>,
+    explored: Option<Result<explore::Explored, String>>,
+}
+
+fn check(l: &Loaded, e: &ast::Expect, opts: &Options, cache: &mut Cache) -> Verdict {
+    match &e.what {
+        Expectation::Outcome(o) => seed_run(l, e.seed.as_ref().map(|s| s.value), |run| {
+            let found = run.outcome.result;
+            (found == o.value, format!("the run with seed {} ended in {}", run.seed.unwrap_or(0), found.word()))
+        }),
+        Expectation::General(ev) => seed_run(l, e.seed.as_ref().map(|s| s.value), |run| {
+            let g = run.decisions.iter().find(|d| d.general == ev.general.name).expect("checked: the general exists");
+            let found = describe_fate(g);
+            (fate_matches(l, ev, g), format!("with seed {}, {found}", run.seed.unwrap_or(0)))
+        }),
+        Expectation::Probability { event, op, p, tolerance } => {
+            probability(l, event, op.value, p.value, tolerance.as_ref().map(|t| t.value), opts, cache)
+        }
+        Expectation::Possible(ev) => reach(l, ev, true, cache),
+        Expectation::Never(ev) => reach(l, ev, false, cache),
+    }
+}
+
+/// Runs the scenario with a seed (its own by default) and judges the report.
+fn seed_run(l: &Loaded, seed: Option<u64>, judge: impl Fn(&report::RunReport) -> (bool, String)) -> Verdict {
+    let seed = seed.unwrap_or(l.model.seed);
+    let mut sim = Sim::new(&l.model);
+    sim.trace = true;
+    let mut rec = Recording { inner: Seeded::new(seed), log: Vec::new() };
+    if let Err(e) = sim.run(&mut rec) {
+        let d = report::run_error(&l.model, &e);
+        return Verdict { pass: false, found: format!("the run with seed {seed} stopped: {}", d.message), run: None };
+    }
+    let choices: Vec<u32> = rec.log.iter().map(|(_, c)| c.index).collect();
+    let run = report::build(&sim, l, Some(seed), &choices);
+    let (pass, found) = judge(&run);
+    let text = (!pass).then(|| report::render_run_body(&run, false, 4));
+    Verdict { pass, found, run: text }
+}
+
+fn describe_fate(g: &report::GeneralReport) -> String {
+    let who = &g.general;
+    match g.decision {
+        "attack" => format!("{who} attacked"),
+        "wait" => format!("{who} waited"),
+        "commit" => format!("{who} committed {}", g.value.clone().unwrap_or_default()),
+        "crashed" => format!("{who} crashed"),
+        _ => format!("{who} never decided"),
+    }
+}
+
+fn fate_matches(l: &Loaded, ev: &ast::GeneralEvent, g: &report::GeneralReport) -> bool {
+    match &ev.what {
+        GeneralFate::Attacks => g.decision == "attack",
+        GeneralFate::Waits => g.decision == "wait",
+        GeneralFate::Undecided => g.decision == "undecided",
+        GeneralFate::Crashes => g.decision == "crashed",
+        GeneralFate::Commits(v) => g.decision == "commit" && g.value.as_deref() == Some(literal(l, v).as_str()),
+    }
+}
+
+/// A committed value as reports show it.
+fn literal(l: &Loaded, e: &ast::Expr) -> String {
+    match &e.kind {
+        ast::ExprKind::Int(v) => v.to_string(),
+        ast::ExprKind::Neg(a) => format!("-{}", literal(l, a)),
+        ast::ExprKind::Str(s) => format!("{s:?}"),
+        _ => e.span.text(&l.source.text).to_string(),
+    }
+}
+
+/// The general and fate index an event names, or the outcome index.
+enum Target {
+    Outcome(usize),
+    Fate(u16, usize),
+}
+
+fn target(l: &Loaded, ev: &Event) -> Result<Target, String> {
+    match ev {
+        Event::Outcome(o) => Ok(Target::Outcome(outcome_index(o.value))),
+        Event::General(g) => {
+            let idx = l.model.generals.iter().position(|x| x.name == g.general.name).expect("checked") as u16;
+            let f = match g.what {
+                GeneralFate::Attacks => 0,
+                GeneralFate::Waits => 1,
+                GeneralFate::Commits(_) => {
+                    return Err(
+                        "a probability or possibility of committing a given value is not supported by this version yet"
+                            .into(),
+                    );
+                }
+                GeneralFate::Undecided => 3,
+                GeneralFate::Crashes => 4,
+            };
+            Ok(Target::Fate(idx, f))
+        }
+    }
+}
+
+fn event_name(l: &Loaded, ev: &Event) -> String {
+    match ev {
+        Event::Outcome(o) => o.value.word().to_string(),
+        Event::General(g) => g.span.text(&l.source.text).to_string(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn probability(
+    l: &Loaded,
+    ev: &Event,
+    op: BinOp,
+    p: ast::ProbLit,
+    tolerance: Option<ast::ProbLit>,
+    opts: &Options,
+    cache: &mut Cache,
+) -> Verdict {
+    let t = match target(l, ev) {
+        Ok(t) => t,
+        Err(why) => return Verdict { pass: false, found: why, run: None },
+    };
+    let claim = BigRational::new((p.num as i128).into(), (p.den.max(1) as i128).into());
+    let tol = tolerance.map(|t| BigRational::new((t.num as i128).into(), (t.den.max(1) as i128).into()));
+    let name = event_name(l, ev);
+    let exact =
+        cache.exact.get_or_insert_with(|| exact::analyze(&l.model, exact::DEFAULT_MAX_STATES, None).map_err(|_| ()));
+    if let Ok(x) = exact {
+        let found = match t {
+            Target::Outcome(i) => x.outcomes[i].clone(),
+            Target::Fate(g, f) => x.fates[g as usize][f].clone(),
+        };
+        let zero = BigRational::from_integer(0.into());
+        let tol = tol.unwrap_or(zero);
+        let pass = match op {
+            BinOp::Eq => (&found - &claim).abs() <= tol,
+            BinOp::Ne => (&found - &claim).abs() > tol,
+            BinOp::Ge => found >= &claim - &tol,
+            BinOp::Gt => found > &claim - &tol,
+            BinOp::Le => found <= &claim + &tol,
+            BinOp::Lt => found < &claim + &tol,
+            _ => false,
+        };
+        let frac = exact::fraction(&found).map(|f| format!(" = {f}")).unwrap_or_default();
+        return Verdict {
+            pass,
+            found: format!("exact: P({name}) = {}{frac} ({} states)", report::percent(to_f64(&found)), x.states),
+            run: None,
+        };
+    }
+    let tally = cache.trials.get_or_insert_with(|| {
+        let cfg = trials::Config {
+            trials: TRIALS,
+            seed: l.model.seed,
+            jobs: opts.jobs,
+            explain: 0,
+            max_events: crate::sim::DEFAULT_MAX_EVENTS,
+            progress: None,
+        };
+        trials::run(&l.model, &l.source.text, &cfg).map_err(|_| "the trials stopped at a limit".to_string())
+    });
+    let tally = match tally {
+        Ok(t) => t,
+        Err(e) => return Verdict { pass: false, found: e.clone(), run: None },
+    };
+    let hits = match t {
+        Target::Outcome(i) => tally.outcomes[i],
+        Target::Fate(g, f) => tally.fates[g as usize][f],
+    };
+    let n = tally.trials as f64;
+    let est = hits as f64 / n;
+    // The standard error, never below that of one trial in n (so 0% and 100% are not certain).
+    let se = (est * (1.0 - est) / n).sqrt().max(1.0 / n);
+    let slack = Z * se + tol.and_then(|t| t.to_f64()).unwrap_or(0.0);
+    let c = claim.to_f64().unwrap_or(0.0);
+    let pass = match op {
+        BinOp::Eq => (est - c).abs() <= slack,
+        BinOp::Ne => (est - c).abs() > slack,
+        BinOp::Ge | BinOp::Gt => est + slack >= c,
+        BinOp::Le | BinOp::Lt => est - slack <= c,
+        _ => false,
+    };
+    Verdict {
+        pass,
+        found: format!(
+            "by {} trials (too many states to enumerate): P({name}) ≈ {} ± {} (4 standard errors)",
+            tally.trials,
+            report::percent(est),
+            report::percent(Z * se)
+        ),
+        run: None,
+    }
+}
+
+fn reach(l: &Loaded, ev: &Event, possible: bool, cache: &mut Cache) -> Verdict {
+    let t = match target(l, ev) {
+        Ok(t) => t,
+        Err(why) => return Verdict { pass: false, found: why, run: None },
+    };
+    let explored = cache.explored.get_or_insert_with(|| {
+        explore::explore(&l.model, explore::DEFAULT_MAX_STATES, false).map_err(|e| match e {
+            explore::ExploreError::TooManyStates { limit } => {
+                format!("cannot tell: more than {limit} states to explore")
+            }
+            explore::ExploreError::Run { .. } => "cannot tell: a run stopped at a limit".to_string(),
+        })
+    });
+    let x = match explored {
+        Ok(x) => x,
+        Err(e) => return Verdict { pass: false, found: e.clone(), run: None },
+    };
+    let key = match t {
+        Target::Outcome(i) => Reach::Outcome(i),
+        Target::Fate(g, f) => Reach::Fate(g, f),
+    };
+    let name = event_name(l, ev);
+    match (x.reached.get(&key), possible) {
+        (Some(w), true) => Verdict {
+            pass: true,
+            found: format!(
+                "witness: {} capture{}, over by tick {}",
+                w.captures,
+                if w.captures == 1 { "" } else { "s" },
+                w.ticks
+            ),
+            run: None,
+        },
+        (None, true) => Verdict {
+            pass: false,
+            found: format!(
+                "no loss pattern leads to {name} ({} states explored, up to tick {})",
+                x.states, l.model.horizon
+            ),
+            run: None,
+        },
+        (None, false) => Verdict {
+            pass: true,
+            found: format!("proved over {} states, up to tick {}", x.states, l.model.horizon),
+            run: None,
+        },
+        (Some(w), false) => {
+            let mut sim = Sim::new(&l.model);
+            sim.trace = true;
+            let run = sim.run(&mut crate::sim::Script::new(&w.choices)).ok().map(|_| {
+                let r = report::build(&sim, l, None, &w.choices);
+                report::render_run_body(&r, false, 4)
+            });
+            Verdict {
+                pass: false,
+                found: format!(
+                    "{name} is possible: the adversary reaches it with {} capture{} (the run below)",
+                    w.captures,
+                    if w.captures == 1 { "" } else { "s" }
+                ),
+                run,
+            }
+        }
+    }
+}
+
+/// The golden files of a scenario: its seed run as text and as YAML.
+pub fn golden_files(path: &Path) -> [(PathBuf, &'static str); 2] {
+    let stem = path.with_extension("");
+    let with = |ext: &str| PathBuf::from(format!("{}.golden.{ext}", stem.to_string_lossy()));
+    [(with("txt"), "text"), (with("yaml"), "yaml")]
+}
+
+/// The report of the scenario's seed run in a golden file's format.
+fn golden_output(l: &Loaded, format: &str) -> Result<String, String> {
+    let mut sim = Sim::new(&l.model);
+    sim.trace = true;
+    let mut rec = Recording { inner: Seeded::new(l.model.seed), log: Vec::new() };
+    sim.run(&mut rec).map_err(|e| report::run_error(&l.model, &e).message)?;
+    let choices: Vec<u32> = rec.log.iter().map(|(_, c)| c.index).collect();
+    let run = report::build(&sim, l, Some(l.model.seed), &choices);
+    Ok(match format {
+        "text" => report::render_run(&run, false),
+        _ => report::to_yaml(&run),
+    })
+}
+
+fn golden(path: &Path, l: &Loaded, opts: &Options, sum: &mut Summary) {
+    let p = crate::report::Paint { on: opts.color };
+    // Golden files name the scenario by its file name alone, so that they read the same
+    // wherever `herald test` runs from.
+    let mut l = l.clone();
+    l.source.name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let l = &l;
+    for (file, format) in golden_files(path) {
+        let shown = file.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        if !opts.bless && !file.exists() {
+            continue;
+        }
+        let now = match golden_output(l, format) {
+            Ok(s) => s,
+            Err(e) => {
+                sum.failed += 1;
+                println!("  {} golden {shown}: the run stopped: {e}", p.red("✗"));
+                continue;
+            }
+        };
+        if opts.bless {
+            match std::fs::write(&file, &now) {
+                Ok(()) => {
+                    sum.passed += 1;
+                    println!("  {} golden {shown} written", p.green("✓"));
+                }
+                Err(e) => {
+                    sum.failed += 1;
+                    println!("  {} golden {shown}: cannot write it: {e}", p.red("✗"));
+                }
+            }
+            continue;
+        }
+        let was = std::fs::read_to_string(&file).unwrap_or_default();
+        if was == now {
+            sum.passed += 1;
+            println!("  {} golden {shown}", p.green("✓"));
+        } else {
+            sum.failed += 1;
+            println!(
+                "  {} golden {shown} differs (- golden file, + this run; `herald test --bless` rewrites it)",
+                p.red("✗")
+            );
+            print!("{}", diff(&was, &now, &p));
+        }
+    }
+}
+
+/// A unified diff, indented, with three lines of context.
+fn diff(old: &str, new: &str, p: &crate::report::Paint) -> String {
+    let d = similar::TextDiff::from_lines(old, new);
+    let mut o = String::new();
+    for group in d.grouped_ops(3) {
+        let _ = writeln!(o, "    {}", p.dim("@@"));
+        for op in group {
+            for change in d.iter_changes(&op) {
+                let line = change.value().trim_end_matches('\n');
+                let _ = match change.tag() {
+                    similar::ChangeTag::Delete => writeln!(o, "    {}", p.red(&format!("-{line}"))),
+                    similar::ChangeTag::Insert => writeln!(o, "    {}", p.green(&format!("+{line}"))),
+                    similar::ChangeTag::Equal => writeln!(o, "     {line}"),
+                };
+            }
+        }
+    }
+    o
+}
+
+/// `herald test`: returns the exit code.
+pub fn command(paths: &[String], opts: &Options) -> i32 {
+    let paths = if paths.is_empty() { vec![".".to_string()] } else { paths.to_vec() };
+    let files = match collect(&paths) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return crate::cli::EXIT_USAGE;
+        }
+    };
+    if files.is_empty() {
+        eprintln!("error: no .herald files under {}", paths.join(", "));
+        return crate::cli::EXIT_USAGE;
+    }
+    let mut sum = Summary::default();
+    for f in &files {
+        test_file(f, opts, &mut sum);
+    }
+    let p = crate::report::Paint { on: opts.color };
+    let line = format!("{} passed, {} failed", sum.passed, sum.failed);
+    println!();
+    println!("{}", if sum.failed == 0 { p.green(&line) } else { p.red(&line) });
+    if sum.failed == 0 { crate::cli::EXIT_OK } else { crate::cli::EXIT_FAILED }
+}

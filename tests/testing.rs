@@ -1,0 +1,156 @@
+//! `herald test`: expectations and golden files, as a user meets them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+struct Out {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+fn herald(args: &[&str], dir: &Path) -> Out {
+    let out = Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("herald starts");
+    Out {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("herald-testing-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const ACK: &str = "scenarios/attempt2-acknowledgment.herald";
+
+#[test]
+fn every_bundled_expectation_holds() {
+    let out = herald(&["test", "scenarios"], &root());
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.trim_end().ends_with(" passed, 0 failed"), "{}", out.stdout);
+    // Each kind of check is exercised by the bundled scenarios, with its method stated.
+    for said in
+        ["exact: P(victory) = 75% = 3/4", "by 200000 trials", "proved over", "witness: 1 capture", "ended in victory"]
+    {
+        assert!(out.stdout.contains(said), "missing {said:?} in\n{}", out.stdout);
+    }
+}
+
+#[test]
+fn a_failing_expectation_is_reported_at_its_line_with_its_hint_and_the_run() {
+    let dir = temp_dir("failing");
+    let mut src = std::fs::read_to_string(root().join(ACK)).unwrap();
+    let lines = src.lines().count();
+    src.push_str("expect victory hint \"A must not wait for an ack that can be captured\"\n");
+    src.push_str("expect never defeat\n");
+    src.push_str("expect probability victory = 30% ± 1%\n");
+    src.push_str("expect seed 9: A attacks hint \"look at what A received\"\n");
+    std::fs::write(dir.join("ack.herald"), src).unwrap();
+    let out = herald(&["test", "ack.herald"], &dir);
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("1 passed, 4 failed"), "{}", out.stdout);
+    // The seed run (seed 9) ends in defeat: the first one fails, at its line, with its hint.
+    let at = |n: usize| format!("ack.herald:{}:1", lines + n);
+    assert!(out.stderr.contains("herald::test::failed"), "{}", out.stderr);
+    assert!(out.stderr.contains(&at(1)), "{}", out.stderr);
+    assert!(out.stderr.contains("the run with seed 9 ended in defeat"), "{}", out.stderr);
+    assert!(out.stderr.contains("A must not wait for an ack that can be captured"), "{}", out.stderr);
+    // ... with the run that contradicts it, explained.
+    assert!(out.stderr.contains("captured: ack from B to A"), "{}", out.stderr);
+    // `never defeat` fails with the adversary's witness.
+    assert!(out.stderr.contains(&at(2)), "{}", out.stderr);
+    assert!(out.stderr.contains("defeat is possible: the adversary reaches it with 1 capture"), "{}", out.stderr);
+    // The probability, exactly: 1/4.
+    assert!(out.stderr.contains(&at(3)), "{}", out.stderr);
+    assert!(out.stdout.contains("exact: P(victory) = 25% = 1/4"), "{}", out.stdout);
+    assert!(out.stderr.contains(&at(4)), "{}", out.stderr);
+    assert!(out.stderr.contains("look at what A received"), "{}", out.stderr);
+    assert!(out.stdout.contains("✓ expect possible defeat"), "{}", out.stdout);
+}
+
+#[test]
+fn probabilities_beyond_enumeration_are_judged_by_trials_within_their_error() {
+    let dir = temp_dir("trials");
+    let src = std::fs::read_to_string(root().join("scenarios/majority-3-of-5.herald")).unwrap();
+    let base: String = src.lines().filter(|l| !l.starts_with("expect")).map(|l| format!("{l}\n")).collect();
+    // The exact value is about 99.98%; trials must accept it and reject 90%.
+    std::fs::write(dir.join("m.herald"), format!("{base}expect probability victory >= 99.9%\n")).unwrap();
+    let out = herald(&["test", "m.herald"], &dir);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("by 200000 trials"), "{}", out.stdout);
+    std::fs::write(dir.join("m.herald"), format!("{base}expect probability victory < 90%\n")).unwrap();
+    let out = herald(&["test", "m.herald"], &dir);
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+}
+
+#[test]
+fn bless_writes_golden_files_and_test_then_compares_them() {
+    let dir = temp_dir("golden");
+    let src = std::fs::read_to_string(root().join("scenarios/flooding.herald")).unwrap();
+    std::fs::write(dir.join("flooding.herald"), &src).unwrap();
+    // No golden files yet: only the expectations are checked.
+    let out = herald(&["test", "."], &dir);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stdout.contains("golden"));
+    let out = herald(&["test", "--bless", "."], &dir);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("golden flooding.golden.txt written"), "{}", out.stdout);
+    let txt = std::fs::read_to_string(dir.join("flooding.golden.txt")).unwrap();
+    let yaml = std::fs::read_to_string(dir.join("flooding.golden.yaml")).unwrap();
+    // They hold what `herald run` prints (the scenario named by its file name).
+    let run = herald(&["run", "flooding.herald", "--color", "never"], &dir);
+    assert_eq!(run.stdout, txt);
+    let run = herald(&["run", "flooding.herald", "--format", "yaml"], &dir);
+    assert_eq!(run.stdout, yaml);
+    let out = herald(&["test", "."], &dir);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("4 passed, 0 failed"), "{}", out.stdout);
+    // The scenario changes: the golden files no longer match, and the diff shows how.
+    std::fs::write(dir.join("flooding.herald"), src.replace("seed 0", "seed 1")).unwrap();
+    let out = herald(&["test", "."], &dir);
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.contains("golden flooding.golden.txt differs"), "{}", out.stdout);
+    assert!(out.stdout.contains("-flooding.herald · seed 0"), "{}", out.stdout);
+    assert!(out.stdout.contains("+flooding.herald · seed 1"), "{}", out.stdout);
+    assert!(out.stdout.contains("2 passed, 2 failed"), "{}", out.stdout);
+    // Blessed again, it passes again.
+    assert_eq!(herald(&["test", "--bless", "."], &dir).code, 0);
+    assert_eq!(herald(&["test", "."], &dir).code, 0);
+}
+
+#[test]
+fn a_scenario_that_does_not_load_fails_and_nothing_to_test_is_a_usage_error() {
+    let dir = temp_dir("broken");
+    std::fs::write(dir.join("bad.herald"), "general A {\n  decide at dawn: attack\n}\n").unwrap();
+    let out = herald(&["test", "."], &dir);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("bad.herald:2"), "{}", out.stderr);
+    assert!(out.stdout.contains("0 passed, 1 failed"), "{}", out.stdout);
+    let empty = temp_dir("empty");
+    assert_eq!(herald(&["test", "."], &empty).code, 2);
+    assert_eq!(herald(&["test", "no-such-file.herald"], &empty).code, 2);
+}
+
+#[test]
+fn outcome_expectations_may_follow_one_another() {
+    // A regression: `expect defeat` followed by another statement did not parse.
+    let dir = temp_dir("outcomes");
+    let src = "general A {\n  decide at 1: attack\n}\nexpect no-attack\nexpect never defeat\nexpect possible disagreement\nexpect victory\n";
+    std::fs::write(dir.join("o.herald"), src).unwrap();
+    let out = herald(&["check", "o.herald"], &dir);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
