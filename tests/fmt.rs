@@ -375,3 +375,31 @@ fn an_outcome_word_can_be_followed_by_another_statement() {
         );
     }
 }
+
+#[test]
+fn damaged_files_are_formatted_or_refused_never_mangled() {
+    const PIECES: &[&str] = &["(", ")", "{", "}", ",", ":", "#", "\n", " ", "\"", "-", "..", "a", "1", "%", "±"];
+    let mut rng = Lcg(7);
+    for (name, src) in all_sources() {
+        let chars: Vec<char> = src.chars().collect();
+        for _ in 0..60 {
+            let at = rng.below(chars.len() as u64) as usize;
+            let mut damaged: String = chars[..at].iter().collect();
+            if rng.below(2) == 0 {
+                damaged.push_str(PIECES[rng.below(PIECES.len() as u64) as usize]);
+            }
+            damaged.extend(&chars[at + 1..]);
+            match herald::fmt::format(&damaged) {
+                Ok(out) => {
+                    assert_eq!(fmt(&out), out, "{name}: not idempotent on\n{damaged}");
+                    assert!(ast(&out) == ast(&damaged), "{name}: meaning changed on\n{damaged}");
+                }
+                Err(diags) => {
+                    for d in diags {
+                        assert!(d.code.starts_with("herald::syntax::"), "{name}: {} on\n{damaged}", d.code);
+                    }
+                }
+            }
+        }
+    }
+}

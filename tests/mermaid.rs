@@ -294,3 +294,10 @@ fn mermaid_is_a_usage_error_where_no_single_run_is_reported() {
         assert_eq!(out.stdout, "");
     }
 }
+
+#[test]
+fn the_readme_shows_the_diagram_as_drawn() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let out = ok(&["run", ACK, "--format", "mermaid"]);
+    assert!(readme.contains(&out), "README.md's Mermaid example is out of date:\n{out}");
+}
