@@ -212,7 +212,7 @@ fn trimmed_end(src: &str, p: &P) -> usize {
         let t = src[s.start()..end].trim_end();
         let cut = s.start() + t.len();
         // A comment at the end of the last line (outside strings) is trimmed too.
-        let line_start = src[..cut].rfind('\n').map_or(0, |n| n + 1).max(s.start());
+        let line_start = src[s.start()..cut].rfind('\n').map_or(s.start(), |n| s.start() + n + 1);
         match comment_start(&src[line_start..cut]) {
             Some(c) => end = line_start + c,
             None => return cut,
