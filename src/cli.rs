@@ -44,6 +44,16 @@ pub enum Format {
     Text,
     Yaml,
     Json,
+    Mermaid,
+}
+
+/// `--format mermaid` where no single run is reported: a usage error.
+fn no_mermaid(what: &str) -> i32 {
+    eprintln!(
+        "error: --format mermaid draws single runs, and {what} reports none; use --format text, yaml or json \
+         (to draw one run: herald run FILE [--seed N] --format mermaid)"
+    );
+    EXIT_USAGE
 }
 
 /// The commands.
@@ -172,6 +182,15 @@ pub enum Command {
         #[arg(long = "param", value_name = "NAME=VALUE")]
         params: Vec<String>,
     },
+    /// Rewrite scenario files in the canonical layout, comments kept.
+    Fmt {
+        /// Scenario files (`-` reads standard input and writes standard output).
+        #[arg(required = true)]
+        files: Vec<String>,
+        /// Write nothing: list the files that are not formatted, and exit with 1 if any.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 /// Output settings shared by the commands.
@@ -218,6 +237,9 @@ pub fn main() -> i32 {
                 Err(code) => return code,
             };
             if let Some(n) = trials {
+                if format == Format::Mermaid {
+                    return no_mermaid("run --trials");
+                }
                 return trials_command(&loaded, n, seed, jobs, explain, format, max_events, out.color);
             }
             let source = match &replayed {
@@ -271,6 +293,9 @@ pub fn main() -> i32 {
             explore_command(&loaded, &params, fixed_delays, max_states, save_replays.as_deref(), format, out.color)
         }
         Command::Sweep { file, params, trials, exact: _, seed, jobs, chart, max_states, format } => {
+            if format == Format::Mermaid {
+                return no_mermaid("sweep");
+            }
             sweep_command(&file, &params, trials, seed, jobs, chart.as_deref(), max_states, format, &out)
         }
         Command::Test { paths, bless, jobs } => {
@@ -297,7 +322,67 @@ pub fn main() -> i32 {
             }
             code
         }
+        Command::Fmt { files, check } => fmt_command(&files, check, &out),
     }
+}
+
+/// `herald fmt`: formats each file in place (or standard input to standard output);
+/// with `--check`, lists the files that would change instead.
+fn fmt_command(files: &[String], check: bool, out: &Out) -> i32 {
+    let mut code = EXIT_OK;
+    let mut unformatted = 0;
+    for f in files {
+        let (name, bytes) = match read_input(f) {
+            Ok(r) => r,
+            Err(msg) => {
+                eprintln!("error: {msg}");
+                code = code.max(EXIT_INVALID);
+                continue;
+            }
+        };
+        let text = match crate::syntax::prescan::decode(&bytes) {
+            Ok(t) => t,
+            Err((shown, d)) => {
+                print_diags(&[d], &Source::new(name.clone(), shown), out);
+                eprintln!("{name}: 1 error");
+                code = code.max(EXIT_INVALID);
+                continue;
+            }
+        };
+        let formatted = match crate::fmt::format(&text) {
+            Ok(t) => t,
+            Err(diags) => {
+                print_diags(&diags, &Source::new(name.clone(), text), out);
+                let errors = diags.iter().filter(|d| d.is_error()).count();
+                eprintln!("{name}: {errors} error{}, not formatted", plural(errors));
+                code = code.max(EXIT_INVALID);
+                continue;
+            }
+        };
+        let changed = formatted != text;
+        // Files are listed as given (a path to act on), standard input as `<stdin>`.
+        let listed = if f == "-" { name.as_str() } else { f.as_str() };
+        if check {
+            if changed {
+                println!("{listed}");
+                unformatted += 1;
+                code = code.max(EXIT_FAILED);
+            }
+        } else if f == "-" {
+            print!("{formatted}");
+        } else if changed {
+            if let Err(e) = std::fs::write(f, &formatted) {
+                eprintln!("error: cannot write {listed}: {e}");
+                code = code.max(EXIT_INVALID);
+            } else {
+                eprintln!("formatted {listed}");
+            }
+        }
+    }
+    if unformatted > 0 {
+        eprintln!("{unformatted} file{} not formatted: run herald fmt to format", plural(unformatted));
+    }
+    code
 }
 
 /// `herald run --trials N`.
@@ -343,6 +428,7 @@ fn trials_command(
         Format::Text => crate::report::trials::render(&report, color),
         Format::Yaml => crate::report::to_yaml(&report),
         Format::Json => serde_json::to_string_pretty(&report).expect("a report serializes") + "\n",
+        Format::Mermaid => return no_mermaid("run --trials"),
     };
     print!("{text}");
     EXIT_OK
@@ -407,6 +493,7 @@ fn analyze_command(
         Format::Text => crate::report::analyze::render(&report, color),
         Format::Yaml => crate::report::to_yaml(&report),
         Format::Json => serde_json::to_string_pretty(&report).expect("a report serializes") + "\n",
+        Format::Mermaid => crate::report::mermaid::render_analyze(&report, &l.model),
     };
     print!("{text}");
     EXIT_OK
@@ -458,6 +545,7 @@ fn explore_command(
         Format::Text => crate::report::explore::render(&report, color),
         Format::Yaml => crate::report::to_yaml(&report),
         Format::Json => serde_json::to_string_pretty(&report).expect("a report serializes") + "\n",
+        Format::Mermaid => crate::report::mermaid::render_explore(&report, &l.model),
     };
     print!("{text}");
     EXIT_OK
@@ -616,6 +704,7 @@ fn sweep_command(
         Format::Text => crate::report::sweep::render(&report, out.color),
         Format::Yaml => crate::report::to_yaml(&report),
         Format::Json => serde_json::to_string_pretty(&report).expect("a report serializes") + "\n",
+        Format::Mermaid => return no_mermaid("sweep"),
     };
     print!("{text}");
     EXIT_OK

@@ -14,6 +14,7 @@ pub mod check;
 pub mod cli;
 pub mod diag;
 pub mod explain;
+pub mod fmt;
 pub mod knowledge;
 pub mod replay;
 pub mod report;

@@ -4,8 +4,9 @@
 //! Seed-run expectations run the scenario once per seed. `probability` is exact when the
 //! scenario can be enumerated within the bound, else estimated by trials and judged
 //! statistically (the method is stated). `possible` and `never` ask the adversary.
-//! Golden files sit beside the scenario: `NAME.golden.txt` (the text report, no colour)
-//! and `NAME.golden.yaml` (the YAML report) of its seed run; `--bless` writes them.
+//! Golden files sit beside the scenario: `NAME.golden.txt` (the text report, no colour),
+//! `NAME.golden.yaml` (the YAML report) and `NAME.golden.mmd` (the Mermaid diagram) of its
+//! seed run; `--bless` writes them.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -394,11 +395,11 @@ fn reach(l: &Loaded, ev: &Event, possible: bool, cache: &mut Cache) -> Verdict {
     }
 }
 
-/// The golden files of a scenario: its seed run as text and as YAML.
-pub fn golden_files(path: &Path) -> [(PathBuf, &'static str); 2] {
+/// The golden files of a scenario: its seed run as text, as YAML and as a Mermaid diagram.
+pub fn golden_files(path: &Path) -> [(PathBuf, &'static str); 3] {
     let stem = path.with_extension("");
     let with = |ext: &str| PathBuf::from(format!("{}.golden.{ext}", stem.to_string_lossy()));
-    [(with("txt"), "text"), (with("yaml"), "yaml")]
+    [(with("txt"), "text"), (with("yaml"), "yaml"), (with("mmd"), "mermaid")]
 }
 
 /// The report of the scenario's seed run in a golden file's format.
@@ -411,6 +412,7 @@ fn golden_output(l: &Loaded, format: &str) -> Result<String, String> {
     let run = report::build(&sim, l, Some(l.model.seed), &choices);
     Ok(match format {
         "text" => report::render_run(&run, false),
+        "mermaid" => report::mermaid::render_run(&run, &l.model),
         _ => report::to_yaml(&run),
     })
 }

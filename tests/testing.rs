@@ -118,7 +118,10 @@ fn bless_writes_golden_files_and_test_then_compares_them() {
     assert_eq!(run.stdout, yaml);
     let out = herald(&["test", "."], &dir);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("4 passed, 0 failed"), "{}", out.stdout);
+    assert!(out.stdout.contains("5 passed, 0 failed"), "{}", out.stdout);
+    let mmd = std::fs::read_to_string(dir.join("flooding.golden.mmd")).unwrap();
+    let run = herald(&["run", "flooding.herald", "--format", "mermaid"], &dir);
+    assert_eq!(run.stdout, mmd);
     // The scenario changes: the golden files no longer match, and the diff shows how.
     std::fs::write(dir.join("flooding.herald"), src.replace("seed 0", "seed 1")).unwrap();
     let out = herald(&["test", "."], &dir);
@@ -126,7 +129,7 @@ fn bless_writes_golden_files_and_test_then_compares_them() {
     assert!(out.stdout.contains("golden flooding.golden.txt differs"), "{}", out.stdout);
     assert!(out.stdout.contains("-flooding.herald · seed 0"), "{}", out.stdout);
     assert!(out.stdout.contains("+flooding.herald · seed 1"), "{}", out.stdout);
-    assert!(out.stdout.contains("2 passed, 2 failed"), "{}", out.stdout);
+    assert!(out.stdout.contains("2 passed, 3 failed"), "{}", out.stdout);
     // Blessed again, it passes again.
     assert_eq!(herald(&["test", "--bless", "."], &dir).code, 0);
     assert_eq!(herald(&["test", "."], &dir).code, 0);

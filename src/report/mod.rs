@@ -3,6 +3,7 @@
 
 pub mod analyze;
 pub mod explore;
+pub mod mermaid;
 pub mod sweep;
 mod text;
 pub mod trials;
@@ -288,6 +289,7 @@ pub fn run_command(l: &Loaded, source: Source, format: Format, max_events: u64, 
         Format::Text => render_run(&report, color),
         Format::Yaml => to_yaml(&report),
         Format::Json => serde_json::to_string_pretty(&report).expect("a report serializes") + "\n",
+        Format::Mermaid => mermaid::render_run(&report, &l.model),
     };
     print!("{out}");
     (EXIT_OK, choices)
