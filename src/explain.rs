@@ -235,6 +235,90 @@ impl<'s, 'm> Explainer<'s, 'm> {
     }
 
     fn decision(&mut self, g: GenId, d: Decision) -> Why {
+        let mut why = self.decision_only(g, d);
+        if let Decided::Commit(v) = d.what {
+            why.because.extend(self.value_story(g, d, v));
+        }
+        why
+    }
+
+    /// Where a committed value came from, and what became of the messengers that carried
+    /// the other values committed in the run.
+    fn value_story(&mut self, g: GenId, d: Decision, v: i64) -> Vec<Why> {
+        let model = self.model;
+        let rule = &model.rules[d.rule as usize];
+        let committed = match &rule.trigger {
+            Trigger::Decide { what: DecideWhat::Commit(e, _), .. } => Some(e),
+            _ => rule.actions.iter().find_map(|a| match a {
+                Action::Commit { value, .. } => Some(value),
+                _ => None,
+            }),
+        };
+        let mut out = Vec::new();
+        let shown = self.show_commit(g, d.rule, v);
+        if let Some(ExprKind::Var(var)) = committed.map(|e| &e.kind) {
+            let decl = &model.generals[g as usize].vars[*var as usize];
+            // The last rule of g that set the variable before the decision.
+            let decided_at =
+                self.sim.log.iter().position(|e| matches!(e, LogEntry::Decide { general } if *general == g));
+            let upto = decided_at.unwrap_or(self.sim.log.len());
+            let last_set = self.sim.log[..upto].iter().rev().find_map(|e| match *e {
+                LogEntry::Fire { rule: r, tick, messenger }
+                    if model.rules[r as usize].owner == g
+                        && model.rules[r as usize]
+                            .actions
+                            .iter()
+                            .any(|a| matches!(a, Action::Set { var: x, .. } if x == var)) =>
+                {
+                    Some((r, tick, messenger))
+                }
+                _ => None,
+            });
+            match last_set {
+                Some((r, tick, m)) => {
+                    let because = self.fired_because(r, tick, m, 0);
+                    out.push(Why::node(
+                        format!("{} was last set at tick {tick}, by {}, to {shown}", decl.name, self.rule_ref(r)),
+                        because,
+                    ));
+                }
+                None => out.push(Why::leaf(format!(
+                    "{} kept its initial value, {shown} (line {})",
+                    decl.name,
+                    line_of(self.src, decl.span.start as usize)
+                ))),
+            }
+        }
+        // The other values: did any messenger bring them here?
+        let mut others: Vec<i64> = (0..model.generals.len())
+            .filter_map(|h| match self.sim.decisions[h].map(|d| d.what) {
+                Some(Decided::Commit(w)) if w != v => Some(w),
+                _ => None,
+            })
+            .collect();
+        others.sort_unstable();
+        others.dedup();
+        for w in others {
+            let other = self.show_commit(g, d.rule, w);
+            let carriers: Vec<u32> = (0..self.sim.messengers.len() as u32)
+                .filter(|&m| {
+                    let x = &self.sim.messengers[m as usize];
+                    x.to == g && x.msg.args.as_slice().contains(&w)
+                })
+                .collect();
+            if carriers.is_empty() {
+                out.push(Why::leaf(format!("no messenger ever carried {other} to {}", self.name(g))));
+                continue;
+            }
+            let listed: Vec<Why> = carriers.iter().take(MAX_LISTED).map(|&m| self.story(m)).collect();
+            let more = carriers.len().saturating_sub(MAX_LISTED);
+            let more = if more > 0 { format!(" ({more} more not listed)") } else { String::new() };
+            out.push(Why::node(format!("the other value, {other}, was carried to {} by:{more}", self.name(g)), listed));
+        }
+        out
+    }
+
+    fn decision_only(&mut self, g: GenId, d: Decision) -> Why {
         let rule = &self.model.rules[d.rule as usize];
         let who = self.name(g);
         let what = match d.what {
@@ -853,4 +937,9 @@ pub fn roll(draw: u64) -> f64 {
 
 fn truth(v: i64) -> &'static str {
     if v != 0 { "true" } else { "false" }
+}
+
+/// The line (from 1) of a byte offset.
+fn line_of(src: &str, offset: usize) -> usize {
+    src[..offset.min(src.len())].matches('\n').count() + 1
 }

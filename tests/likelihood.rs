@@ -323,3 +323,22 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------- values
+
+#[test]
+fn the_price_replicas_agree_with_one_minus_p_to_the_k() {
+    // A never lowers its price (nothing is below 1000), so the replicas agree exactly
+    // when some copy of A's proposal reaches B: 1 - p^k; otherwise B keeps 2000.
+    let src = bundled("price-flooding.herald");
+    for (loss, pn, pd) in [("1 in 2", 1, 2), ("10%", 1, 10)] {
+        for k in 1..=4u32 {
+            let l = load(&src, &[&format!("copies={k}"), &format!("loss={loss}")]);
+            let e = exact(&l.model);
+            let lost = pow(&r(pn, pd), k);
+            assert_eq!(p(&e, Outcome::Agreement), r(1, 1) - &lost, "loss {loss}, {k} copies");
+            assert_eq!(p(&e, Outcome::Disagreement), lost, "loss {loss}, {k} copies");
+            assert_eq!(p(&e, Outcome::Undecided), r(0, 1));
+        }
+    }
+}
