@@ -212,6 +212,7 @@ fn literal(l: &Loaded, e: &ast::Expr) -> String {
 enum Target {
     Outcome(usize),
     Fate(u16, usize),
+    Commit(u16, i64),
 }
 
 fn target(l: &Loaded, ev: &Event) -> Result<Target, String> {
@@ -219,14 +220,25 @@ fn target(l: &Loaded, ev: &Event) -> Result<Target, String> {
         Event::Outcome(o) => Ok(Target::Outcome(outcome_index(o.value))),
         Event::General(g) => {
             let idx = l.model.generals.iter().position(|x| x.name == g.general.name).expect("checked") as u16;
-            let f = match g.what {
+            let f = match &g.what {
                 GeneralFate::Attacks => 0,
                 GeneralFate::Waits => 1,
-                GeneralFate::Commits(_) => {
-                    return Err(
-                        "a probability or possibility of committing a given value is not supported by this version yet"
-                            .into(),
-                    );
+                GeneralFate::Commits(v) => {
+                    let value = match &v.kind {
+                        ast::ExprKind::Int(n) => Some(*n),
+                        ast::ExprKind::Neg(a) => match &a.kind {
+                            ast::ExprKind::Int(n) => Some(-*n),
+                            _ => None,
+                        },
+                        ast::ExprKind::Str(s) => l.model.strings.iter().position(|x| x == s).map(|i| i as i64),
+                        _ => None,
+                    };
+                    return match value {
+                        Some(v) => Ok(Target::Commit(idx, v)),
+                        // A string no rule ever uses cannot be committed.
+                        None if matches!(v.kind, ast::ExprKind::Str(_)) => Ok(Target::Commit(idx, i64::MIN)),
+                        None => Err("the committed value must be written as a number or a string".into()),
+                    };
                 }
                 GeneralFate::Undecided => 3,
                 GeneralFate::Crashes => 4,
@@ -260,12 +272,22 @@ fn probability(
     let claim = BigRational::new((p.num as i128).into(), (p.den.max(1) as i128).into());
     let tol = tolerance.map(|t| BigRational::new((t.num as i128).into(), (t.den.max(1) as i128).into()));
     let name = event_name(l, ev);
+    if let Target::Commit(..) = t {
+        return Verdict {
+            pass: false,
+            found: "the probability of committing a given value is not supported by this version yet; use \
+                    'probability agreement' or 'possible A commits V'"
+                .into(),
+            run: None,
+        };
+    }
     let exact =
         cache.exact.get_or_insert_with(|| exact::analyze(&l.model, exact::DEFAULT_MAX_STATES, None).map_err(|_| ()));
     if let Ok(x) = exact {
         let found = match t {
             Target::Outcome(i) => x.outcomes[i].clone(),
             Target::Fate(g, f) => x.fates[g as usize][f].clone(),
+            Target::Commit(..) => unreachable!("handled above"),
         };
         let zero = BigRational::from_integer(0.into());
         let tol = tol.unwrap_or(zero);
@@ -303,6 +325,7 @@ fn probability(
     let hits = match t {
         Target::Outcome(i) => tally.outcomes[i],
         Target::Fate(g, f) => tally.fates[g as usize][f],
+        Target::Commit(..) => unreachable!("handled above"),
     };
     let n = tally.trials as f64;
     let est = hits as f64 / n;
@@ -349,6 +372,7 @@ fn reach(l: &Loaded, ev: &Event, possible: bool, cache: &mut Cache) -> Verdict {
     let key = match t {
         Target::Outcome(i) => Reach::Outcome(i),
         Target::Fate(g, f) => Reach::Fate(g, f),
+        Target::Commit(g, v) => Reach::Commit(g, v),
     };
     let name = event_name(l, ev);
     match (x.reached.get(&key), possible) {

@@ -26,6 +26,8 @@ pub enum Reach {
     Blocked,
     /// A general ended with a fate (indexed like [`super::trials::FATES`]).
     Fate(u16, usize),
+    /// A general committed a value.
+    Commit(u16, i64),
 }
 
 /// The shortest run that reaches something.
@@ -96,6 +98,9 @@ pub fn explore(model: &Model, max_states: u64, fixed_delays: bool) -> Result<Exp
                     }
                     for g in 0..model.generals.len() {
                         reached.push(Reach::Fate(g as u16, super::trials::fate_index(&sim, g)));
+                        if let Some(crate::sim::Decided::Commit(v)) = sim.decisions[g].map(|d| d.what) {
+                            reached.push(Reach::Commit(g as u16, v));
+                        }
                     }
                     for r in reached {
                         let better = out.reached.get(&r).is_none_or(|w| (captures, sim.now) < (w.captures, w.ticks));

@@ -42,7 +42,7 @@ fn name(r: &Reach) -> &'static str {
     match r {
         Reach::Outcome(i) => OUTCOMES[*i].word(),
         Reach::Blocked => "blocked",
-        Reach::Fate(..) => "fate",
+        Reach::Fate(..) | Reach::Commit(..) => "fate",
     }
 }
 
@@ -52,7 +52,7 @@ pub fn build(l: &Loaded, e: &Explored) -> ExploreReport {
     let mut sim = Sim::new(model);
     sim.trace = true;
     let mut possible = Vec::new();
-    for (r, w) in e.reached.iter().filter(|(r, _)| !matches!(r, Reach::Fate(..))) {
+    for (r, w) in e.reached.iter().filter(|(r, _)| !matches!(r, Reach::Fate(..) | Reach::Commit(..))) {
         sim.run(&mut Script::new(&w.choices)).expect("a witness replays");
         possible.push(Possible {
             outcome: name(r),
