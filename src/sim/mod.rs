@@ -181,6 +181,17 @@ struct Plan {
     reads_arrival: bool,
     /// Channels whose loss rules count messengers (their counters are part of the state).
     counting: Vec<bool>,
+    /// What fires at tick 0 before `when` rules, general by general: `on start` rules and
+    /// `at 0` rules, in written order.
+    first: Vec<(GenId, RuleId)>,
+    /// The timed rules (`at`, `every`), general by general, in written order.
+    timed: Vec<(GenId, RuleId)>,
+    /// `decide at` rules: (tick, general, rule), by tick, then general, then written order.
+    decides: Vec<(u32, GenId, RuleId)>,
+    /// Rules with a `send` action (the only ones `sent_by_rule` counts).
+    senders: Vec<RuleId>,
+    /// Whether any general has variables.
+    has_vars: bool,
 }
 
 impl Plan {
@@ -197,9 +208,37 @@ impl Plan {
         }
         schedule.sort();
         schedule.dedup();
+        let mut first = Vec::new();
+        let mut timed = Vec::new();
+        let mut decides = Vec::new();
+        for (g, general) in model.generals.iter().enumerate() {
+            let g = g as GenId;
+            first.extend(general.on_start.iter().map(|&r| (g, r)));
+            for &r in &general.timed {
+                if matches!(model.rules[r as usize].trigger, Trigger::At(0)) {
+                    first.push((g, r));
+                }
+                timed.push((g, r));
+            }
+            for &r in &general.decide {
+                if let Trigger::Decide { at, .. } = model.rules[r as usize].trigger {
+                    decides.push((at, g, r));
+                }
+            }
+        }
+        // Stable: generals, then written order, within a tick.
+        decides.sort_by_key(|d| d.0);
+        let senders = (0..model.rules.len() as RuleId)
+            .filter(|&r| model.rules[r as usize].actions.iter().any(|a| matches!(a, Action::Send { .. })))
+            .collect();
         Plan {
             schedule,
             every,
+            first,
+            timed,
+            decides,
+            senders,
+            has_vars: model.generals.iter().any(|g| !g.vars.is_empty()),
             reads_sent: model.rules.iter().any(|r| rule_reads(r, &|e| matches!(e.kind, ExprKind::Sent { .. }))),
             has_when: model.generals.iter().any(|g| !g.when.is_empty()),
             reads_arrival: model.rules.iter().any(|r| {
@@ -366,29 +405,51 @@ impl<'m> Sim<'m> {
     fn reset(&mut self) {
         self.now = 0;
         self.end = End::Quiet;
-        self.decisions.fill(None);
-        self.crashed.fill(None);
+        for d in &mut self.decisions {
+            *d = None;
+        }
+        for c in &mut self.crashed {
+            *c = None;
+        }
         for r in &mut self.recv {
             r.clear();
         }
-        for s in &mut self.sent {
-            s.clear();
+        if self.sent_count > 0 {
+            for s in &mut self.sent {
+                s.clear();
+            }
         }
-        for (g, vars) in self.vars.iter_mut().enumerate() {
-            for (v, init) in vars.iter_mut().zip(&self.model.generals[g].vars) {
-                *v = init.init;
+        if self.plan.has_vars {
+            for (g, vars) in self.vars.iter_mut().enumerate() {
+                for (v, init) in vars.iter_mut().zip(&self.model.generals[g].vars) {
+                    *v = init.init;
+                }
             }
         }
         self.messengers.clear();
         self.log.clear();
         self.queue.clear();
-        self.chan_count.fill(0);
-        self.when_fired.fill(false);
-        self.every_done.fill(false);
+        if self.sent_count > 0 {
+            for n in &mut self.chan_count {
+                *n = 0;
+            }
+            for &r in &self.plan.senders {
+                self.sent_by_rule[r as usize] = 0;
+            }
+        }
+        if self.plan.has_when {
+            for f in &mut self.when_fired {
+                *f = false;
+            }
+        }
+        if !self.plan.every.is_empty() {
+            for &r in &self.plan.every {
+                self.every_done[r as usize] = false;
+            }
+        }
         self.events = 0;
         self.next_crash = 0;
         self.sent_count = 0;
-        self.sent_by_rule.fill(0);
         self.open = self.model.generals.len();
         self.captures = 0;
     }
@@ -566,36 +627,36 @@ impl<'m> Sim<'m> {
             self.crash(c.general, t, NONE);
             self.next_crash += 1;
         }
-        // 2. Deliveries, in send order.
+        // 2. Deliveries, in send order. (What they send arrives at a later tick, in another
+        // bucket: the bucket of tick `t` does not change while it is delivered.)
         if !self.queue.is_empty() {
-            let arrivals = self.queue.take(t);
-            for p in &arrivals {
-                self.deliver(t, p, ch)?;
+            let n = self.queue.arrivals(t);
+            for i in 0..n {
+                let p = self.queue.arrival(t, i);
+                self.deliver(t, &p, ch)?;
             }
-            self.queue.give_back(t, arrivals);
+            self.queue.clear_tick(t);
         }
-        // 3. `on start`, `at` and `every`.
-        for g in 0..model.generals.len() {
-            let general = &model.generals[g];
-            if t == 0 {
-                for &r in &general.on_start {
-                    if self.live(g as GenId) {
-                        self.fire(r, &[0; MAX_ARGS], NONE, ch)?;
-                    }
+        // 3. `on start`, `at` and `every`, general by general.
+        if t == 0 {
+            for i in 0..self.plan.first.len() {
+                let (g, r) = self.plan.first[i];
+                if self.live(g) {
+                    self.fire(r, &[0; MAX_ARGS], NONE, ch)?;
                 }
             }
-            for &r in &general.timed {
-                if !self.live(g as GenId) {
-                    break;
+        } else {
+            for i in 0..self.plan.timed.len() {
+                let (g, r) = self.plan.timed[i];
+                if !self.live(g) {
+                    continue;
                 }
                 match &model.rules[r as usize].trigger {
                     Trigger::At(a) if *a == t => self.fire(r, &[0; MAX_ARGS], NONE, ch)?,
-                    Trigger::Every { period, until }
-                        if t > 0 && t.is_multiple_of(*period) && !self.every_done[r as usize] =>
-                    {
+                    Trigger::Every { period, until } if t.is_multiple_of(*period) && !self.every_done[r as usize] => {
                         self.current = r;
                         let stop = match until {
-                            Some(c) => self.eval(c, g as GenId, &[0; MAX_ARGS])? != 0,
+                            Some(c) => self.eval(c, g, &[0; MAX_ARGS])? != 0,
                             None => false,
                         };
                         if stop {
@@ -631,40 +692,40 @@ impl<'m> Sim<'m> {
                 break;
             }
         }
-        // 5. `decide at`.
-        for g in 0..model.generals.len() {
-            for &r in &model.generals[g].decide {
-                if self.decisions[g].is_some() || !self.live(g as GenId) {
-                    break;
+        // 5. `decide at`, general by general.
+        let first = self.plan.decides.partition_point(|d| d.0 < t);
+        for i in first..self.plan.decides.len() {
+            let (at, g, r) = self.plan.decides[i];
+            if at != t {
+                break;
+            }
+            if self.decisions[g as usize].is_some() || !self.live(g) {
+                continue;
+            }
+            let Trigger::Decide { what, .. } = &model.rules[r as usize].trigger else {
+                continue;
+            };
+            self.current = r;
+            let none = [0; MAX_ARGS];
+            let decided = match what {
+                DecideWhat::Attack(None) => Some(Decided::Attack),
+                DecideWhat::Attack(Some(c)) => {
+                    Some(if self.eval(c, g, &none)? != 0 { Decided::Attack } else { Decided::Wait })
                 }
-                let Trigger::Decide { at, what } = &model.rules[r as usize].trigger else {
-                    continue;
-                };
-                if *at != t {
-                    continue;
+                DecideWhat::Wait => Some(Decided::Wait),
+                DecideWhat::Commit(v, guard) => {
+                    let ok = match guard {
+                        Some(c) => self.eval(c, g, &none)? != 0,
+                        None => true,
+                    };
+                    if ok { Some(Decided::Commit(self.eval(v, g, &none)?)) } else { None }
                 }
-                self.current = r;
-                let none = [0; MAX_ARGS];
-                let decided = match what {
-                    DecideWhat::Attack(None) => Some(Decided::Attack),
-                    DecideWhat::Attack(Some(c)) => {
-                        Some(if self.eval(c, g as GenId, &none)? != 0 { Decided::Attack } else { Decided::Wait })
-                    }
-                    DecideWhat::Wait => Some(Decided::Wait),
-                    DecideWhat::Commit(v, guard) => {
-                        let ok = match guard {
-                            Some(c) => self.eval(c, g as GenId, &none)? != 0,
-                            None => true,
-                        };
-                        if ok { Some(Decided::Commit(self.eval(v, g as GenId, &none)?)) } else { None }
-                    }
-                };
-                if self.trace {
-                    self.log.push(LogEntry::Fire { rule: r, tick: t, messenger: NONE });
-                }
-                if let Some(what) = decided {
-                    self.decide_now(g as GenId, what, r);
-                }
+            };
+            if self.trace {
+                self.log.push(LogEntry::Fire { rule: r, tick: t, messenger: NONE });
+            }
+            if let Some(what) = decided {
+                self.decide_now(g, what, r);
             }
         }
         Ok(())
@@ -814,7 +875,7 @@ impl<'m> Sim<'m> {
         let delay = if chan.delay_lo == chan.delay_hi {
             chan.delay_lo
         } else {
-            chan.delay_lo + ch.choose(&Choice::Delay { lo: chan.delay_lo, hi: chan.delay_hi }).index
+            chan.delay_lo + ch.delay(chan.delay_lo, chan.delay_hi)
         };
         let arrives = t.saturating_add(delay);
         let mut fate = Fate::InFlight;
@@ -841,7 +902,7 @@ impl<'m> Sim<'m> {
                         if kind.is_some_and(|k| k != msg.kind) {
                             (false, None)
                         } else {
-                            let c = ch.choose(&Choice::Chance { p: *p });
+                            let c = ch.chance(p);
                             (c.index == 1, c.draw)
                         }
                     }
@@ -862,12 +923,12 @@ impl<'m> Sim<'m> {
         if fate == Fate::InFlight {
             self.queue.push(arrives, Pending { id, from, to, msg, duplicate: false });
             if let Some(p) = chan.duplicate
-                && ch.choose(&Choice::Chance { p }).index == 1
+                && ch.chance(&p).index == 1
             {
                 let d2 = if chan.delay_lo == chan.delay_hi {
                     chan.delay_lo
                 } else {
-                    chan.delay_lo + ch.choose(&Choice::Delay { lo: chan.delay_lo, hi: chan.delay_hi }).index
+                    chan.delay_lo + ch.delay(chan.delay_lo, chan.delay_hi)
                 };
                 let at = t.saturating_add(d2);
                 duplicate = Some(at);

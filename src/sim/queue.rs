@@ -55,22 +55,24 @@ impl Queue {
         self.len += 1;
     }
 
-    /// Takes the arrivals of tick `t`, in send order. Give the buffer back with [`Queue::give_back`].
+    /// How many arrivals tick `t` has.
     #[inline]
-    pub fn take(&mut self, t: u32) -> Vec<Pending> {
-        let b = std::mem::take(&mut self.buckets[(t & self.mask) as usize]);
-        self.len -= b.len();
-        b
+    pub fn arrivals(&self, t: u32) -> usize {
+        self.buckets[(t & self.mask) as usize].len()
     }
 
-    /// Returns a bucket's buffer (emptied) so that its capacity is reused.
+    /// Arrival `i` of tick `t`, in send order.
     #[inline]
-    pub fn give_back(&mut self, t: u32, mut b: Vec<Pending>) {
+    pub fn arrival(&self, t: u32, i: usize) -> Pending {
+        self.buckets[(t & self.mask) as usize][i]
+    }
+
+    /// Removes the arrivals of tick `t` (once delivered), keeping the buffer.
+    #[inline]
+    pub fn clear_tick(&mut self, t: u32) {
+        let b = &mut self.buckets[(t & self.mask) as usize];
+        self.len -= b.len();
         b.clear();
-        let slot = &mut self.buckets[(t & self.mask) as usize];
-        if slot.is_empty() {
-            *slot = b;
-        }
     }
 
     /// The first tick after `t` with an arrival.
