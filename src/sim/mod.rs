@@ -163,6 +163,11 @@ pub struct Sim<'m> {
     pub captures: u32,
     /// The rule being fired, for error reports.
     current: RuleId,
+    /// Some send log or channel counter may be non-zero (what `reset` must clear).
+    dirty_sent: bool,
+    dirty_count: bool,
+    /// Where and what the last arithmetic error was (see `eval`).
+    fault: std::cell::Cell<(crate::diag::Span, &'static str)>,
     plan: Plan,
 }
 
@@ -192,6 +197,31 @@ struct Plan {
     senders: Vec<RuleId>,
     /// Whether any general has variables.
     has_vars: bool,
+    /// Per channel, what a send over it needs.
+    chans: Vec<ChanPlan>,
+}
+
+/// What sending over a channel needs, looked up once per model.
+#[derive(Debug, Clone)]
+struct ChanPlan {
+    lo: u32,
+    hi: u32,
+    /// Its loss rules count messengers (so the counter matters even without trace).
+    counting: bool,
+    /// Some partition separates its ends.
+    partitioned: bool,
+    loss: LossPlan,
+    duplicate: Option<Prob>,
+}
+
+/// A channel's loss rules.
+#[derive(Debug, Clone)]
+enum LossPlan {
+    None,
+    /// One rule: lose each messenger with this probability.
+    Chance(Prob),
+    /// Anything else: go through the rules.
+    Rules,
 }
 
 impl Plan {
@@ -231,7 +261,40 @@ impl Plan {
         let senders = (0..model.rules.len() as RuleId)
             .filter(|&r| model.rules[r as usize].actions.iter().any(|a| matches!(a, Action::Send { .. })))
             .collect();
+        let counting: Vec<bool> = model
+            .channels
+            .iter()
+            .map(|c| {
+                c.losses.iter().any(|l| {
+                    matches!(
+                        l.kind,
+                        LossKind::Numbers(_) | LossKind::Every(_) | LossKind::First(_) | LossKind::After(_)
+                    )
+                })
+            })
+            .collect();
+        let chans = model
+            .channels
+            .iter()
+            .zip(&counting)
+            .map(|(c, &counting)| ChanPlan {
+                lo: c.delay_lo,
+                hi: c.delay_hi,
+                counting,
+                partitioned: model.partitions.iter().any(|p| {
+                    let (f, t) = (c.from as usize, c.to as usize);
+                    (p.side_a[f] && p.side_b[t]) || (p.side_b[f] && p.side_a[t])
+                }),
+                loss: match c.losses.as_slice() {
+                    [] => LossPlan::None,
+                    [Loss { kind: LossKind::Chance { p, kind: None }, .. }] => LossPlan::Chance(*p),
+                    _ => LossPlan::Rules,
+                },
+                duplicate: c.duplicate,
+            })
+            .collect();
         Plan {
+            chans,
             schedule,
             every,
             first,
@@ -246,18 +309,7 @@ impl Plan {
                     matches!(&e.kind, ExprKind::Received { by: Some(_), .. } | ExprKind::Count { by: Some(_), .. })
                 })
             }),
-            counting: model
-                .channels
-                .iter()
-                .map(|c| {
-                    c.losses.iter().any(|l| {
-                        matches!(
-                            l.kind,
-                            LossKind::Numbers(_) | LossKind::Every(_) | LossKind::First(_) | LossKind::After(_)
-                        )
-                    })
-                })
-                .collect(),
+            counting,
         }
     }
 }
@@ -350,6 +402,9 @@ impl<'m> Sim<'m> {
             open: n,
             captures: 0,
             current: 0,
+            dirty_sent: false,
+            dirty_count: false,
+            fault: std::cell::Cell::new((crate::diag::Span::default(), "")),
             plan: Plan::new(model),
         }
     }
@@ -387,6 +442,8 @@ impl<'m> Sim<'m> {
         self.crashed.clone_from(&s.crashed);
         self.recv.clone_from(&s.recv);
         self.sent.clone_from(&s.sent);
+        self.dirty_sent = true;
+        self.dirty_count = true;
         self.vars.clone_from(&s.vars);
         self.messengers.clone_from(&s.messengers);
         self.log.clone_from(&s.log);
@@ -414,10 +471,11 @@ impl<'m> Sim<'m> {
         for r in &mut self.recv {
             r.clear();
         }
-        if self.sent_count > 0 {
+        if self.dirty_sent {
             for s in &mut self.sent {
                 s.clear();
             }
+            self.dirty_sent = false;
         }
         if self.plan.has_vars {
             for (g, vars) in self.vars.iter_mut().enumerate() {
@@ -429,10 +487,13 @@ impl<'m> Sim<'m> {
         self.messengers.clear();
         self.log.clear();
         self.queue.clear();
-        if self.sent_count > 0 {
+        if self.dirty_count {
             for n in &mut self.chan_count {
                 *n = 0;
             }
+            self.dirty_count = false;
+        }
+        if self.sent_count > 0 {
             for &r in &self.plan.senders {
                 self.sent_by_rule[r as usize] = 0;
             }
@@ -869,50 +930,69 @@ impl<'m> Sim<'m> {
         let model = self.model;
         let t = self.now;
         let c = model.chan(from, to).expect("the checker ensures every send has a channel");
-        let chan = &model.channels[c as usize];
-        self.chan_count[c as usize] += 1;
-        let number = self.chan_count[c as usize];
-        let delay = if chan.delay_lo == chan.delay_hi {
-            chan.delay_lo
+        let cp = &self.plan.chans[c as usize];
+        // The number is only read by counting loss rules and by the trace.
+        let number = if cp.counting || self.trace {
+            self.dirty_count = true;
+            self.chan_count[c as usize] += 1;
+            self.chan_count[c as usize]
         } else {
-            chan.delay_lo + ch.delay(chan.delay_lo, chan.delay_hi)
+            0
         };
+        let delay = if cp.lo == cp.hi { cp.lo } else { cp.lo + ch.delay(cp.lo, cp.hi) };
         let arrives = t.saturating_add(delay);
         let mut fate = Fate::InFlight;
-        for (i, p) in model.partitions.iter().enumerate() {
-            let crosses = (p.side_a[from as usize] && p.side_b[to as usize])
-                || (p.side_b[from as usize] && p.side_a[to as usize]);
-            if crosses && p.from <= t && t <= p.to {
-                fate = Fate::Partitioned { partition: i as u16 };
-                break;
+        if cp.partitioned {
+            for (i, p) in model.partitions.iter().enumerate() {
+                let crosses = (p.side_a[from as usize] && p.side_b[to as usize])
+                    || (p.side_b[from as usize] && p.side_a[to as usize]);
+                if crosses && p.from <= t && t <= p.to {
+                    fate = Fate::Partitioned { partition: i as u16 };
+                    break;
+                }
             }
         }
-        if fate == Fate::InFlight {
-            for (i, l) in chan.losses.iter().enumerate() {
-                let n = number as u64;
-                let (captured, draw) = match &l.kind {
-                    LossKind::All => (true, None),
-                    LossKind::Numbers(ranges) => (ranges.iter().any(|(a, b)| *a <= n && n <= *b), None),
-                    LossKind::Every(k) => (n.is_multiple_of(*k), None),
-                    LossKind::First(k) => (n <= *k, None),
-                    LossKind::After(k) => (n > *k, None),
-                    LossKind::Window(a, b) => (*a <= t && t <= *b, None),
-                    LossKind::Kind(k) => (msg.kind == *k, None),
-                    LossKind::Chance { p, kind } => {
-                        if kind.is_some_and(|k| k != msg.kind) {
-                            (false, None)
-                        } else {
-                            let c = ch.chance(p);
-                            (c.index == 1, c.draw)
+        let mut on_road = fate == Fate::InFlight;
+        if on_road {
+            match &cp.loss {
+                LossPlan::None => {}
+                LossPlan::Chance(p) => {
+                    let c = ch.chance(p);
+                    if c.index == 1 {
+                        self.captures += 1;
+                        fate = Fate::Captured { loss: 0, draw: c.draw };
+                        on_road = false;
+                    }
+                }
+                LossPlan::Rules => {
+                    for (i, l) in model.channels[c as usize].losses.iter().enumerate() {
+                        let n = number as u64;
+                        let (captured, draw) = match &l.kind {
+                            LossKind::All => (true, None),
+                            LossKind::Numbers(ranges) => (ranges.iter().any(|(a, b)| *a <= n && n <= *b), None),
+                            LossKind::Every(k) => (n.is_multiple_of(*k), None),
+                            LossKind::First(k) => (n <= *k, None),
+                            LossKind::After(k) => (n > *k, None),
+                            LossKind::Window(a, b) => (*a <= t && t <= *b, None),
+                            LossKind::Kind(k) => (msg.kind == *k, None),
+                            LossKind::Chance { p, kind } => {
+                                if kind.is_some_and(|k| k != msg.kind) {
+                                    (false, None)
+                                } else {
+                                    let c = ch.chance(p);
+                                    (c.index == 1, c.draw)
+                                }
+                            }
+                        };
+                        if captured {
+                            if l.kind.is_random() {
+                                self.captures += 1;
+                            }
+                            fate = Fate::Captured { loss: i as u16, draw };
+                            on_road = false;
+                            break;
                         }
                     }
-                };
-                if captured {
-                    if l.kind.is_random() {
-                        self.captures += 1;
-                    }
-                    fate = Fate::Captured { loss: i as u16, draw };
-                    break;
                 }
             }
         }
@@ -920,16 +1000,12 @@ impl<'m> Sim<'m> {
         self.sent_count += 1;
         self.sent_by_rule[r as usize] += 1;
         let mut duplicate = None;
-        if fate == Fate::InFlight {
+        if on_road {
             self.queue.push(arrives, Pending { id, from, to, msg, duplicate: false });
-            if let Some(p) = chan.duplicate
-                && ch.chance(&p).index == 1
+            if let Some(p) = &cp.duplicate
+                && ch.chance(p).index == 1
             {
-                let d2 = if chan.delay_lo == chan.delay_hi {
-                    chan.delay_lo
-                } else {
-                    chan.delay_lo + ch.delay(chan.delay_lo, chan.delay_hi)
-                };
+                let d2 = if cp.lo == cp.hi { cp.lo } else { cp.lo + ch.delay(cp.lo, cp.hi) };
                 let at = t.saturating_add(d2);
                 duplicate = Some(at);
                 self.queue.push(at, Pending { id, from, to, msg, duplicate: true });
@@ -952,6 +1028,7 @@ impl<'m> Sim<'m> {
             self.log.push(LogEntry::Send { messenger: id });
         }
         if self.trace || self.plan.reads_sent {
+            self.dirty_sent = true;
             self.sent[from as usize].push(Sent { msg, to, tick: t, messenger: id });
         }
         Ok(())
