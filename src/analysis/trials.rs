@@ -94,8 +94,16 @@ pub struct TrialError {
 }
 
 /// The index of an outcome in [`OUTCOMES`].
+#[inline]
 pub fn outcome_index(o: Outcome) -> usize {
-    OUTCOMES.iter().position(|x| *x == o).expect("every outcome is listed")
+    match o {
+        Outcome::Victory => 0,
+        Outcome::Defeat => 1,
+        Outcome::NoAttack => 2,
+        Outcome::Agreement => 3,
+        Outcome::Disagreement => 4,
+        Outcome::Undecided => 5,
+    }
 }
 
 fn fate_index(sim: &Sim, g: usize) -> usize {
@@ -159,6 +167,17 @@ pub fn run(model: &crate::check::Model, src: &str, cfg: &Config) -> Result<Tally
             .collect()
     };
     let results = match cfg.jobs {
+        // One thread: no pool, one interpreter, the blocks in order (the same tally, and
+        // the same first error, as a pool of one).
+        Some(1) => {
+            let mut sim = Sim::new(model);
+            sim.max_events = cfg.max_events;
+            let mut total = Tally::new(model.generals.len());
+            for b in 0..blocks {
+                total.merge(work(&mut sim, b)?);
+            }
+            return Ok(total);
+        }
         Some(j) => {
             rayon::ThreadPoolBuilder::new().num_threads(j.max(1)).build().expect("a thread pool").install(run_all)
         }

@@ -166,6 +166,10 @@ pub struct Sim<'m> {
     /// Some send log or channel counter may be non-zero (what `reset` must clear).
     dirty_sent: bool,
     dirty_count: bool,
+    /// Cursors: no entry of `plan.decides` before `decide_pos` is at the current tick or
+    /// later, none of `plan.schedule` before `schedule_pos` after it (0 is always safe).
+    decide_pos: usize,
+    schedule_pos: usize,
     /// Where and what the last arithmetic error was (see `eval`).
     fault: std::cell::Cell<(crate::diag::Span, &'static str)>,
     plan: Plan,
@@ -404,6 +408,8 @@ impl<'m> Sim<'m> {
             current: 0,
             dirty_sent: false,
             dirty_count: false,
+            decide_pos: 0,
+            schedule_pos: 0,
             fault: std::cell::Cell::new((crate::diag::Span::default(), "")),
             plan: Plan::new(model),
         }
@@ -444,6 +450,8 @@ impl<'m> Sim<'m> {
         self.sent.clone_from(&s.sent);
         self.dirty_sent = true;
         self.dirty_count = true;
+        self.decide_pos = 0;
+        self.schedule_pos = 0;
         self.vars.clone_from(&s.vars);
         self.messengers.clone_from(&s.messengers);
         self.log.clone_from(&s.log);
@@ -510,6 +518,8 @@ impl<'m> Sim<'m> {
         }
         self.events = 0;
         self.next_crash = 0;
+        self.decide_pos = 0;
+        self.schedule_pos = 0;
         self.sent_count = 0;
         self.open = self.model.generals.len();
         self.captures = 0;
@@ -644,13 +654,15 @@ impl<'m> Sim<'m> {
     }
 
     /// The next tick at which anything can happen.
-    fn next_tick(&self, t: u32) -> Option<u32> {
+    fn next_tick(&mut self, t: u32) -> Option<u32> {
         let mut next = self.queue.next_after(t).unwrap_or(u32::MAX);
         if let Some(c) = self.model.crashes.get(self.next_crash) {
             next = next.min(c.at);
         }
-        let first = self.plan.schedule.partition_point(|(a, ..)| *a <= t);
-        for &(a, g, decide) in &self.plan.schedule[first..] {
+        while self.schedule_pos < self.plan.schedule.len() && self.plan.schedule[self.schedule_pos].0 <= t {
+            self.schedule_pos += 1;
+        }
+        for &(a, g, decide) in &self.plan.schedule[self.schedule_pos..] {
             if a >= next {
                 break;
             }
@@ -754,8 +766,10 @@ impl<'m> Sim<'m> {
             }
         }
         // 5. `decide at`, general by general.
-        let first = self.plan.decides.partition_point(|d| d.0 < t);
-        for i in first..self.plan.decides.len() {
+        while self.decide_pos < self.plan.decides.len() && self.plan.decides[self.decide_pos].0 < t {
+            self.decide_pos += 1;
+        }
+        for i in self.decide_pos..self.plan.decides.len() {
             let (at, g, r) = self.plan.decides[i];
             if at != t {
                 break;
