@@ -19,6 +19,9 @@ impl Sim<'_> {
     /// Evaluates an expression for general `g` (booleans are 0 and 1).
     #[inline]
     pub(crate) fn eval(&self, e: &Expr, g: GenId, locals: &[i64]) -> Result<i64, RunError> {
+        if let ExprKind::Const(v) = e.kind {
+            return Ok(v);
+        }
         self.ev(e, g, locals, u32::MAX).map_err(|Fault| self.fault_error())
     }
 

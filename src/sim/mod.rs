@@ -181,7 +181,7 @@ struct Plan {
     /// `at` and `decide at` ticks: (tick, general, is a decision), sorted.
     schedule: Vec<(u32, GenId, bool)>,
     /// The `every` rules.
-    every: Vec<RuleId>,
+    every: Vec<(RuleId, u32, GenId)>,
     /// Whether any condition reads `sent` (else the send log is kept only when tracing).
     reads_sent: bool,
     /// Whether any general has `when` rules.
@@ -236,7 +236,7 @@ impl Plan {
             match &r.trigger {
                 Trigger::At(a) => schedule.push((*a, r.owner, false)),
                 Trigger::Decide { at, .. } => schedule.push((*at, r.owner, true)),
-                Trigger::Every { .. } => every.push(i as RuleId),
+                Trigger::Every { period, .. } => every.push((i as RuleId, *period, r.owner)),
                 _ => {}
             }
         }
@@ -470,13 +470,9 @@ impl<'m> Sim<'m> {
     fn reset(&mut self) {
         self.now = 0;
         self.end = End::Quiet;
-        for d in &mut self.decisions {
+        for ((d, c), r) in self.decisions.iter_mut().zip(&mut self.crashed).zip(&mut self.recv) {
             *d = None;
-        }
-        for c in &mut self.crashed {
             *c = None;
-        }
-        for r in &mut self.recv {
             r.clear();
         }
         if self.dirty_sent {
@@ -512,7 +508,7 @@ impl<'m> Sim<'m> {
             }
         }
         if !self.plan.every.is_empty() {
-            for &r in &self.plan.every {
+            for &(r, ..) in &self.plan.every {
                 self.every_done[r as usize] = false;
             }
         }
@@ -631,6 +627,7 @@ impl<'m> Sim<'m> {
         }
     }
 
+    #[inline]
     fn live(&self, g: GenId) -> bool {
         self.crashed[g as usize].is_none()
     }
@@ -654,6 +651,7 @@ impl<'m> Sim<'m> {
     }
 
     /// The next tick at which anything can happen.
+    #[inline]
     fn next_tick(&mut self, t: u32) -> Option<u32> {
         let mut next = self.queue.next_after(t).unwrap_or(u32::MAX);
         if let Some(c) = self.model.crashes.get(self.next_crash) {
@@ -671,12 +669,8 @@ impl<'m> Sim<'m> {
                 break;
             }
         }
-        for &r in &self.plan.every {
-            let rule = &self.model.rules[r as usize];
-            if let Trigger::Every { period, .. } = rule.trigger
-                && !self.every_done[r as usize]
-                && self.crashed[rule.owner as usize].is_none()
-            {
+        for &(r, period, owner) in &self.plan.every {
+            if !self.every_done[r as usize] && self.crashed[owner as usize].is_none() {
                 next = next.min((t / period + 1) * period);
             }
         }
@@ -690,6 +684,7 @@ impl<'m> Sim<'m> {
         (next != u32::MAX).then_some(next)
     }
 
+    #[inline]
     fn tick<C: Chooser>(&mut self, t: u32, ch: &mut C) -> Result<(), RunError> {
         let model = self.model;
         // 1. Crashes.
@@ -915,6 +910,7 @@ impl<'m> Sim<'m> {
         Ok(())
     }
 
+    #[inline]
     fn decide_now(&mut self, g: GenId, what: Decided, rule: RuleId) {
         if self.decisions[g as usize].is_none() {
             self.decisions[g as usize] = Some(Decision { what, tick: self.now, rule });

@@ -85,6 +85,7 @@ impl Queue {
     }
 
     /// The first tick after `t` with an arrival.
+    #[inline]
     pub fn next_after(&self, t: u32) -> Option<u32> {
         if self.len == 0 {
             return None;
