@@ -2,6 +2,7 @@
 
 pub mod exact;
 pub mod explore;
+mod memo;
 pub mod stats;
 pub mod sweep;
 pub mod trials;

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
+use super::memo::Memo;
 use crate::check::GenId;
 use crate::explain::{Cause, Explainer, causes};
 use crate::sim::{Decided, RunError, Seeded, Sim};
@@ -120,14 +121,34 @@ fn fate_index(sim: &Sim, g: usize) -> usize {
 pub fn run(model: &crate::check::Model, src: &str, cfg: &Config) -> Result<Tally, TrialError> {
     let blocks = cfg.trials.div_ceil(BLOCK);
     let stride = if cfg.explain == 0 { u64::MAX } else { cfg.trials.div_ceil(cfg.explain).max(1) };
-    let work = |sim: &mut Sim, b: u64| -> Result<Tally, TrialError> {
+    let generals = model.generals.len();
+    // What a trial comes to: its outcome, then each general's fate.
+    let summary = |sim: &Sim, out: &mut Vec<u8>| {
+        out.push(outcome_index(sim.outcome()) as u8);
+        out.extend((0..generals).map(|g| fate_index(sim, g) as u8));
+    };
+    let work = |(sim, memo): &mut (Sim, Memo), b: u64| -> Result<Tally, TrialError> {
         let first = b * BLOCK;
         let last = (first + BLOCK).min(cfg.trials);
         let mut rng = Seeded::stream(cfg.seed, b);
         let mut tally = Tally::new(model.generals.len());
+        // The next trial to explain: the first multiple of `stride` from `first`.
+        let mut next_explain = first.div_ceil(stride).saturating_mul(stride);
         for k in first..last {
-            let explain = k % stride == 0;
+            let explain = k == next_explain;
+            if explain {
+                next_explain = next_explain.saturating_add(stride);
+            }
             sim.trace = explain;
+            if !explain {
+                let s = memo.trial(sim, &mut rng, summary).map_err(|error| TrialError { trial: k, error })?;
+                tally.trials += 1;
+                tally.outcomes[s[0] as usize] += 1;
+                for (f, &i) in tally.fates.iter_mut().zip(&s[1..]) {
+                    f[i as usize] += 1;
+                }
+                continue;
+            }
             sim.run(&mut rng).map_err(|error| TrialError { trial: k, error })?;
             tally.trials += 1;
             tally.outcomes[outcome_index(sim.outcome())] += 1;
@@ -160,9 +181,9 @@ pub fn run(model: &crate::check::Model, src: &str, cfg: &Config) -> Result<Tally
                 || {
                     let mut sim = Sim::new(model);
                     sim.max_events = cfg.max_events;
-                    sim
+                    (sim, Memo::new(1 + generals))
                 },
-                |sim, b| work(sim, b),
+                |state, b| work(state, b),
             )
             .collect()
     };
@@ -172,9 +193,10 @@ pub fn run(model: &crate::check::Model, src: &str, cfg: &Config) -> Result<Tally
         Some(1) => {
             let mut sim = Sim::new(model);
             sim.max_events = cfg.max_events;
+            let mut state = (sim, Memo::new(1 + generals));
             let mut total = Tally::new(model.generals.len());
             for b in 0..blocks {
-                total.merge(work(&mut sim, b)?);
+                total.merge(work(&mut state, b)?);
             }
             return Ok(total);
         }

@@ -93,7 +93,7 @@ impl Seeded {
 }
 
 impl Chooser for Seeded {
-    #[inline]
+    #[inline(always)]
     fn choose(&mut self, c: &Choice) -> Chosen {
         match c {
             Choice::Delay { lo, hi } => Chosen { index: self.below((hi - lo + 1) as u64) as u32, draw: None },

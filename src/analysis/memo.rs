@@ -1,0 +1,247 @@
+//! A memo of finished trials, by their random choices.
+//!
+//! With `trace` off, a run is a function of the indices of its random choices: the
+//! interpreter is deterministic, and the raw draws behind chances only reach the trace.
+//! So trials that make the same choices end the same way. The memo keeps the tree of the
+//! choices that trials have made, with what each run came to at its leaves. A trial walks
+//! it, making each choice with the trial's own generator: exactly the calls the
+//! interpreter would make, in the same order, so the stream (and every later trial) is
+//! unchanged. Only when a trial leaves the known tree does it run the interpreter, which
+//! is handed the choices already made and then draws on from the same generator; the new
+//! branch is added to the tree.
+//!
+//! It pays when runs repeat (a few random choices per run, or most runs alike); when
+//! they do not, it turns itself off after a first stretch of trials, and trials cost what
+//! the interpreter costs. Either way the results are the same, trial by trial.
+
+use crate::sim::{Choice, Chooser, Chosen, RunError, Seeded, Sim};
+
+const NONE: u32 = u32::MAX;
+/// Bounds on the tree (nodes, and child slots), beyond which it stops growing.
+const MAX_NODES: usize = 1 << 16;
+const MAX_SLOTS: usize = 1 << 20;
+/// Lookups after which the memo judges whether it pays: it stays on while at least
+/// half of them are hits.
+const JUDGE_AFTER: u64 = 1024;
+
+/// A node of the tree.
+#[derive(Debug, Clone, Copy)]
+enum Node {
+    /// A choice; its children's ids are at `slots[kids..kids + options]`.
+    Choice { choice: Choice, kids: u32 },
+    /// A finished run; its result is at `results[at..at + width]`.
+    Leaf { at: u32 },
+}
+
+/// The memo of one worker.
+pub(crate) struct Memo {
+    /// The root is node 0 (once there is one).
+    nodes: Vec<Node>,
+    slots: Vec<u32>,
+    /// Per leaf: a fixed number of bytes, the caller's summary of the run.
+    results: Vec<u8>,
+    width: usize,
+    /// The choices made so far by the current trial (and, checked in debug builds,
+    /// what was asked).
+    path: Vec<Chosen>,
+    asked: Vec<Choice>,
+    /// The choices of an interpreted trial (replayed and new).
+    log: Vec<(Choice, Chosen)>,
+    /// The summary of an interpreted trial.
+    scratch: Vec<u8>,
+    lookups: u64,
+    hits: u64,
+    on: bool,
+}
+
+/// A chooser that replays choices already made, then draws from the generator,
+/// recording everything.
+struct Resume<'a> {
+    prefix: &'a [Chosen],
+    asked: &'a [Choice],
+    pos: usize,
+    rng: &'a mut Seeded,
+    log: &'a mut Vec<(Choice, Chosen)>,
+}
+
+impl Chooser for Resume<'_> {
+    fn choose(&mut self, c: &Choice) -> Chosen {
+        let r = match self.prefix.get(self.pos) {
+            Some(r) => {
+                debug_assert_eq!(self.asked.get(self.pos), Some(c), "a run is a function of its choices");
+                *r
+            }
+            None => self.rng.choose(c),
+        };
+        self.pos += 1;
+        self.log.push((*c, r));
+        r
+    }
+}
+
+impl Memo {
+    /// A memo whose leaves hold `width` bytes.
+    pub(crate) fn new(width: usize) -> Memo {
+        Memo {
+            nodes: Vec::new(),
+            slots: Vec::new(),
+            results: Vec::new(),
+            width,
+            path: Vec::new(),
+            asked: Vec::new(),
+            log: Vec::new(),
+            scratch: Vec::new(),
+            lookups: 0,
+            hits: 0,
+            on: true,
+        }
+    }
+
+    /// Runs one trial (`sim.trace` must be off) drawing from `rng`, and returns its
+    /// summary, as `summary` writes it (`width` bytes) for a finished run.
+    pub(crate) fn trial(
+        &mut self,
+        sim: &mut Sim,
+        rng: &mut Seeded,
+        summary: impl Fn(&Sim, &mut Vec<u8>),
+    ) -> Result<&[u8], RunError> {
+        debug_assert!(!sim.trace);
+        if !self.on {
+            sim.run(rng)?;
+            self.scratch.clear();
+            summary(sim, &mut self.scratch);
+            return Ok(&self.scratch);
+        }
+        if self.lookups >= JUDGE_AFTER && self.hits * 2 < self.lookups {
+            self.on = false;
+            return self.trial(sim, rng, summary);
+        }
+        self.path.clear();
+        self.asked.clear();
+        self.lookups += 1;
+        // Where the new branch hangs: a child slot, or the root.
+        let mut slot = NONE;
+        if !self.nodes.is_empty() {
+            let mut node = 0;
+            loop {
+                match &self.nodes[node] {
+                    Node::Leaf { at } => {
+                        self.hits += 1;
+                        let at = *at as usize;
+                        return Ok(&self.results[at..at + self.width]);
+                    }
+                    Node::Choice { choice, kids } => {
+                        let r = rng.choose(choice);
+                        self.path.push(r);
+                        if cfg!(debug_assertions) {
+                            self.asked.push(*choice);
+                        }
+                        let s = kids + r.index;
+                        match self.slots[s as usize] {
+                            NONE => {
+                                slot = s;
+                                break;
+                            }
+                            k => node = k as usize,
+                        }
+                    }
+                }
+            }
+        }
+        // A new run: the interpreter, with the choices made so far.
+        self.log.clear();
+        sim.run(&mut Resume { prefix: &self.path, asked: &self.asked, pos: 0, rng, log: &mut self.log })?;
+        self.scratch.clear();
+        summary(sim, &mut self.scratch);
+        debug_assert_eq!(self.scratch.len(), self.width);
+        self.insert(slot);
+        Ok(&self.scratch)
+    }
+
+    /// Adds the branch of the interpreted trial (its choices in `log` past those in
+    /// `path`, and its summary in `scratch`), hanging from `slot` (or as the root).
+    fn insert(&mut self, slot: u32) {
+        let new = &self.log[self.path.len()..];
+        let options: usize = new.iter().map(|(c, _)| c.options() as usize).sum();
+        if self.nodes.len() + new.len() + 1 > MAX_NODES
+            || self.slots.len() + options > MAX_SLOTS
+            || self.results.len() + self.width > u32::MAX as usize
+        {
+            return;
+        }
+        let mut slot = slot;
+        let link = |nodes: &mut Vec<Node>, slots: &mut Vec<u32>, node: Node, slot: u32| {
+            let id = nodes.len() as u32;
+            nodes.push(node);
+            if slot != NONE {
+                slots[slot as usize] = id;
+            }
+        };
+        for (choice, r) in new {
+            let kids = self.slots.len() as u32;
+            self.slots.resize(self.slots.len() + choice.options() as usize, NONE);
+            link(&mut self.nodes, &mut self.slots, Node::Choice { choice: *choice, kids }, slot);
+            slot = kids + r.index;
+        }
+        let at = self.results.len() as u32;
+        self.results.extend_from_slice(&self.scratch);
+        link(&mut self.nodes, &mut self.slots, Node::Leaf { at }, slot);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::trials::outcome_index;
+    use crate::sim::Decided;
+
+    fn summary(sim: &Sim, out: &mut Vec<u8>) {
+        out.push(outcome_index(sim.outcome()) as u8);
+        for (d, c) in sim.decisions.iter().zip(&sim.crashed) {
+            out.push(match (d.map(|d| d.what), c) {
+                (Some(Decided::Attack), _) => 0,
+                (Some(Decided::Wait), _) => 1,
+                (Some(Decided::Commit(v)), _) => 2 + (v as u8 & 0x3f),
+                (None, Some(_)) => 0xfe,
+                (None, None) => 0xff,
+            });
+        }
+    }
+
+    /// Trial by trial, the memo gives what the interpreter gives, and leaves the stream
+    /// where the interpreter leaves it: for every bundled scenario, over enough trials
+    /// that the memo both answers from its tree and (for some) turns itself off.
+    #[test]
+    fn the_memo_changes_nothing() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
+        let mut names: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        names.sort();
+        let (mut hits, mut off) = (0, 0);
+        for path in names {
+            let bytes = std::fs::read(&path).unwrap();
+            let l = crate::load(&path.display().to_string(), &bytes, &[]).unwrap_or_else(|f| panic!("{:?}", f.diags));
+            let n = l.model.generals.len();
+            let (mut a, mut b) = (Sim::new(&l.model), Sim::new(&l.model));
+            let mut memo = Memo::new(1 + n);
+            let mut expected = Vec::new();
+            for block in 0..6 {
+                let (mut ra, mut rb) = (Seeded::stream(5, block), Seeded::stream(5, block));
+                for k in 0..256 {
+                    let got = memo.trial(&mut a, &mut ra, summary).map(<[u8]>::to_vec);
+                    let want = b.run(&mut rb).map(|()| {
+                        expected.clear();
+                        summary(&b, &mut expected);
+                        expected.clone()
+                    });
+                    assert_eq!(got, want, "{}: block {block}, trial {k}", path.display());
+                }
+                let c = Choice::Delay { lo: 0, hi: 1 << 20 };
+                assert_eq!(ra.choose(&c), rb.choose(&c), "{}: the streams part", path.display());
+            }
+            hits += memo.hits;
+            off += !memo.on as u32;
+        }
+        // Not vacuous: answers from the tree, and a memo that gave up.
+        assert!(hits > 1000 && off > 0, "hits {hits}, off {off}");
+    }
+}
