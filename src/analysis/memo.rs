@@ -29,8 +29,8 @@ const JUDGE_AFTER: u64 = 1024;
 enum Node {
     /// A choice; its children's ids are at `slots[kids..kids + options]`.
     Choice { choice: Choice, kids: u32 },
-    /// A finished run; its result is at `results[at..at + width]`.
-    Leaf { at: u32 },
+    /// A finished run: leaf number `leaf`, its summary at `results[leaf * width..]`.
+    Leaf { leaf: u32 },
 }
 
 /// The memo of one worker.
@@ -41,6 +41,10 @@ pub(crate) struct Memo {
     /// Per leaf: a fixed number of bytes, the caller's summary of the run.
     results: Vec<u8>,
     width: usize,
+    /// Per leaf, the trials that ended there since the last [`Memo::flush`], and the
+    /// leaves with some.
+    counts: Vec<u64>,
+    touched: Vec<u32>,
     /// The choices made so far by the current trial (and, checked in debug builds,
     /// what was asked).
     path: Vec<Chosen>,
@@ -87,6 +91,8 @@ impl Memo {
             slots: Vec::new(),
             results: Vec::new(),
             width,
+            counts: Vec::new(),
+            touched: Vec::new(),
             path: Vec::new(),
             asked: Vec::new(),
             log: Vec::new(),
@@ -97,20 +103,22 @@ impl Memo {
         }
     }
 
-    /// Runs one trial (`sim.trace` must be off) drawing from `rng`, and returns its
-    /// summary, as `summary` writes it (`width` bytes) for a finished run.
+    /// Runs one trial (`sim.trace` must be off) drawing from `rng`. Returns its
+    /// summary, as `summary` writes it (`width` bytes) for a finished run; or `None` when
+    /// the tree knew the run, which is then counted in the memo until [`Memo::flush`].
+    #[inline]
     pub(crate) fn trial(
         &mut self,
         sim: &mut Sim,
         rng: &mut Seeded,
         summary: impl Fn(&Sim, &mut Vec<u8>),
-    ) -> Result<&[u8], RunError> {
+    ) -> Result<Option<&[u8]>, RunError> {
         debug_assert!(!sim.trace);
         if !self.on {
             sim.run(rng)?;
             self.scratch.clear();
             summary(sim, &mut self.scratch);
-            return Ok(&self.scratch);
+            return Ok(Some(&self.scratch));
         }
         if self.lookups >= JUDGE_AFTER && self.hits * 2 < self.lookups {
             self.on = false;
@@ -125,10 +133,14 @@ impl Memo {
             let mut node = 0;
             loop {
                 match &self.nodes[node] {
-                    Node::Leaf { at } => {
+                    Node::Leaf { leaf } => {
                         self.hits += 1;
-                        let at = *at as usize;
-                        return Ok(&self.results[at..at + self.width]);
+                        let leaf = *leaf as usize;
+                        if self.counts[leaf] == 0 {
+                            self.touched.push(leaf as u32);
+                        }
+                        self.counts[leaf] += 1;
+                        return Ok(None);
                     }
                     Node::Choice { choice, kids } => {
                         let r = rng.choose(choice);
@@ -155,7 +167,18 @@ impl Memo {
         summary(sim, &mut self.scratch);
         debug_assert_eq!(self.scratch.len(), self.width);
         self.insert(slot);
-        Ok(&self.scratch)
+        Ok(Some(&self.scratch))
+    }
+
+    /// Hands over the runs counted since the last flush: each summary, with how many
+    /// trials it stands for.
+    pub(crate) fn flush(&mut self, mut f: impl FnMut(&[u8], u64)) {
+        for &leaf in &self.touched {
+            let leaf = leaf as usize;
+            f(&self.results[leaf * self.width..(leaf + 1) * self.width], self.counts[leaf]);
+            self.counts[leaf] = 0;
+        }
+        self.touched.clear();
     }
 
     /// Adds the branch of the interpreted trial (its choices in `log` past those in
@@ -165,7 +188,7 @@ impl Memo {
         let options: usize = new.iter().map(|(c, _)| c.options() as usize).sum();
         if self.nodes.len() + new.len() + 1 > MAX_NODES
             || self.slots.len() + options > MAX_SLOTS
-            || self.results.len() + self.width > u32::MAX as usize
+            || self.counts.len() >= u32::MAX as usize
         {
             return;
         }
@@ -183,9 +206,10 @@ impl Memo {
             link(&mut self.nodes, &mut self.slots, Node::Choice { choice: *choice, kids }, slot);
             slot = kids + r.index;
         }
-        let at = self.results.len() as u32;
+        let leaf = self.counts.len() as u32;
         self.results.extend_from_slice(&self.scratch);
-        link(&mut self.nodes, &mut self.slots, Node::Leaf { at }, slot);
+        self.counts.push(0);
+        link(&mut self.nodes, &mut self.slots, Node::Leaf { leaf }, slot);
     }
 }
 
@@ -227,7 +251,17 @@ mod tests {
             for block in 0..6 {
                 let (mut ra, mut rb) = (Seeded::stream(5, block), Seeded::stream(5, block));
                 for k in 0..256 {
-                    let got = memo.trial(&mut a, &mut ra, summary).map(<[u8]>::to_vec);
+                    let got = memo.trial(&mut a, &mut ra, summary).map(|s| s.map(<[u8]>::to_vec));
+                    let got = got.map(|s| {
+                        s.unwrap_or_else(|| {
+                            let mut one = Vec::new();
+                            memo.flush(|s, n| {
+                                assert_eq!(n, 1);
+                                one = s.to_vec();
+                            });
+                            one
+                        })
+                    });
                     let want = b.run(&mut rb).map(|()| {
                         expected.clear();
                         summary(&b, &mut expected);

@@ -127,6 +127,13 @@ pub fn run(model: &crate::check::Model, src: &str, cfg: &Config) -> Result<Tally
         out.push(outcome_index(sim.outcome()) as u8);
         out.extend((0..generals).map(|g| fate_index(sim, g) as u8));
     };
+    // Counts `n` trials that came to `s`.
+    let add = |tally: &mut Tally, s: &[u8], n: u64| {
+        tally.outcomes[s[0] as usize] += n;
+        for (f, &i) in tally.fates.iter_mut().zip(&s[1..]) {
+            f[i as usize] += n;
+        }
+    };
     let work = |(sim, memo): &mut (Sim, Memo), b: u64| -> Result<Tally, TrialError> {
         let first = b * BLOCK;
         let last = (first + BLOCK).min(cfg.trials);
@@ -141,11 +148,10 @@ pub fn run(model: &crate::check::Model, src: &str, cfg: &Config) -> Result<Tally
             }
             sim.trace = explain;
             if !explain {
-                let s = memo.trial(sim, &mut rng, summary).map_err(|error| TrialError { trial: k, error })?;
                 tally.trials += 1;
-                tally.outcomes[s[0] as usize] += 1;
-                for (f, &i) in tally.fates.iter_mut().zip(&s[1..]) {
-                    f[i as usize] += 1;
+                let s = memo.trial(sim, &mut rng, summary).map_err(|error| TrialError { trial: k, error })?;
+                if let Some(s) = s {
+                    add(&mut tally, s, 1);
                 }
                 continue;
             }
@@ -169,6 +175,7 @@ pub fn run(model: &crate::check::Model, src: &str, cfg: &Config) -> Result<Tally
                 }
             }
         }
+        memo.flush(|s, n| add(&mut tally, s, n));
         if let Some(p) = &cfg.progress {
             p(last - first);
         }

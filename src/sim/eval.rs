@@ -53,14 +53,14 @@ impl Sim<'_> {
             ExprKind::Neg(a) => self.ev(a, g, locals, cut)?.wrapping_neg(),
             ExprKind::Not(a) => (self.ev(a, g, locals, cut)? == 0) as i64,
             ExprKind::Bin(op, a, b) => {
-                let x = self.ev(a, g, locals, cut)?;
+                let x = self.operand(a, g, locals, cut)?;
                 // `and` and `or` short-circuit.
                 match op {
                     BinOp::And if x == 0 => return Ok(0),
                     BinOp::Or if x != 0 => return Ok(1),
                     _ => {}
                 }
-                let y = self.ev(b, g, locals, cut)?;
+                let y = self.operand(b, g, locals, cut)?;
                 match op {
                     BinOp::Add => x.checked_add(y).ok_or_else(|| self.arith(e.span, "overflow"))?,
                     BinOp::Sub => x.checked_sub(y).ok_or_else(|| self.arith(e.span, "overflow"))?,
@@ -90,6 +90,15 @@ impl Sim<'_> {
             }
             ExprKind::Sent { pattern, to } => self.sent_any(pattern, to.as_deref(), g, locals, cut)?,
         })
+    }
+
+    /// An operand: constants (the usual right-hand side) without a call.
+    #[inline(always)]
+    fn operand(&self, e: &Expr, g: GenId, locals: &[i64], cut: u32) -> Ev {
+        match e.kind {
+            ExprKind::Const(v) => Ok(v),
+            _ => self.ev(e, g, locals, cut),
+        }
     }
 
     /// `by T`, evaluated.

@@ -698,12 +698,16 @@ impl<'m> Sim<'m> {
         // 2. Deliveries, in send order. (What they send arrives at a later tick, in another
         // bucket: the bucket of tick `t` does not change while it is delivered.)
         if !self.queue.is_empty() {
-            let n = self.queue.arrivals(t);
-            for i in 0..n {
-                let p = self.queue.arrival(t, i);
-                self.deliver(t, &p, ch)?;
+            let arrivals = self.queue.take(t);
+            let mut result = Ok(());
+            for p in &arrivals {
+                result = self.deliver(t, p, ch);
+                if result.is_err() {
+                    break;
+                }
             }
-            self.queue.clear_tick(t);
+            self.queue.give_back(t, arrivals);
+            result?;
         }
         // 3. `on start`, `at` and `every`, general by general.
         if t == 0 {

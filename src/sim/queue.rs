@@ -60,27 +60,24 @@ impl Queue {
         self.occupied |= 1u64 << (b & 63);
     }
 
-    /// How many arrivals tick `t` has.
+    /// Takes the arrivals of tick `t`, in send order; give the buffer back with
+    /// [`Queue::give_back`]. (What they send arrives at a later tick, in another bucket.)
     #[inline]
-    pub fn arrivals(&self, t: u32) -> usize {
-        self.buckets[(t & self.mask) as usize].len()
-    }
-
-    /// Arrival `i` of tick `t`, in send order.
-    #[inline]
-    pub fn arrival(&self, t: u32, i: usize) -> Pending {
-        self.buckets[(t & self.mask) as usize][i]
-    }
-
-    /// Removes the arrivals of tick `t` (once delivered), keeping the buffer.
-    #[inline]
-    pub fn clear_tick(&mut self, t: u32) {
+    pub fn take(&mut self, t: u32) -> Vec<Pending> {
         let i = (t & self.mask) as usize;
-        let b = &mut self.buckets[i];
+        let b = std::mem::take(&mut self.buckets[i]);
         self.len -= b.len();
+        self.occupied &= !(1u64 << (i & 63));
+        b
+    }
+
+    /// Returns a bucket's buffer (emptied) so that its capacity is reused.
+    #[inline]
+    pub fn give_back(&mut self, t: u32, mut b: Vec<Pending>) {
         b.clear();
-        if self.mask < 64 {
-            self.occupied &= !(1u64 << i);
+        let slot = &mut self.buckets[(t & self.mask) as usize];
+        if slot.is_empty() {
+            *slot = b;
         }
     }
 
