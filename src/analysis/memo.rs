@@ -84,8 +84,9 @@ impl Chooser for Resume<'_> {
 }
 
 impl Memo {
-    /// A memo whose leaves hold `width` bytes.
-    pub(crate) fn new(width: usize) -> Memo {
+    /// A memo whose leaves hold `width` bytes (`on`: false for one that never
+    /// remembers, each trial interpreted).
+    pub(crate) fn new(width: usize, on: bool) -> Memo {
         Memo {
             nodes: Vec::new(),
             slots: Vec::new(),
@@ -99,7 +100,7 @@ impl Memo {
             scratch: Vec::new(),
             lookups: 0,
             hits: 0,
-            on: true,
+            on,
         }
     }
 
@@ -246,7 +247,7 @@ mod tests {
             let l = crate::load(&path.display().to_string(), &bytes, &[]).unwrap_or_else(|f| panic!("{:?}", f.diags));
             let n = l.model.generals.len();
             let (mut a, mut b) = (Sim::new(&l.model), Sim::new(&l.model));
-            let mut memo = Memo::new(1 + n);
+            let mut memo = Memo::new(1 + n, true);
             let mut expected = Vec::new();
             for block in 0..6 {
                 let (mut ra, mut rb) = (Seeded::stream(5, block), Seeded::stream(5, block));

@@ -118,7 +118,22 @@ fn fate_index(sim: &Sim, g: usize) -> usize {
 }
 
 /// Runs a batch of trials.
+///
+/// Trials that make the same random choices end the same way (with `trace` off, a run
+/// is a function of its choices), so the engine remembers finished runs by their
+/// choices and answers repeats without interpreting them again, making the same draws
+/// (see `memo.rs`); the results are the same as [`run_interpreted`]'s, trial by trial.
 pub fn run(model: &crate::check::Model, src: &str, cfg: &Config) -> Result<Tally, TrialError> {
+    run_with(model, src, cfg, true)
+}
+
+/// Runs a batch of trials interpreting every one (the same results as [`run`]; for
+/// measuring the interpreter alone).
+pub fn run_interpreted(model: &crate::check::Model, src: &str, cfg: &Config) -> Result<Tally, TrialError> {
+    run_with(model, src, cfg, false)
+}
+
+fn run_with(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) -> Result<Tally, TrialError> {
     let blocks = cfg.trials.div_ceil(BLOCK);
     let stride = if cfg.explain == 0 { u64::MAX } else { cfg.trials.div_ceil(cfg.explain).max(1) };
     let generals = model.generals.len();
@@ -188,7 +203,7 @@ pub fn run(model: &crate::check::Model, src: &str, cfg: &Config) -> Result<Tally
                 || {
                     let mut sim = Sim::new(model);
                     sim.max_events = cfg.max_events;
-                    (sim, Memo::new(1 + generals))
+                    (sim, Memo::new(1 + generals, memo))
                 },
                 |state, b| work(state, b),
             )
@@ -200,7 +215,7 @@ pub fn run(model: &crate::check::Model, src: &str, cfg: &Config) -> Result<Tally
         Some(1) => {
             let mut sim = Sim::new(model);
             sim.max_events = cfg.max_events;
-            let mut state = (sim, Memo::new(1 + generals));
+            let mut state = (sim, Memo::new(1 + generals, memo));
             let mut total = Tally::new(model.generals.len());
             for b in 0..blocks {
                 total.merge(work(&mut state, b)?);
