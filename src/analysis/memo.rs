@@ -20,9 +20,10 @@ const NONE: u32 = u32::MAX;
 /// Bounds on the tree (nodes, and child slots), beyond which it stops growing.
 const MAX_NODES: usize = 1 << 16;
 const MAX_SLOTS: usize = 1 << 20;
-/// Lookups after which the memo judges whether it pays: it stays on while at least
-/// half of them are hits.
-const JUDGE_AFTER: u64 = 1024;
+/// Whether the memo pays: after its first lookups, at least a quarter of them must be
+/// hits, and after more, half (a scenario whose runs hardly repeat gives up early).
+const FIRST_LOOKUPS: u64 = 64;
+const MORE_LOOKUPS: u64 = 1024;
 
 /// A node of the tree.
 #[derive(Debug, Clone, Copy)]
@@ -121,7 +122,9 @@ impl Memo {
             summary(sim, &mut self.scratch);
             return Ok(Some(&self.scratch));
         }
-        if self.lookups >= JUDGE_AFTER && self.hits * 2 < self.lookups {
+        if (self.lookups >= FIRST_LOOKUPS && self.hits * 4 < self.lookups)
+            || (self.lookups >= MORE_LOOKUPS && self.hits * 2 < self.lookups)
+        {
             self.on = false;
             return self.trial(sim, rng, summary);
         }
