@@ -95,8 +95,12 @@ impl Sim<'_> {
     /// An operand: constants (the usual right-hand side) without a call.
     #[inline(always)]
     fn operand(&self, e: &Expr, g: GenId, locals: &[i64], cut: u32) -> Ev {
-        match e.kind {
-            ExprKind::Const(v) => Ok(v),
+        match &e.kind {
+            ExprKind::Const(v) => Ok(*v),
+            ExprKind::Local(i) => Ok(locals[*i as usize]),
+            ExprKind::Count { pattern, from, by } => {
+                self.count(pattern, from.as_deref(), by.as_deref(), g, locals, cut)
+            }
             _ => self.ev(e, g, locals, cut),
         }
     }
@@ -185,6 +189,17 @@ impl Sim<'_> {
         let by = self.by(by, g, locals, cut)?;
         let mut seen = [0u64; MAX_GENERALS / 64];
         let mut n = 0;
+        if from.is_none() && by.is_none() && pattern.args.is_empty() {
+            // The usual `count received K`: nothing to evaluate per message.
+            for r in &self.recv[g as usize] {
+                let (w, bit) = (r.from as usize / 64, 1u64 << (r.from % 64));
+                if r.msg.kind == pattern.kind && r.tick <= cut && seen[w] & bit == 0 {
+                    seen[w] |= bit;
+                    n += 1;
+                }
+            }
+            return Ok(n);
+        }
         for r in &self.recv[g as usize] {
             let (w, bit) = (r.from as usize / 64, 1u64 << (r.from % 64));
             if seen[w] & bit == 0

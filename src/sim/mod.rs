@@ -216,6 +216,8 @@ struct ChanPlan {
     partitioned: bool,
     loss: LossPlan,
     duplicate: Option<Prob>,
+    /// No counter, no partition, no loss rule but one chance, no duplicate.
+    plain: bool,
 }
 
 /// A channel's loss rules.
@@ -295,6 +297,14 @@ impl Plan {
                     _ => LossPlan::Rules,
                 },
                 duplicate: c.duplicate,
+                plain: false,
+            })
+            .map(|mut cp: ChanPlan| {
+                cp.plain = !cp.counting
+                    && !cp.partitioned
+                    && cp.duplicate.is_none()
+                    && matches!(cp.loss, LossPlan::None | LossPlan::Chance(_));
+                cp
             })
             .collect();
         Plan {
@@ -941,9 +951,41 @@ impl<'m> Sim<'m> {
         if self.events > self.max_events {
             return Err(self.event_limit());
         }
+        let c = self.model.chan(from, to).expect("the checker ensures every send has a channel");
+        let cp = &self.plan.chans[c as usize];
+        if self.trace || !cp.plain {
+            self.send_any(r, from, to, c, msg, cause, ch);
+            return Ok(());
+        }
+        // A plain channel, without trace: what `send_any` does, less what cannot apply.
+        let delay = if cp.lo == cp.hi { cp.lo } else { cp.lo + ch.delay(cp.lo, cp.hi) };
+        let lost = match &cp.loss {
+            LossPlan::Chance(p) => ch.chance(p).index == 1,
+            _ => false,
+        };
+        let id = self.sent_count;
+        self.sent_count += 1;
+        self.sent_by_rule[r as usize] += 1;
+        let t = self.now;
+        if lost {
+            self.captures += 1;
+        } else {
+            self.queue.push(t.saturating_add(delay), Pending { id, from, to, msg, duplicate: false });
+        }
+        if self.plan.reads_sent {
+            self.dirty_sent = true;
+            self.sent[from as usize].push(Sent { msg, to, tick: t, messenger: id });
+        }
+        Ok(())
+    }
+
+    /// Sends one messenger over any channel, with or without trace (the events are
+    /// counted already).
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn send_any<C: Chooser>(&mut self, r: RuleId, from: GenId, to: GenId, c: ChanId, msg: Msg, cause: u32, ch: &mut C) {
         let model = self.model;
         let t = self.now;
-        let c = model.chan(from, to).expect("the checker ensures every send has a channel");
         let cp = &self.plan.chans[c as usize];
         // The number is only read by counting loss rules and by the trace.
         let number = if cp.counting || self.trace {
@@ -1045,7 +1087,6 @@ impl<'m> Sim<'m> {
             self.dirty_sent = true;
             self.sent[from as usize].push(Sent { msg, to, tick: t, messenger: id });
         }
-        Ok(())
     }
 
     fn event_limit(&self) -> RunError {
