@@ -122,14 +122,10 @@ impl Memo {
             summary(sim, &mut self.scratch);
             return Ok(Some(&self.scratch));
         }
-        if (self.lookups >= FIRST_LOOKUPS && self.hits * 4 < self.lookups)
-            || (self.lookups >= MORE_LOOKUPS && self.hits * 2 < self.lookups)
-        {
-            self.on = false;
-            return self.trial(sim, rng, summary);
-        }
         self.path.clear();
-        self.asked.clear();
+        if cfg!(debug_assertions) {
+            self.asked.clear();
+        }
         self.lookups += 1;
         // Where the new branch hangs: a child slot, or the root.
         let mut slot = NONE;
@@ -164,7 +160,13 @@ impl Memo {
                 }
             }
         }
-        // A new run: the interpreter, with the choices made so far.
+        // A new run: the interpreter, with the choices made so far. (Only a miss lowers
+        // the share of hits: the memo judges itself here, for the trials after this one.)
+        if (self.lookups >= FIRST_LOOKUPS && self.hits * 4 < self.lookups)
+            || (self.lookups >= MORE_LOOKUPS && self.hits * 2 < self.lookups)
+        {
+            self.on = false;
+        }
         self.log.clear();
         sim.run(&mut Resume { prefix: &self.path, asked: &self.asked, pos: 0, rng, log: &mut self.log })?;
         self.scratch.clear();
