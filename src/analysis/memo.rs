@@ -28,8 +28,9 @@ const MORE_LOOKUPS: u64 = 1024;
 /// A node of the tree.
 #[derive(Debug, Clone, Copy)]
 enum Node {
-    /// A choice; its children's ids are at `slots[kids..kids + options]`.
-    Choice { choice: Choice, kids: u32 },
+    /// A choice; its children's ids are at `slots[kids..kids + options]`; it is child
+    /// `at` of node `up` (the root: `up` is `NONE`).
+    Choice { choice: Choice, kids: u32, up: u32, at: u32 },
     /// A finished run: leaf number `leaf`, its summary at `results[leaf * width..]`.
     Leaf { leaf: u32 },
 }
@@ -46,8 +47,9 @@ pub(crate) struct Memo {
     /// leaves with some.
     counts: Vec<u64>,
     touched: Vec<u32>,
-    /// The choices made so far by the current trial (and, checked in debug builds,
-    /// what was asked).
+    /// The choices made by the current trial before it left the tree (and, checked in
+    /// debug builds, what was asked), rebuilt from the tree on a miss. (Without trace the
+    /// raw draws behind chances go nowhere: the rebuilt ones have none.)
     path: Vec<Chosen>,
     asked: Vec<Choice>,
     /// The choices of an interpreted trial (replayed and new).
@@ -123,12 +125,10 @@ impl Memo {
             return Ok(Some(&self.scratch));
         }
         self.path.clear();
-        if cfg!(debug_assertions) {
-            self.asked.clear();
-        }
+        self.asked.clear();
         self.lookups += 1;
         // Where the new branch hangs: a child slot, or the root.
-        let mut slot = NONE;
+        let (mut slot, mut owner) = (NONE, NONE);
         if !self.nodes.is_empty() {
             let mut node = 0;
             loop {
@@ -142,16 +142,13 @@ impl Memo {
                         self.counts[leaf] += 1;
                         return Ok(None);
                     }
-                    Node::Choice { choice, kids } => {
+                    Node::Choice { choice, kids, .. } => {
                         let r = rng.choose(choice);
-                        self.path.push(r);
-                        if cfg!(debug_assertions) {
-                            self.asked.push(*choice);
-                        }
                         let s = kids + r.index;
                         match self.slots[s as usize] {
                             NONE => {
-                                slot = s;
+                                (slot, owner) = (s, node as u32);
+                                self.rebuild(node, r);
                                 break;
                             }
                             k => node = k as usize,
@@ -172,8 +169,25 @@ impl Memo {
         self.scratch.clear();
         summary(sim, &mut self.scratch);
         debug_assert_eq!(self.scratch.len(), self.width);
-        self.insert(slot);
+        self.insert(slot, owner);
         Ok(Some(&self.scratch))
+    }
+
+    /// Writes into `path` (and `asked`) the choices from the root to node `last`, which
+    /// was made as `r`.
+    fn rebuild(&mut self, last: usize, r: Chosen) {
+        let (mut node, mut made) = (last, r);
+        loop {
+            let Node::Choice { choice, up, at, .. } = self.nodes[node] else { unreachable!("a leaf has no child") };
+            self.path.push(made);
+            self.asked.push(choice);
+            if up == NONE {
+                break;
+            }
+            (node, made) = (up as usize, Chosen { index: at, draw: None });
+        }
+        self.path.reverse();
+        self.asked.reverse();
     }
 
     /// Hands over the runs counted since the last flush: each summary, with how many
@@ -188,8 +202,9 @@ impl Memo {
     }
 
     /// Adds the branch of the interpreted trial (its choices in `log` past those in
-    /// `path`, and its summary in `scratch`), hanging from `slot` (or as the root).
-    fn insert(&mut self, slot: u32) {
+    /// `path`, and its summary in `scratch`), hanging from `slot` of node `owner` (or as
+    /// the root).
+    fn insert(&mut self, slot: u32, owner: u32) {
         let new = &self.log[self.path.len()..];
         let options: usize = new.iter().map(|(c, _)| c.options() as usize).sum();
         if self.nodes.len() + new.len() + 1 > MAX_NODES
@@ -199,6 +214,11 @@ impl Memo {
             return;
         }
         let mut slot = slot;
+        // The node that owns `slot`, and which of its children that is.
+        let (mut up, mut at) = match self.path.len() {
+            0 => (NONE, 0),
+            _ => (owner, self.path[self.path.len() - 1].index),
+        };
         let link = |nodes: &mut Vec<Node>, slots: &mut Vec<u32>, node: Node, slot: u32| {
             let id = nodes.len() as u32;
             nodes.push(node);
@@ -209,8 +229,10 @@ impl Memo {
         for (choice, r) in new {
             let kids = self.slots.len() as u32;
             self.slots.resize(self.slots.len() + choice.options() as usize, NONE);
-            link(&mut self.nodes, &mut self.slots, Node::Choice { choice: *choice, kids }, slot);
+            let id = self.nodes.len() as u32;
+            link(&mut self.nodes, &mut self.slots, Node::Choice { choice: *choice, kids, up, at }, slot);
             slot = kids + r.index;
+            (up, at) = (id, r.index);
         }
         let leaf = self.counts.len() as u32;
         self.results.extend_from_slice(&self.scratch);
