@@ -8,8 +8,12 @@
 //! (`tests/handwritten_agrees.rs` checks it, trial by trial).
 //!
 //! `cargo bench --bench trials` runs one criterion group per scenario (functions
-//! `herald` and `handwritten`, throughput in trials), then times both again,
-//! alternately, and prints the ratio of their times per trial for each scenario.
+//! `herald`, `herald-interpreted` and `handwritten`, throughput in trials), then times
+//! them again, alternately, and prints the ratio of their times per trial for each
+//! scenario. `herald` is the trials engine as `herald run --trials` runs it, which
+//! remembers finished runs by their random choices and answers repeats without
+//! interpreting them; `herald-interpreted` interprets every trial (the interpreter's
+//! own speed).
 //! Options after `--` go to criterion; a name filter also limits the ratios.
 
 use std::hint::black_box;
@@ -55,6 +59,11 @@ fn herald_batch(l: &herald::Loaded, cfg: &Config) -> [u64; 6] {
     trials::run(&l.model, &l.source.text, cfg).expect("the trials run").outcomes
 }
 
+/// One batch of herald's trials, each one interpreted (no memo of finished runs).
+fn interpreted_batch(l: &herald::Loaded, cfg: &Config) -> [u64; 6] {
+    trials::run_interpreted(&l.model, &l.source.text, cfg).expect("the trials run").outcomes
+}
+
 /// One batch of the hand-written simulator's trials.
 fn handwritten_batch(s: &Scenario) -> [u64; 6] {
     (s.tally)(black_box(TRIALS), black_box(SEED))
@@ -65,6 +74,7 @@ fn bench(c: &mut Criterion, s: &Scenario, l: &herald::Loaded) {
     let mut group = c.benchmark_group(s.name);
     group.throughput(Throughput::Elements(TRIALS));
     group.bench_function("herald", |b| b.iter(|| herald_batch(l, black_box(&cfg))));
+    group.bench_function("herald-interpreted", |b| b.iter(|| interpreted_batch(l, black_box(&cfg))));
     group.bench_function("handwritten", |b| b.iter(|| handwritten_batch(s)));
     group.finish();
 }
@@ -92,8 +102,9 @@ fn median(v: &mut [f64]) -> f64 {
     if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
 }
 
-/// Times both engines alternately over [`ROUNDS`] rounds and prints, per scenario, the
-/// median ratio of their times per trial.
+/// Times the engines alternately over [`ROUNDS`] rounds and prints, per scenario, the
+/// median ratio of their times per trial: herald (as `herald run --trials` runs), herald
+/// interpreting every trial (no memo of finished runs), and the hand-written simulator.
 fn ratios(scenarios: &[(&Scenario, herald::Loaded)]) {
     let cfg = config();
     println!();
@@ -101,27 +112,37 @@ fn ratios(scenarios: &[(&Scenario, herald::Loaded)]) {
         "herald / handwritten, time per trial ({TRIALS} trials a batch, seed {SEED}, one thread; \
          medians of {ROUNDS} alternating rounds)"
     );
-    println!("{:<26} {:>14} {:>18} {:>10}", "scenario", "herald ns/trial", "handwritten ns/trial", "ratio");
+    println!(
+        "{:<26} {:>16} {:>20} {:>22} {:>8} {:>13}",
+        "scenario", "herald ns/trial", "interpreted ns/trial", "handwritten ns/trial", "ratio", "interp. ratio"
+    );
     for (s, l) in scenarios {
         // Same work: the same tallies (the test checks it trial by trial).
         assert_eq!(herald_batch(l, &cfg), handwritten_batch(s), "{}: the tallies differ", s.name);
+        assert_eq!(interpreted_batch(l, &cfg), handwritten_batch(s), "{}: the tallies differ", s.name);
         let reps_h = calibrate(|| herald_batch(l, &cfg));
+        let reps_i = calibrate(|| interpreted_batch(l, &cfg));
         let reps_w = calibrate(|| handwritten_batch(s));
-        let (mut h, mut w, mut r) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut h, mut i, mut w, mut r, mut ri) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for round in 0..ROUNDS {
-            let (th, tw) = if round % 2 == 0 {
-                let th = ns_per_trial(reps_h, || herald_batch(l, &cfg));
-                (th, ns_per_trial(reps_w, || handwritten_batch(s)))
-            } else {
-                let tw = ns_per_trial(reps_w, || handwritten_batch(s));
-                (ns_per_trial(reps_h, || herald_batch(l, &cfg)), tw)
-            };
+            // Rotate the order, so that no engine always runs first.
+            let (mut th, mut ti, mut tw) = (0.0, 0.0, 0.0);
+            for k in 0..3 {
+                match (round + k) % 3 {
+                    0 => th = ns_per_trial(reps_h, || herald_batch(l, &cfg)),
+                    1 => ti = ns_per_trial(reps_i, || interpreted_batch(l, &cfg)),
+                    _ => tw = ns_per_trial(reps_w, || handwritten_batch(s)),
+                }
+            }
             h.push(th);
+            i.push(ti);
             w.push(tw);
             r.push(th / tw);
+            ri.push(ti / tw);
         }
-        let (h, w, r) = (median(&mut h), median(&mut w), median(&mut r));
-        println!("{:<26} {:>14.1} {:>20.2} {:>9.1}x", s.name, h, w, r);
+        let (h, i, w) = (median(&mut h), median(&mut i), median(&mut w));
+        let (r, ri) = (median(&mut r), median(&mut ri));
+        println!("{:<26} {:>16.1} {:>20.1} {:>22.2} {:>7.1}x {:>12.1}x", s.name, h, i, w, r, ri);
     }
     // What herald spends on a batch whatever its size (a thread pool, a `Sim`), included
     // above: a batch of one trial, per trial of a full batch.
@@ -198,9 +219,14 @@ fn main() {
             .filter(|(s, _)| {
                 filters.is_empty()
                     || filters.iter().any(|f| {
-                        [s.name.to_string(), format!("{}/herald", s.name), format!("{}/handwritten", s.name)]
-                            .iter()
-                            .any(|n| n.contains(f.as_str()))
+                        [
+                            s.name.to_string(),
+                            format!("{}/herald", s.name),
+                            format!("{}/herald-interpreted", s.name),
+                            format!("{}/handwritten", s.name),
+                        ]
+                        .iter()
+                        .any(|n| n.contains(f.as_str()))
                     })
             })
             .collect();

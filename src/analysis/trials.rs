@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
+use super::memo::Memo;
 use crate::check::GenId;
 use crate::explain::{Cause, Explainer, causes};
 use crate::sim::{Decided, RunError, Seeded, Sim};
@@ -94,8 +95,16 @@ pub struct TrialError {
 }
 
 /// The index of an outcome in [`OUTCOMES`].
+#[inline]
 pub fn outcome_index(o: Outcome) -> usize {
-    OUTCOMES.iter().position(|x| *x == o).expect("every outcome is listed")
+    match o {
+        Outcome::Victory => 0,
+        Outcome::Defeat => 1,
+        Outcome::NoAttack => 2,
+        Outcome::Agreement => 3,
+        Outcome::Disagreement => 4,
+        Outcome::Undecided => 5,
+    }
 }
 
 pub(crate) fn fate_index(sim: &Sim, g: usize) -> usize {
@@ -109,17 +118,58 @@ pub(crate) fn fate_index(sim: &Sim, g: usize) -> usize {
 }
 
 /// Runs a batch of trials.
+///
+/// Trials that make the same random choices end the same way (with `trace` off, a run
+/// is a function of its choices), so the engine remembers finished runs by their
+/// choices and answers repeats without interpreting them again, making the same draws
+/// (see `memo.rs`); the results are the same as [`run_interpreted`]'s, trial by trial.
 pub fn run(model: &crate::check::Model, src: &str, cfg: &Config) -> Result<Tally, TrialError> {
+    run_with(model, src, cfg, true)
+}
+
+/// Runs a batch of trials interpreting every one (the same results as [`run`]; for
+/// measuring the interpreter alone).
+pub fn run_interpreted(model: &crate::check::Model, src: &str, cfg: &Config) -> Result<Tally, TrialError> {
+    run_with(model, src, cfg, false)
+}
+
+fn run_with(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) -> Result<Tally, TrialError> {
     let blocks = cfg.trials.div_ceil(BLOCK);
     let stride = if cfg.explain == 0 { u64::MAX } else { cfg.trials.div_ceil(cfg.explain).max(1) };
-    let work = |sim: &mut Sim, b: u64| -> Result<Tally, TrialError> {
+    let generals = model.generals.len();
+    // What a trial comes to: its outcome, then each general's fate.
+    let summary = |sim: &Sim, out: &mut Vec<u8>| {
+        out.push(outcome_index(sim.outcome()) as u8);
+        out.extend((0..generals).map(|g| fate_index(sim, g) as u8));
+    };
+    // Counts `n` trials that came to `s`.
+    let add = |tally: &mut Tally, s: &[u8], n: u64| {
+        tally.outcomes[s[0] as usize] += n;
+        for (f, &i) in tally.fates.iter_mut().zip(&s[1..]) {
+            f[i as usize] += n;
+        }
+    };
+    let work = |(sim, memo): &mut (Sim, Memo), b: u64| -> Result<Tally, TrialError> {
         let first = b * BLOCK;
         let last = (first + BLOCK).min(cfg.trials);
         let mut rng = Seeded::stream(cfg.seed, b);
         let mut tally = Tally::new(model.generals.len());
+        // The next trial to explain: the first multiple of `stride` from `first`.
+        let mut next_explain = first.div_ceil(stride).saturating_mul(stride);
         for k in first..last {
-            let explain = k % stride == 0;
+            let explain = k == next_explain;
+            if explain {
+                next_explain = next_explain.saturating_add(stride);
+            }
             sim.trace = explain;
+            if !explain {
+                tally.trials += 1;
+                let s = memo.trial(sim, &mut rng, summary).map_err(|error| TrialError { trial: k, error })?;
+                if let Some(s) = s {
+                    add(&mut tally, s, 1);
+                }
+                continue;
+            }
             sim.run(&mut rng).map_err(|error| TrialError { trial: k, error })?;
             tally.trials += 1;
             tally.outcomes[outcome_index(sim.outcome())] += 1;
@@ -140,6 +190,7 @@ pub fn run(model: &crate::check::Model, src: &str, cfg: &Config) -> Result<Tally
                 }
             }
         }
+        memo.flush(|s, n| add(&mut tally, s, n));
         if let Some(p) = &cfg.progress {
             p(last - first);
         }
@@ -152,13 +203,25 @@ pub fn run(model: &crate::check::Model, src: &str, cfg: &Config) -> Result<Tally
                 || {
                     let mut sim = Sim::new(model);
                     sim.max_events = cfg.max_events;
-                    sim
+                    (sim, Memo::new(1 + generals, memo))
                 },
-                |sim, b| work(sim, b),
+                |state, b| work(state, b),
             )
             .collect()
     };
     let results = match cfg.jobs {
+        // One thread: no pool, one interpreter, the blocks in order (the same tally, and
+        // the same first error, as a pool of one).
+        Some(1) => {
+            let mut sim = Sim::new(model);
+            sim.max_events = cfg.max_events;
+            let mut state = (sim, Memo::new(1 + generals, memo));
+            let mut total = Tally::new(model.generals.len());
+            for b in 0..blocks {
+                total.merge(work(&mut state, b)?);
+            }
+            return Ok(total);
+        }
         Some(j) => {
             rayon::ThreadPoolBuilder::new().num_threads(j.max(1)).build().expect("a thread pool").install(run_all)
         }

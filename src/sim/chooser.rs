@@ -53,6 +53,19 @@ pub trait Chooser {
     /// Told which messenger the choices that follow are about.
     #[inline]
     fn about(&mut self, _m: &About) {}
+
+    /// Makes a [`Choice::Chance`] (the same as `choose` with it: a shortcut for the hot path).
+    #[inline]
+    fn chance(&mut self, p: &Prob) -> Chosen {
+        self.choose(&Choice::Chance { p: *p })
+    }
+
+    /// Makes a [`Choice::Delay`] and returns its index (the same as `choose` with it: a
+    /// shortcut for the hot path).
+    #[inline]
+    fn delay(&mut self, lo: u32, hi: u32) -> u32 {
+        self.choose(&Choice::Delay { lo, hi }).index
+    }
 }
 
 /// Choices drawn from ChaCha8, seeded from a 64-bit seed.
@@ -95,15 +108,23 @@ impl Seeded {
 }
 
 impl Chooser for Seeded {
-    #[inline]
+    #[inline(always)]
     fn choose(&mut self, c: &Choice) -> Chosen {
         match c {
             Choice::Delay { lo, hi } => Chosen { index: self.below((hi - lo + 1) as u64) as u32, draw: None },
-            Choice::Chance { p } => {
-                let d = self.rng.next_u64();
-                Chosen { index: ((d as u128) < p.threshold) as u32, draw: Some(d) }
-            }
+            Choice::Chance { p } => self.chance(p),
         }
+    }
+
+    #[inline(always)]
+    fn chance(&mut self, p: &Prob) -> Chosen {
+        let d = self.rng.next_u64();
+        Chosen { index: ((d as u128) < p.threshold) as u32, draw: Some(d) }
+    }
+
+    #[inline(always)]
+    fn delay(&mut self, lo: u32, hi: u32) -> u32 {
+        self.below((hi - lo + 1) as u64) as u32
     }
 }
 

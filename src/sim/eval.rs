@@ -1,46 +1,76 @@
 //! Expression evaluation and pattern matching, against what one general has seen.
+//!
+//! The evaluator proper (`ev`) returns `Result<i64, Fault>` with a zero-sized fault, so
+//! that its results travel in registers; what went wrong is kept in [`Sim::fault`] and
+//! turned into a [`RunError`] by the public entry points.
 
 use super::{RunError, Sim};
 use crate::check::*;
+use crate::diag::Span;
 use crate::syntax::ast::BinOp;
+
+/// An arithmetic error happened; [`Sim::fault`] says where and what.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fault;
+
+type Ev = Result<i64, Fault>;
 
 impl Sim<'_> {
     /// Evaluates an expression for general `g` (booleans are 0 and 1).
     #[inline]
     pub(crate) fn eval(&self, e: &Expr, g: GenId, locals: &[i64]) -> Result<i64, RunError> {
-        self.eval_at(e, g, locals, u32::MAX)
+        if let ExprKind::Const(v) = e.kind {
+            return Ok(v);
+        }
+        self.ev(e, g, locals, u32::MAX).map_err(|Fault| self.fault_error())
     }
 
     /// Evaluates an expression as it stood at tick `cut`: only what had been received and
     /// sent by then counts (used by explanations, after the run).
     pub fn eval_at(&self, e: &Expr, g: GenId, locals: &[i64], cut: u32) -> Result<i64, RunError> {
+        self.ev(e, g, locals, cut).map_err(|Fault| self.fault_error())
+    }
+
+    /// The error behind the last [`Fault`].
+    #[cold]
+    fn fault_error(&self) -> RunError {
+        let (span, what) = self.fault.get();
+        RunError::Arithmetic { rule: self.current, what, span, tick: self.now }
+    }
+
+    #[cold]
+    fn arith(&self, span: Span, what: &'static str) -> Fault {
+        self.fault.set((span, what));
+        Fault
+    }
+
+    fn ev(&self, e: &Expr, g: GenId, locals: &[i64], cut: u32) -> Ev {
         Ok(match &e.kind {
             ExprKind::Const(v) => *v,
             ExprKind::Now => self.now.min(cut) as i64,
             ExprKind::Local(i) => locals[*i as usize],
             ExprKind::Var(i) => self.vars[g as usize][*i as usize],
-            ExprKind::Neg(a) => self.eval_at(a, g, locals, cut)?.wrapping_neg(),
-            ExprKind::Not(a) => (self.eval_at(a, g, locals, cut)? == 0) as i64,
+            ExprKind::Neg(a) => self.ev(a, g, locals, cut)?.wrapping_neg(),
+            ExprKind::Not(a) => (self.ev(a, g, locals, cut)? == 0) as i64,
             ExprKind::Bin(op, a, b) => {
-                let x = self.eval_at(a, g, locals, cut)?;
+                let x = self.operand(a, g, locals, cut)?;
                 // `and` and `or` short-circuit.
                 match op {
                     BinOp::And if x == 0 => return Ok(0),
                     BinOp::Or if x != 0 => return Ok(1),
                     _ => {}
                 }
-                let y = self.eval_at(b, g, locals, cut)?;
-                let arith = |r: Option<i64>, what| {
-                    r.ok_or(RunError::Arithmetic { rule: self.current, what, span: e.span, tick: self.now })
-                };
+                let y = self.operand(b, g, locals, cut)?;
                 match op {
-                    BinOp::Add => arith(x.checked_add(y), "overflow")?,
-                    BinOp::Sub => arith(x.checked_sub(y), "overflow")?,
-                    BinOp::Mul => arith(x.checked_mul(y), "overflow")?,
-                    BinOp::Div => arith(
-                        if y == 0 { None } else { x.checked_div(y) },
-                        if y == 0 { "division by zero" } else { "overflow" },
-                    )?,
+                    BinOp::Add => x.checked_add(y).ok_or_else(|| self.arith(e.span, "overflow"))?,
+                    BinOp::Sub => x.checked_sub(y).ok_or_else(|| self.arith(e.span, "overflow"))?,
+                    BinOp::Mul => x.checked_mul(y).ok_or_else(|| self.arith(e.span, "overflow"))?,
+                    BinOp::Div => {
+                        if y == 0 {
+                            return Err(self.arith(e.span, "division by zero"));
+                        }
+                        x.checked_div(y).ok_or_else(|| self.arith(e.span, "overflow"))?
+                    }
                     BinOp::Lt => (x < y) as i64,
                     BinOp::Le => (x <= y) as i64,
                     BinOp::Gt => (x > y) as i64,
@@ -51,96 +81,153 @@ impl Sim<'_> {
                 }
             }
             ExprKind::MinMax { max, a, b } => {
-                let (x, y) = (self.eval_at(a, g, locals, cut)?, self.eval_at(b, g, locals, cut)?);
+                let (x, y) = (self.ev(a, g, locals, cut)?, self.ev(b, g, locals, cut)?);
                 if *max { x.max(y) } else { x.min(y) }
             }
-            ExprKind::Received { pattern, from, by } => {
-                let by = match by {
-                    Some(b) => Some(self.eval_at(b, g, locals, cut)?),
-                    None => None,
-                };
-                match from {
-                    Senders::Any(filter) => {
-                        for r in &self.recv[g as usize] {
-                            if r.tick <= cut
-                                && filter.as_ref().is_none_or(|f| f.contains(&r.from))
-                                && by.is_none_or(|b| r.tick as i64 <= b)
-                                && self.matches(pattern, &r.msg, g, locals)?
-                            {
-                                return Ok(1);
-                            }
-                        }
-                        0
-                    }
-                    Senders::Each(list) => {
-                        for s in list {
-                            let mut found = false;
-                            for r in &self.recv[g as usize] {
-                                if r.from == *s
-                                    && r.tick <= cut
-                                    && by.is_none_or(|b| r.tick as i64 <= b)
-                                    && self.matches(pattern, &r.msg, g, locals)?
-                                {
-                                    found = true;
-                                    break;
-                                }
-                            }
-                            if !found {
-                                return Ok(0);
-                            }
-                        }
-                        1
-                    }
-                }
-            }
+            ExprKind::Received { pattern, from, by } => self.received(pattern, from, by.as_deref(), g, locals, cut)?,
             ExprKind::Count { pattern, from, by } => {
-                let by = match by {
-                    Some(b) => Some(self.eval_at(b, g, locals, cut)?),
-                    None => None,
-                };
-                let mut seen = [0u64; MAX_GENERALS / 64];
-                let mut n = 0;
-                for r in &self.recv[g as usize] {
-                    let (w, bit) = (r.from as usize / 64, 1u64 << (r.from % 64));
-                    if seen[w] & bit == 0
-                        && r.tick <= cut
-                        && from.as_ref().is_none_or(|f| f.contains(&r.from))
-                        && by.is_none_or(|b| r.tick as i64 <= b)
-                        && self.matches(pattern, &r.msg, g, locals)?
-                    {
-                        seen[w] |= bit;
-                        n += 1;
-                    }
-                }
-                n
+                self.count(pattern, from.as_deref(), by.as_deref(), g, locals, cut)?
             }
-            ExprKind::Sent { pattern, to } => {
-                for s in &self.sent[g as usize] {
-                    if s.tick <= cut
-                        && to.as_ref().is_none_or(|t| t.contains(&s.to))
-                        && self.matches(pattern, &s.msg, g, locals)?
+            ExprKind::Sent { pattern, to } => self.sent_any(pattern, to.as_deref(), g, locals, cut)?,
+        })
+    }
+
+    /// An operand: constants (the usual right-hand side) without a call.
+    #[inline(always)]
+    fn operand(&self, e: &Expr, g: GenId, locals: &[i64], cut: u32) -> Ev {
+        match &e.kind {
+            ExprKind::Const(v) => Ok(*v),
+            ExprKind::Local(i) => Ok(locals[*i as usize]),
+            ExprKind::Count { pattern, from, by } => {
+                self.count(pattern, from.as_deref(), by.as_deref(), g, locals, cut)
+            }
+            _ => self.ev(e, g, locals, cut),
+        }
+    }
+
+    /// `by T`, evaluated.
+    #[inline]
+    fn by(&self, by: Option<&Expr>, g: GenId, locals: &[i64], cut: u32) -> Result<Option<i64>, Fault> {
+        match by {
+            Some(b) => Ok(Some(self.ev(b, g, locals, cut)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Whether a message matches a pattern, without the fault's conversion.
+    #[inline]
+    fn is_match(&self, p: &Pattern, m: &Msg, g: GenId, locals: &[i64]) -> Result<bool, Fault> {
+        if p.kind != m.kind {
+            return Ok(false);
+        }
+        if p.args.is_empty() {
+            return Ok(true);
+        }
+        self.args_match(p, m, g, locals)
+    }
+
+    fn args_match(&self, p: &Pattern, m: &Msg, g: GenId, locals: &[i64]) -> Result<bool, Fault> {
+        for (i, a) in p.args.iter().enumerate() {
+            if let PatArg::Eq(e) = a
+                && self.ev(e, g, locals, u32::MAX)? != m.args.vals[i]
+            {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    #[inline(never)]
+    fn received(&self, pattern: &Pattern, from: &Senders, by: Option<&Expr>, g: GenId, locals: &[i64], cut: u32) -> Ev {
+        let by = self.by(by, g, locals, cut)?;
+        let recv = &self.recv[g as usize];
+        Ok(match from {
+            Senders::Any(filter) => {
+                for r in recv {
+                    if r.tick <= cut
+                        && filter.as_ref().is_none_or(|f| f.contains(&r.from))
+                        && by.is_none_or(|b| r.tick as i64 <= b)
+                        && self.is_match(pattern, &r.msg, g, locals)?
                     {
                         return Ok(1);
                     }
                 }
                 0
             }
+            Senders::Each(list) => {
+                for s in list {
+                    let mut found = false;
+                    for r in recv {
+                        if r.from == *s
+                            && r.tick <= cut
+                            && by.is_none_or(|b| r.tick as i64 <= b)
+                            && self.is_match(pattern, &r.msg, g, locals)?
+                        {
+                            found = true;
+                            break;
+                        }
+                    }
+                    if !found {
+                        return Ok(0);
+                    }
+                }
+                1
+            }
         })
+    }
+
+    #[inline(never)]
+    fn count(
+        &self,
+        pattern: &Pattern,
+        from: Option<&[GenId]>,
+        by: Option<&Expr>,
+        g: GenId,
+        locals: &[i64],
+        cut: u32,
+    ) -> Ev {
+        let by = self.by(by, g, locals, cut)?;
+        let mut seen = [0u64; MAX_GENERALS / 64];
+        let mut n = 0;
+        if from.is_none() && by.is_none() && pattern.args.is_empty() {
+            // The usual `count received K`: nothing to evaluate per message.
+            for r in &self.recv[g as usize] {
+                let (w, bit) = (r.from as usize / 64, 1u64 << (r.from % 64));
+                if r.msg.kind == pattern.kind && r.tick <= cut && seen[w] & bit == 0 {
+                    seen[w] |= bit;
+                    n += 1;
+                }
+            }
+            return Ok(n);
+        }
+        for r in &self.recv[g as usize] {
+            let (w, bit) = (r.from as usize / 64, 1u64 << (r.from % 64));
+            if seen[w] & bit == 0
+                && r.tick <= cut
+                && from.is_none_or(|f| f.contains(&r.from))
+                && by.is_none_or(|b| r.tick as i64 <= b)
+                && self.is_match(pattern, &r.msg, g, locals)?
+            {
+                seen[w] |= bit;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    #[inline(never)]
+    fn sent_any(&self, pattern: &Pattern, to: Option<&[GenId]>, g: GenId, locals: &[i64], cut: u32) -> Ev {
+        for s in &self.sent[g as usize] {
+            if s.tick <= cut && to.is_none_or(|t| t.contains(&s.to)) && self.is_match(pattern, &s.msg, g, locals)? {
+                return Ok(1);
+            }
+        }
+        Ok(0)
     }
 
     /// Whether a message matches a pattern (no binding).
     pub fn matches(&self, p: &Pattern, m: &Msg, g: GenId, locals: &[i64]) -> Result<bool, RunError> {
-        if p.kind != m.kind {
-            return Ok(false);
-        }
-        for (i, a) in p.args.iter().enumerate() {
-            if let PatArg::Eq(e) = a
-                && self.eval(e, g, locals)? != m.args.vals[i]
-            {
-                return Ok(false);
-            }
-        }
-        Ok(true)
+        self.is_match(p, m, g, locals).map_err(|Fault| self.fault_error())
     }
 
     /// Matches payload patterns, binding values into `locals`.

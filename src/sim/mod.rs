@@ -163,6 +163,15 @@ pub struct Sim<'m> {
     pub captures: u32,
     /// The rule being fired, for error reports.
     current: RuleId,
+    /// Some send log or channel counter may be non-zero (what `reset` must clear).
+    dirty_sent: bool,
+    dirty_count: bool,
+    /// Cursors: no entry of `plan.decides` before `decide_pos` is at the current tick or
+    /// later, none of `plan.schedule` before `schedule_pos` after it (0 is always safe).
+    decide_pos: usize,
+    schedule_pos: usize,
+    /// Where and what the last arithmetic error was (see `eval`).
+    fault: std::cell::Cell<(crate::diag::Span, &'static str)>,
     plan: Plan,
 }
 
@@ -172,7 +181,7 @@ struct Plan {
     /// `at` and `decide at` ticks: (tick, general, is a decision), sorted.
     schedule: Vec<(u32, GenId, bool)>,
     /// The `every` rules.
-    every: Vec<RuleId>,
+    every: Vec<(RuleId, u32, GenId)>,
     /// Whether any condition reads `sent` (else the send log is kept only when tracing).
     reads_sent: bool,
     /// Whether any general has `when` rules.
@@ -181,6 +190,44 @@ struct Plan {
     reads_arrival: bool,
     /// Channels whose loss rules count messengers (their counters are part of the state).
     counting: Vec<bool>,
+    /// What fires at tick 0 before `when` rules, general by general: `on start` rules and
+    /// `at 0` rules, in written order.
+    first: Vec<(GenId, RuleId)>,
+    /// The timed rules (`at`, `every`), general by general, in written order.
+    timed: Vec<(GenId, RuleId)>,
+    /// `decide at` rules: (tick, general, rule), by tick, then general, then written order.
+    decides: Vec<(u32, GenId, RuleId)>,
+    /// Rules with a `send` action (the only ones `sent_by_rule` counts).
+    senders: Vec<RuleId>,
+    /// Whether any general has variables.
+    has_vars: bool,
+    /// Per channel, what a send over it needs.
+    chans: Vec<ChanPlan>,
+}
+
+/// What sending over a channel needs, looked up once per model.
+#[derive(Debug, Clone)]
+struct ChanPlan {
+    lo: u32,
+    hi: u32,
+    /// Its loss rules count messengers (so the counter matters even without trace).
+    counting: bool,
+    /// Some partition separates its ends.
+    partitioned: bool,
+    loss: LossPlan,
+    duplicate: Option<Prob>,
+    /// No counter, no partition, no loss rule but one chance, no duplicate.
+    plain: bool,
+}
+
+/// A channel's loss rules.
+#[derive(Debug, Clone)]
+enum LossPlan {
+    None,
+    /// One rule: lose each messenger with this probability.
+    Chance(Prob),
+    /// Anything else: go through the rules.
+    Rules,
 }
 
 impl Plan {
@@ -191,15 +238,84 @@ impl Plan {
             match &r.trigger {
                 Trigger::At(a) => schedule.push((*a, r.owner, false)),
                 Trigger::Decide { at, .. } => schedule.push((*at, r.owner, true)),
-                Trigger::Every { .. } => every.push(i as RuleId),
+                Trigger::Every { period, .. } => every.push((i as RuleId, *period, r.owner)),
                 _ => {}
             }
         }
         schedule.sort();
         schedule.dedup();
+        let mut first = Vec::new();
+        let mut timed = Vec::new();
+        let mut decides = Vec::new();
+        for (g, general) in model.generals.iter().enumerate() {
+            let g = g as GenId;
+            first.extend(general.on_start.iter().map(|&r| (g, r)));
+            for &r in &general.timed {
+                if matches!(model.rules[r as usize].trigger, Trigger::At(0)) {
+                    first.push((g, r));
+                }
+                timed.push((g, r));
+            }
+            for &r in &general.decide {
+                if let Trigger::Decide { at, .. } = model.rules[r as usize].trigger {
+                    decides.push((at, g, r));
+                }
+            }
+        }
+        // Stable: generals, then written order, within a tick.
+        decides.sort_by_key(|d| d.0);
+        let senders = (0..model.rules.len() as RuleId)
+            .filter(|&r| model.rules[r as usize].actions.iter().any(|a| matches!(a, Action::Send { .. })))
+            .collect();
+        let counting: Vec<bool> = model
+            .channels
+            .iter()
+            .map(|c| {
+                c.losses.iter().any(|l| {
+                    matches!(
+                        l.kind,
+                        LossKind::Numbers(_) | LossKind::Every(_) | LossKind::First(_) | LossKind::After(_)
+                    )
+                })
+            })
+            .collect();
+        let chans = model
+            .channels
+            .iter()
+            .zip(&counting)
+            .map(|(c, &counting)| ChanPlan {
+                lo: c.delay_lo,
+                hi: c.delay_hi,
+                counting,
+                partitioned: model.partitions.iter().any(|p| {
+                    let (f, t) = (c.from as usize, c.to as usize);
+                    (p.side_a[f] && p.side_b[t]) || (p.side_b[f] && p.side_a[t])
+                }),
+                loss: match c.losses.as_slice() {
+                    [] => LossPlan::None,
+                    [Loss { kind: LossKind::Chance { p, kind: None }, .. }] => LossPlan::Chance(*p),
+                    _ => LossPlan::Rules,
+                },
+                duplicate: c.duplicate,
+                plain: false,
+            })
+            .map(|mut cp: ChanPlan| {
+                cp.plain = !cp.counting
+                    && !cp.partitioned
+                    && cp.duplicate.is_none()
+                    && matches!(cp.loss, LossPlan::None | LossPlan::Chance(_));
+                cp
+            })
+            .collect();
         Plan {
+            chans,
             schedule,
             every,
+            first,
+            timed,
+            decides,
+            senders,
+            has_vars: model.generals.iter().any(|g| !g.vars.is_empty()),
             reads_sent: model.rules.iter().any(|r| rule_reads(r, &|e| matches!(e.kind, ExprKind::Sent { .. }))),
             has_when: model.generals.iter().any(|g| !g.when.is_empty()),
             reads_arrival: model.rules.iter().any(|r| {
@@ -207,18 +323,7 @@ impl Plan {
                     matches!(&e.kind, ExprKind::Received { by: Some(_), .. } | ExprKind::Count { by: Some(_), .. })
                 })
             }),
-            counting: model
-                .channels
-                .iter()
-                .map(|c| {
-                    c.losses.iter().any(|l| {
-                        matches!(
-                            l.kind,
-                            LossKind::Numbers(_) | LossKind::Every(_) | LossKind::First(_) | LossKind::After(_)
-                        )
-                    })
-                })
-                .collect(),
+            counting,
         }
     }
 }
@@ -311,6 +416,11 @@ impl<'m> Sim<'m> {
             open: n,
             captures: 0,
             current: 0,
+            dirty_sent: false,
+            dirty_count: false,
+            decide_pos: 0,
+            schedule_pos: 0,
+            fault: std::cell::Cell::new((crate::diag::Span::default(), "")),
             plan: Plan::new(model),
         }
     }
@@ -348,6 +458,10 @@ impl<'m> Sim<'m> {
         self.crashed.clone_from(&s.crashed);
         self.recv.clone_from(&s.recv);
         self.sent.clone_from(&s.sent);
+        self.dirty_sent = true;
+        self.dirty_count = true;
+        self.decide_pos = 0;
+        self.schedule_pos = 0;
         self.vars.clone_from(&s.vars);
         self.messengers.clone_from(&s.messengers);
         self.log.clone_from(&s.log);
@@ -366,29 +480,53 @@ impl<'m> Sim<'m> {
     fn reset(&mut self) {
         self.now = 0;
         self.end = End::Quiet;
-        self.decisions.fill(None);
-        self.crashed.fill(None);
-        for r in &mut self.recv {
+        for ((d, c), r) in self.decisions.iter_mut().zip(&mut self.crashed).zip(&mut self.recv) {
+            *d = None;
+            *c = None;
             r.clear();
         }
-        for s in &mut self.sent {
-            s.clear();
+        if self.dirty_sent {
+            for s in &mut self.sent {
+                s.clear();
+            }
+            self.dirty_sent = false;
         }
-        for (g, vars) in self.vars.iter_mut().enumerate() {
-            for (v, init) in vars.iter_mut().zip(&self.model.generals[g].vars) {
-                *v = init.init;
+        if self.plan.has_vars {
+            for (g, vars) in self.vars.iter_mut().enumerate() {
+                for (v, init) in vars.iter_mut().zip(&self.model.generals[g].vars) {
+                    *v = init.init;
+                }
             }
         }
         self.messengers.clear();
         self.log.clear();
         self.queue.clear();
-        self.chan_count.fill(0);
-        self.when_fired.fill(false);
-        self.every_done.fill(false);
+        if self.dirty_count {
+            for n in &mut self.chan_count {
+                *n = 0;
+            }
+            self.dirty_count = false;
+        }
+        if self.sent_count > 0 {
+            for &r in &self.plan.senders {
+                self.sent_by_rule[r as usize] = 0;
+            }
+        }
+        if self.plan.has_when {
+            for f in &mut self.when_fired {
+                *f = false;
+            }
+        }
+        if !self.plan.every.is_empty() {
+            for &(r, ..) in &self.plan.every {
+                self.every_done[r as usize] = false;
+            }
+        }
         self.events = 0;
         self.next_crash = 0;
+        self.decide_pos = 0;
+        self.schedule_pos = 0;
         self.sent_count = 0;
-        self.sent_by_rule.fill(0);
         self.open = self.model.generals.len();
         self.captures = 0;
     }
@@ -499,6 +637,7 @@ impl<'m> Sim<'m> {
         }
     }
 
+    #[inline]
     fn live(&self, g: GenId) -> bool {
         self.crashed[g as usize].is_none()
     }
@@ -522,13 +661,16 @@ impl<'m> Sim<'m> {
     }
 
     /// The next tick at which anything can happen.
-    fn next_tick(&self, t: u32) -> Option<u32> {
+    #[inline]
+    fn next_tick(&mut self, t: u32) -> Option<u32> {
         let mut next = self.queue.next_after(t).unwrap_or(u32::MAX);
         if let Some(c) = self.model.crashes.get(self.next_crash) {
             next = next.min(c.at);
         }
-        let first = self.plan.schedule.partition_point(|(a, ..)| *a <= t);
-        for &(a, g, decide) in &self.plan.schedule[first..] {
+        while self.schedule_pos < self.plan.schedule.len() && self.plan.schedule[self.schedule_pos].0 <= t {
+            self.schedule_pos += 1;
+        }
+        for &(a, g, decide) in &self.plan.schedule[self.schedule_pos..] {
             if a >= next {
                 break;
             }
@@ -537,12 +679,8 @@ impl<'m> Sim<'m> {
                 break;
             }
         }
-        for &r in &self.plan.every {
-            let rule = &self.model.rules[r as usize];
-            if let Trigger::Every { period, .. } = rule.trigger
-                && !self.every_done[r as usize]
-                && self.crashed[rule.owner as usize].is_none()
-            {
+        for &(r, period, owner) in &self.plan.every {
+            if !self.every_done[r as usize] && self.crashed[owner as usize].is_none() {
                 next = next.min((t / period + 1) * period);
             }
         }
@@ -556,6 +694,7 @@ impl<'m> Sim<'m> {
         (next != u32::MAX).then_some(next)
     }
 
+    #[inline]
     fn tick<C: Chooser>(&mut self, t: u32, ch: &mut C) -> Result<(), RunError> {
         let model = self.model;
         // 1. Crashes.
@@ -566,36 +705,40 @@ impl<'m> Sim<'m> {
             self.crash(c.general, t, NONE);
             self.next_crash += 1;
         }
-        // 2. Deliveries, in send order.
+        // 2. Deliveries, in send order. (What they send arrives at a later tick, in another
+        // bucket: the bucket of tick `t` does not change while it is delivered.)
         if !self.queue.is_empty() {
             let arrivals = self.queue.take(t);
+            let mut result = Ok(());
             for p in &arrivals {
-                self.deliver(t, p, ch)?;
-            }
-            self.queue.give_back(t, arrivals);
-        }
-        // 3. `on start`, `at` and `every`.
-        for g in 0..model.generals.len() {
-            let general = &model.generals[g];
-            if t == 0 {
-                for &r in &general.on_start {
-                    if self.live(g as GenId) {
-                        self.fire(r, &[0; MAX_ARGS], NONE, ch)?;
-                    }
+                result = self.deliver(t, p, ch);
+                if result.is_err() {
+                    break;
                 }
             }
-            for &r in &general.timed {
-                if !self.live(g as GenId) {
-                    break;
+            self.queue.give_back(t, arrivals);
+            result?;
+        }
+        // 3. `on start`, `at` and `every`, general by general.
+        if t == 0 {
+            for i in 0..self.plan.first.len() {
+                let (g, r) = self.plan.first[i];
+                if self.live(g) {
+                    self.fire(r, &[0; MAX_ARGS], NONE, ch)?;
+                }
+            }
+        } else {
+            for i in 0..self.plan.timed.len() {
+                let (g, r) = self.plan.timed[i];
+                if !self.live(g) {
+                    continue;
                 }
                 match &model.rules[r as usize].trigger {
                     Trigger::At(a) if *a == t => self.fire(r, &[0; MAX_ARGS], NONE, ch)?,
-                    Trigger::Every { period, until }
-                        if t > 0 && t.is_multiple_of(*period) && !self.every_done[r as usize] =>
-                    {
+                    Trigger::Every { period, until } if t.is_multiple_of(*period) && !self.every_done[r as usize] => {
                         self.current = r;
                         let stop = match until {
-                            Some(c) => self.eval(c, g as GenId, &[0; MAX_ARGS])? != 0,
+                            Some(c) => self.eval(c, g, &[0; MAX_ARGS])? != 0,
                             None => false,
                         };
                         if stop {
@@ -631,40 +774,42 @@ impl<'m> Sim<'m> {
                 break;
             }
         }
-        // 5. `decide at`.
-        for g in 0..model.generals.len() {
-            for &r in &model.generals[g].decide {
-                if self.decisions[g].is_some() || !self.live(g as GenId) {
-                    break;
+        // 5. `decide at`, general by general.
+        while self.decide_pos < self.plan.decides.len() && self.plan.decides[self.decide_pos].0 < t {
+            self.decide_pos += 1;
+        }
+        for i in self.decide_pos..self.plan.decides.len() {
+            let (at, g, r) = self.plan.decides[i];
+            if at != t {
+                break;
+            }
+            if self.decisions[g as usize].is_some() || !self.live(g) {
+                continue;
+            }
+            let Trigger::Decide { what, .. } = &model.rules[r as usize].trigger else {
+                continue;
+            };
+            self.current = r;
+            let none = [0; MAX_ARGS];
+            let decided = match what {
+                DecideWhat::Attack(None) => Some(Decided::Attack),
+                DecideWhat::Attack(Some(c)) => {
+                    Some(if self.eval(c, g, &none)? != 0 { Decided::Attack } else { Decided::Wait })
                 }
-                let Trigger::Decide { at, what } = &model.rules[r as usize].trigger else {
-                    continue;
-                };
-                if *at != t {
-                    continue;
+                DecideWhat::Wait => Some(Decided::Wait),
+                DecideWhat::Commit(v, guard) => {
+                    let ok = match guard {
+                        Some(c) => self.eval(c, g, &none)? != 0,
+                        None => true,
+                    };
+                    if ok { Some(Decided::Commit(self.eval(v, g, &none)?)) } else { None }
                 }
-                self.current = r;
-                let none = [0; MAX_ARGS];
-                let decided = match what {
-                    DecideWhat::Attack(None) => Some(Decided::Attack),
-                    DecideWhat::Attack(Some(c)) => {
-                        Some(if self.eval(c, g as GenId, &none)? != 0 { Decided::Attack } else { Decided::Wait })
-                    }
-                    DecideWhat::Wait => Some(Decided::Wait),
-                    DecideWhat::Commit(v, guard) => {
-                        let ok = match guard {
-                            Some(c) => self.eval(c, g as GenId, &none)? != 0,
-                            None => true,
-                        };
-                        if ok { Some(Decided::Commit(self.eval(v, g as GenId, &none)?)) } else { None }
-                    }
-                };
-                if self.trace {
-                    self.log.push(LogEntry::Fire { rule: r, tick: t, messenger: NONE });
-                }
-                if let Some(what) = decided {
-                    self.decide_now(g as GenId, what, r);
-                }
+            };
+            if self.trace {
+                self.log.push(LogEntry::Fire { rule: r, tick: t, messenger: NONE });
+            }
+            if let Some(what) = decided {
+                self.decide_now(g, what, r);
             }
         }
         Ok(())
@@ -779,6 +924,7 @@ impl<'m> Sim<'m> {
         Ok(())
     }
 
+    #[inline]
     fn decide_now(&mut self, g: GenId, what: Decided, rule: RuleId) {
         if self.decisions[g as usize].is_none() {
             self.decisions[g as usize] = Some(Decision { what, tick: self.now, rule });
@@ -805,54 +951,106 @@ impl<'m> Sim<'m> {
         if self.events > self.max_events {
             return Err(self.event_limit());
         }
+        let c = self.model.chan(from, to).expect("the checker ensures every send has a channel");
+        let cp = &self.plan.chans[c as usize];
+        if self.trace || !cp.plain {
+            self.send_any(r, from, to, c, msg, cause, ch);
+            return Ok(());
+        }
+        // A plain channel, without trace: what `send_any` does, less what cannot apply.
+        ch.about(&About { chan: c, tick: self.now, msg });
+        let delay = if cp.lo == cp.hi { cp.lo } else { cp.lo + ch.delay(cp.lo, cp.hi) };
+        let lost = match &cp.loss {
+            LossPlan::Chance(p) => ch.chance(p).index == 1,
+            _ => false,
+        };
+        let id = self.sent_count;
+        self.sent_count += 1;
+        self.sent_by_rule[r as usize] += 1;
+        let t = self.now;
+        if lost {
+            self.captures += 1;
+        } else {
+            self.queue.push(t.saturating_add(delay), Pending { id, from, to, msg, duplicate: false });
+        }
+        if self.plan.reads_sent {
+            self.dirty_sent = true;
+            self.sent[from as usize].push(Sent { msg, to, tick: t, messenger: id });
+        }
+        Ok(())
+    }
+
+    /// Sends one messenger over any channel, with or without trace (the events are
+    /// counted already).
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn send_any<C: Chooser>(&mut self, r: RuleId, from: GenId, to: GenId, c: ChanId, msg: Msg, cause: u32, ch: &mut C) {
         let model = self.model;
         let t = self.now;
-        let c = model.chan(from, to).expect("the checker ensures every send has a channel");
-        let chan = &model.channels[c as usize];
-        self.chan_count[c as usize] += 1;
-        let number = self.chan_count[c as usize];
-        ch.about(&About { chan: c, tick: t, msg });
-        let delay = if chan.delay_lo == chan.delay_hi {
-            chan.delay_lo
+        let cp = &self.plan.chans[c as usize];
+        // The number is only read by counting loss rules and by the trace.
+        let number = if cp.counting || self.trace {
+            self.dirty_count = true;
+            self.chan_count[c as usize] += 1;
+            self.chan_count[c as usize]
         } else {
-            chan.delay_lo + ch.choose(&Choice::Delay { lo: chan.delay_lo, hi: chan.delay_hi }).index
+            0
         };
+        ch.about(&About { chan: c, tick: t, msg });
+        let delay = if cp.lo == cp.hi { cp.lo } else { cp.lo + ch.delay(cp.lo, cp.hi) };
         let arrives = t.saturating_add(delay);
         let mut fate = Fate::InFlight;
-        for (i, p) in model.partitions.iter().enumerate() {
-            let crosses = (p.side_a[from as usize] && p.side_b[to as usize])
-                || (p.side_b[from as usize] && p.side_a[to as usize]);
-            if crosses && p.from <= t && t <= p.to {
-                fate = Fate::Partitioned { partition: i as u16 };
-                break;
+        if cp.partitioned {
+            for (i, p) in model.partitions.iter().enumerate() {
+                let crosses = (p.side_a[from as usize] && p.side_b[to as usize])
+                    || (p.side_b[from as usize] && p.side_a[to as usize]);
+                if crosses && p.from <= t && t <= p.to {
+                    fate = Fate::Partitioned { partition: i as u16 };
+                    break;
+                }
             }
         }
-        if fate == Fate::InFlight {
-            for (i, l) in chan.losses.iter().enumerate() {
-                let n = number as u64;
-                let (captured, draw) = match &l.kind {
-                    LossKind::All => (true, None),
-                    LossKind::Numbers(ranges) => (ranges.iter().any(|(a, b)| *a <= n && n <= *b), None),
-                    LossKind::Every(k) => (n.is_multiple_of(*k), None),
-                    LossKind::First(k) => (n <= *k, None),
-                    LossKind::After(k) => (n > *k, None),
-                    LossKind::Window(a, b) => (*a <= t && t <= *b, None),
-                    LossKind::Kind(k) => (msg.kind == *k, None),
-                    LossKind::Chance { p, kind } => {
-                        if kind.is_some_and(|k| k != msg.kind) {
-                            (false, None)
-                        } else {
-                            let c = ch.choose(&Choice::Chance { p: *p });
-                            (c.index == 1, c.draw)
+        let mut on_road = fate == Fate::InFlight;
+        if on_road {
+            match &cp.loss {
+                LossPlan::None => {}
+                LossPlan::Chance(p) => {
+                    let c = ch.chance(p);
+                    if c.index == 1 {
+                        self.captures += 1;
+                        fate = Fate::Captured { loss: 0, draw: c.draw };
+                        on_road = false;
+                    }
+                }
+                LossPlan::Rules => {
+                    for (i, l) in model.channels[c as usize].losses.iter().enumerate() {
+                        let n = number as u64;
+                        let (captured, draw) = match &l.kind {
+                            LossKind::All => (true, None),
+                            LossKind::Numbers(ranges) => (ranges.iter().any(|(a, b)| *a <= n && n <= *b), None),
+                            LossKind::Every(k) => (n.is_multiple_of(*k), None),
+                            LossKind::First(k) => (n <= *k, None),
+                            LossKind::After(k) => (n > *k, None),
+                            LossKind::Window(a, b) => (*a <= t && t <= *b, None),
+                            LossKind::Kind(k) => (msg.kind == *k, None),
+                            LossKind::Chance { p, kind } => {
+                                if kind.is_some_and(|k| k != msg.kind) {
+                                    (false, None)
+                                } else {
+                                    let c = ch.chance(p);
+                                    (c.index == 1, c.draw)
+                                }
+                            }
+                        };
+                        if captured {
+                            if l.kind.is_random() {
+                                self.captures += 1;
+                            }
+                            fate = Fate::Captured { loss: i as u16, draw };
+                            on_road = false;
+                            break;
                         }
                     }
-                };
-                if captured {
-                    if l.kind.is_random() {
-                        self.captures += 1;
-                    }
-                    fate = Fate::Captured { loss: i as u16, draw };
-                    break;
                 }
             }
         }
@@ -860,16 +1058,12 @@ impl<'m> Sim<'m> {
         self.sent_count += 1;
         self.sent_by_rule[r as usize] += 1;
         let mut duplicate = None;
-        if fate == Fate::InFlight {
+        if on_road {
             self.queue.push(arrives, Pending { id, from, to, msg, duplicate: false });
-            if let Some(p) = chan.duplicate
-                && ch.choose(&Choice::Chance { p }).index == 1
+            if let Some(p) = &cp.duplicate
+                && ch.chance(p).index == 1
             {
-                let d2 = if chan.delay_lo == chan.delay_hi {
-                    chan.delay_lo
-                } else {
-                    chan.delay_lo + ch.choose(&Choice::Delay { lo: chan.delay_lo, hi: chan.delay_hi }).index
-                };
+                let d2 = if cp.lo == cp.hi { cp.lo } else { cp.lo + ch.delay(cp.lo, cp.hi) };
                 let at = t.saturating_add(d2);
                 duplicate = Some(at);
                 self.queue.push(at, Pending { id, from, to, msg, duplicate: true });
@@ -892,9 +1086,9 @@ impl<'m> Sim<'m> {
             self.log.push(LogEntry::Send { messenger: id });
         }
         if self.trace || self.plan.reads_sent {
+            self.dirty_sent = true;
             self.sent[from as usize].push(Sent { msg, to, tick: t, messenger: id });
         }
-        Ok(())
     }
 
     fn event_limit(&self) -> RunError {

@@ -24,13 +24,15 @@ pub struct Queue {
     buckets: Vec<Vec<Pending>>,
     mask: u32,
     len: usize,
+    /// With at most 64 buckets, bit `b`: bucket `b` is not empty.
+    occupied: u64,
 }
 
 impl Queue {
     /// A queue for delays of at most `longest` ticks.
     pub fn new(longest: u32) -> Queue {
         let size = (longest as usize + 1).next_power_of_two();
-        Queue { buckets: vec![Vec::new(); size], mask: size as u32 - 1, len: 0 }
+        Queue { buckets: vec![Vec::new(); size], mask: size as u32 - 1, len: 0, occupied: 0 }
     }
 
     /// Nothing on the road.
@@ -45,21 +47,27 @@ impl Queue {
                 b.clear();
             }
             self.len = 0;
+            self.occupied = 0;
         }
     }
 
     /// Adds an arrival at tick `at` (after every arrival already added for that tick).
     #[inline]
     pub fn push(&mut self, at: u32, p: Pending) {
-        self.buckets[(at & self.mask) as usize].push(p);
+        let b = (at & self.mask) as usize;
+        self.buckets[b].push(p);
         self.len += 1;
+        self.occupied |= 1u64 << (b & 63);
     }
 
-    /// Takes the arrivals of tick `t`, in send order. Give the buffer back with [`Queue::give_back`].
+    /// Takes the arrivals of tick `t`, in send order; give the buffer back with
+    /// [`Queue::give_back`]. (What they send arrives at a later tick, in another bucket.)
     #[inline]
     pub fn take(&mut self, t: u32) -> Vec<Pending> {
-        let b = std::mem::take(&mut self.buckets[(t & self.mask) as usize]);
+        let i = (t & self.mask) as usize;
+        let b = std::mem::take(&mut self.buckets[i]);
         self.len -= b.len();
+        self.occupied &= !(1u64 << (i & 63));
         b
     }
 
@@ -74,9 +82,22 @@ impl Queue {
     }
 
     /// The first tick after `t` with an arrival.
+    #[inline]
     pub fn next_after(&self, t: u32) -> Option<u32> {
         if self.len == 0 {
             return None;
+        }
+        if self.mask < 64 {
+            // Rotate so that bit 0 is the bucket of tick t + 1.
+            let size = self.mask + 1;
+            let start = t.wrapping_add(1) & self.mask;
+            let bits = if size == 64 {
+                self.occupied.rotate_right(start)
+            } else {
+                let full = (1u64 << size) - 1;
+                ((self.occupied >> start) | (self.occupied << (size - start))) & full
+            };
+            return Some(t.wrapping_add(1).wrapping_add(bits.trailing_zeros()));
         }
         (1..=self.mask + 1).map(|d| t.wrapping_add(d)).find(|a| !self.buckets[(a & self.mask) as usize].is_empty())
     }
