@@ -209,7 +209,13 @@ impl<'s, 'm> Explainer<'s, 'm> {
                 _ => None,
             });
             let how = how.unwrap_or_else(|| {
-                let line = self.model.crashes.iter().find(|c| c.general == g).map(|c| c.line).unwrap_or(0);
+                let line = self
+                    .model
+                    .crashes
+                    .iter()
+                    .find(|c| c.general == g && c.at == t && !c.recover)
+                    .map(|c| c.line)
+                    .unwrap_or(0);
                 format!("as the scenario says ('crash {} at {t}', line {line})", self.name(g))
             });
             let mut out = vec![
@@ -363,6 +369,7 @@ impl<'s, 'm> Explainer<'s, 'm> {
         let rule = &self.model.rules[r as usize];
         match &rule.trigger {
             Trigger::Start => vec![Why::leaf("'on start' fires at tick 0".to_string())],
+            Trigger::Recover => vec![Why::leaf(format!("'on recover' fires when {} recovers", self.name(rule.owner)))],
             Trigger::At(a) => vec![Why::leaf(format!("its time came: tick {a}"))],
             Trigger::Every { period, .. } => {
                 vec![Why::leaf(format!("it repeats every {period} ticks; tick {tick} was one"))]
@@ -832,6 +839,7 @@ impl<'s, 'm> Explainer<'s, 'm> {
         }
         match &rule.trigger {
             Trigger::Start => Why::leaf(format!("{who} never started")),
+            Trigger::Recover => Why::leaf(format!("{who} never recovered from a crash")),
             Trigger::At(a) => Why::leaf(format!("its tick ({a}) had not come by tick {t}")),
             Trigger::Every { until, .. } => match until {
                 Some(c) => {

@@ -131,6 +131,11 @@ fn two_phase_commit_with_a_crashed_coordinator_blocks_its_participants() {
     let blocked = w["run"]["outcome"]["blocked"].as_array().unwrap();
     assert!(!blocked.is_empty());
     assert!(blocked.iter().all(|g| g.as_str().unwrap().starts_with('P')), "{blocked:?}");
+    // The coordinator that recovers and asks again releases them, whatever the delays.
+    let r = json(&["explore", "scenarios/two-phase-commit-recovery.herald"]);
+    assert!(impossible(&r).contains(&"blocked".to_string()), "{:?}", impossible(&r));
+    let v = possible(&r, "victory").expect("victory");
+    assert!(events(&v["run"], "recover").len() == 1);
     // Without the crash, the lossless 2PC never blocks and always wins.
     let r = json(&["explore", "scenarios/two-phase-commit.herald"]);
     assert_eq!(impossible(&r), vec!["defeat", "no-attack", "blocked"]);

@@ -925,16 +925,18 @@ fn not_supported_crash_any() {
 }
 
 #[test]
-fn not_supported_recover() {
-    let src = format!("{PAIR}crash A at 2\nrecover A at 5\n");
-    error(&src, "herald::check::not_supported", (5, 1), "'recover G at T'", Some("README"));
+fn recover_names_an_unknown_general() {
+    let src = format!("{PAIR}crash A at 2\nrecover Q at 5\n");
+    error(&src, "herald::check::unknown_general", (5, 9), "unknown general 'Q'", Some("the generals are: A, B"));
 }
 
 #[test]
-fn not_supported_on_recover() {
-    let src = format!("{PAIR}general C {{\n  on recover {{ wait }}\n  decide at 1: attack\n}}\n");
-    let d = error(&src, "herald::check::not_supported", (5, 3), "'on recover'", Some("README"));
-    assert!(d.message.contains("not supported by this version"), "{}", d.message);
+fn recover_and_on_recover_are_supported() {
+    let src = format!(
+        "{PAIR}crash A at 2\nrecover A at 5\ngeneral C {{\n  on recover {{ wait }}\n  decide at 1: attack\n}}\n"
+    );
+    let (ok, diags) = diags_with(&src, &[]);
+    assert!(ok, "{diags:#?}");
 }
 
 // ------------------------------------------------------------------ warnings

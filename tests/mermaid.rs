@@ -184,7 +184,7 @@ fn events(yaml: &str) -> (Vec<(String, String, String)>, Vec<String>, usize) {
     for e in v["timeline"].as_array().unwrap() {
         match e["event"].as_str().unwrap() {
             "deliver" | "capture" | "lost" => msgs.push((s(e, "event"), s(e, "from"), s(e, "to"))),
-            "decide" | "crash" => notes.push(s(e, "general")),
+            "decide" | "crash" | "recover" => notes.push(s(e, "general")),
             _ => {}
         }
     }
@@ -212,7 +212,7 @@ fn every_bundled_scenario_draws_its_run() {
             };
             assert_eq!(arrow, want, "{file}");
         }
-        // A note per decision and crash, one per general that never decided, and the outcome.
+        // A note per decision, crash and recovery, one per general that never decided, and the outcome.
         assert_eq!(d.notes.len(), notes.len() + undecided + 1, "{file}");
     });
 }

@@ -455,3 +455,53 @@ fn values_decide_agreement_and_disagreement() {
     assert_eq!(sim.outcome(), Outcome::Agreement);
     assert_eq!(decision(&sim, "B"), Some(Decided::Commit(1000)));
 }
+
+// ---------------------------------------------------------------- recovery
+
+#[test]
+fn a_recovered_general_keeps_its_storage_loses_what_came_while_down_and_runs_on_recover() {
+    let m = model(
+        "channel A <-> B { delay 1 }
+         general A {
+           on start { send one to B }
+           at 3 { send two to B }
+           at 6 { send three to B }
+           decide at 9: attack
+         }
+         general B {
+           var heard = 0
+           on receive one { set heard = 1 }
+           on recover { send back(heard) to A }
+           decide at 8: attack if received one from A and received three from A and not received two from A
+         }
+         crash B at 2
+         recover B at 5",
+    );
+    let sim = run_script(&m, &[]);
+    let b = general_index(&m, "B");
+    // `two` arrived at 4, while B was down: lost, and so reported.
+    let two = sim.messengers.iter().find(|x| m.show_msg(&x.msg) == "two").unwrap();
+    assert_eq!(two.fate, Fate::ReceiverDown);
+    // B is up again: it decides, remembering `one` (received before the crash) and
+    // getting `three` (after the recovery).
+    assert_eq!(sim.crashed[b], None);
+    assert_eq!(decision(&sim, "B"), Some(Decided::Attack));
+    // Its variable survived the crash, and `on recover` sent it.
+    let back = sim.messengers.iter().find(|x| m.show_msg(&x.msg) == "back(1)").expect("on recover fired");
+    assert_eq!(back.sent, 5);
+    assert!(sim.log.iter().any(|e| matches!(e, LogEntry::Recover { general, tick: 5 } if *general as usize == b)));
+    assert_eq!(sim.outcome(), Outcome::Victory);
+}
+
+#[test]
+fn a_general_that_never_recovers_stays_down_and_recovering_a_live_one_does_nothing() {
+    let m = model(
+        "channel A <-> B { delay 1 }
+         general A { on start { send plan to B } decide at 4: attack }
+         general B { on receive plan { attack } }
+         recover B at 1",
+    );
+    let sim = run_script(&m, &[]);
+    assert_eq!(decision(&sim, "B"), Some(Decided::Attack));
+    assert!(!sim.log.iter().any(|e| matches!(e, LogEntry::Recover { .. })));
+}

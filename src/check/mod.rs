@@ -136,7 +136,8 @@ impl<'a> Checker<'a> {
 
     fn into_model(self) -> Model {
         let mut crashes = self.crashes;
-        crashes.sort_by_key(|c| (c.at, c.general));
+        // At one tick, crashes before recoveries.
+        crashes.sort_by_key(|c| (c.at, c.recover, c.general));
         Model {
             title: self.title,
             about: self.about,
@@ -630,6 +631,7 @@ impl<'a> Checker<'a> {
             role,
             span: name.span,
             on_start: vec![],
+            on_recover: vec![],
             on_receive: vec![],
             timed: vec![],
             when: vec![],
@@ -779,13 +781,22 @@ impl<'a> Checker<'a> {
                     }
                     if let (Some(g), Some(t)) = (g, self.const_tick(at)) {
                         let line = self.line(*span);
-                        self.crashes.push(Crash { general: g, at: t, span: *span, line });
+                        self.crashes.push(Crash { general: g, at: t, span: *span, line, recover: false });
                     }
                 }
                 Stmt::CrashAny { span, .. } => {
                     self.not_yet(*span, "'crash any N of ...' (crashes chosen by the adversary)")
                 }
-                Stmt::Recover { span, .. } => self.not_yet(*span, "'recover G at T'"),
+                Stmt::Recover { who, at, span } => {
+                    let g = self.gen_index.get(&who.name).copied();
+                    if g.is_none() {
+                        self.unknown_general(who);
+                    }
+                    if let (Some(g), Some(t)) = (g, self.const_tick(at)) {
+                        let line = self.line(*span);
+                        self.crashes.push(Crash { general: g, at: t, span: *span, line, recover: true });
+                    }
+                }
                 Stmt::Victory { at_least, span } => {
                     if let Some((_, first)) = self.victory_at_least {
                         self.err(

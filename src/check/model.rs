@@ -211,6 +211,7 @@ pub struct General {
     pub span: Span,
     /// Rules by trigger, each list in written order.
     pub on_start: Vec<RuleId>,
+    pub on_recover: Vec<RuleId>,
     pub on_receive: Vec<RuleId>,
     pub timed: Vec<RuleId>,
     pub when: Vec<RuleId>,
@@ -306,6 +307,8 @@ pub struct Crash {
     pub at: u32,
     pub span: Span,
     pub line: u32,
+    /// `recover G at T` rather than `crash G at T`.
+    pub recover: bool,
 }
 
 /// A rule of one general (role rules are instantiated for each member).
@@ -326,11 +329,23 @@ pub struct Rule {
 #[derive(Debug, Clone)]
 pub enum Trigger {
     Start,
-    Receive { pattern: Pattern, from: Option<Vec<GenId>>, guard: Option<Expr> },
+    /// `on recover`: when the general comes back after a crash.
+    Recover,
+    Receive {
+        pattern: Pattern,
+        from: Option<Vec<GenId>>,
+        guard: Option<Expr>,
+    },
     At(u32),
-    Every { period: u32, until: Option<Expr> },
+    Every {
+        period: u32,
+        until: Option<Expr>,
+    },
     When(Expr),
-    Decide { at: u32, what: DecideWhat },
+    Decide {
+        at: u32,
+        what: DecideWhat,
+    },
 }
 
 /// What a `decide at` rule decides.

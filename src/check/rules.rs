@@ -210,10 +210,7 @@ impl<'a> Checker<'a> {
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
         let trigger = match &d.kind {
             RuleKind::Start(_) => Some(Trigger::Start),
-            RuleKind::Recover(_) => {
-                self.not_yet(d.head, "'on recover'");
-                None
-            }
+            RuleKind::Recover(_) => Some(Trigger::Recover),
             RuleKind::Receive { pattern, from, guard, .. } => {
                 let pat = self.pattern(pattern, &mut scope, true);
                 let from = match from {
@@ -294,6 +291,7 @@ impl<'a> Checker<'a> {
         let gen_rules = &mut self.generals[g as usize];
         match trigger {
             Trigger::Start => gen_rules.on_start.push(id),
+            Trigger::Recover => gen_rules.on_recover.push(id),
             Trigger::Receive { .. } => gen_rules.on_receive.push(id),
             Trigger::At(_) | Trigger::Every { .. } => gen_rules.timed.push(id),
             Trigger::When(_) => gen_rules.when.push(id),

@@ -219,6 +219,11 @@ fn diagram(o: &mut String, r: &RunReport, model: &Model) {
                 let text = format!("tick {} · ✗ crashes{by}", e.tick);
                 let _ = writeln!(o, "    Note over {}: {}", id(&e.general), escape(&text));
             }
+            "recover" => {
+                let by = e.by.as_deref().map(|b| format!(" by '{b}'{}", line(e.line))).unwrap_or_default();
+                let text = format!("tick {} · recovers{by}", e.tick);
+                let _ = writeln!(o, "    Note over {}: {}", id(&e.general), escape(&text));
+            }
             "decide" => {
                 let g = e.general.as_deref().unwrap_or("");
                 let Some(d) = r.decisions.iter().find(|d| d.general == g) else { continue };

@@ -512,7 +512,7 @@ fn timeline(sim: &Sim, ex: &Explainer) -> Vec<Event> {
                     model
                         .crashes
                         .iter()
-                        .find(|c| c.general == general)
+                        .find(|c| c.general == general && c.at == tick && !c.recover)
                         .map(|c| (format!("crash {} at {}", model.name(general), c.at), c.line))
                 } else {
                     let r = &model.rules[rule as usize];
@@ -527,6 +527,21 @@ fn timeline(sim: &Sim, ex: &Explainer) -> Vec<Event> {
                         general: Some(model.name(general).to_string()),
                         by: by.as_ref().map(|b| b.0.clone()),
                         line: by.map(|b| b.1),
+                        ..Event::default()
+                    },
+                ));
+            }
+            LogEntry::Recover { general, tick } => {
+                let line =
+                    model.crashes.iter().find(|c| c.general == general && c.at == tick && c.recover).map(|c| c.line);
+                keyed.push((
+                    (tick, 0, 0, i),
+                    Event {
+                        tick,
+                        event: "recover",
+                        general: Some(model.name(general).to_string()),
+                        by: Some(format!("recover {} at {tick}", model.name(general))),
+                        line,
                         ..Event::default()
                     },
                 ));

@@ -211,6 +211,9 @@ fn event_line(e: &Event, p: &Paint) -> String {
             format!("{} decides {shown}{}", or(&e.general), p.dim(&format!("   by '{}'{line}", or(&e.by))))
         }
         "crash" => format!("{} {}{}", or(&e.general), p.red("crashes"), p.dim(&format!("   '{}'{line}", or(&e.by)))),
+        "recover" => {
+            format!("{} {}{}", or(&e.general), p.green("recovers"), p.dim(&format!("   '{}'{line}", or(&e.by))))
+        }
         other => other.to_string(),
     }
 }

@@ -100,6 +100,8 @@ pub struct Messenger {
 pub enum LogEntry {
     /// A general crashed (`rule` is the rule whose `crash` action did it, or [`NONE`]).
     Crash { general: GenId, tick: u32, rule: RuleId },
+    /// A crashed general came back (`recover G at T`).
+    Recover { general: GenId, tick: u32 },
     /// A messenger (or its duplicate) was delivered.
     Deliver { messenger: u32, tick: u32, duplicate: bool },
     /// A messenger arrived at a crashed general.
@@ -660,6 +662,29 @@ impl<'m> Sim<'m> {
         }
     }
 
+    /// Brings a crashed general back: it keeps what it had received, sent, decided and
+    /// stored (stable storage), and its `on recover` rules fire.
+    fn recover<C: Chooser>(&mut self, g: GenId, t: u32, ch: &mut C) -> Result<(), RunError> {
+        if self.crashed[g as usize].is_none() {
+            return Ok(());
+        }
+        self.crashed[g as usize] = None;
+        if self.decisions[g as usize].is_none() {
+            self.open += 1;
+        }
+        if self.trace {
+            self.log.push(LogEntry::Recover { general: g, tick: t });
+        }
+        let model = self.model;
+        for &r in &model.generals[g as usize].on_recover {
+            if !self.live(g) {
+                break;
+            }
+            self.fire(r, &[0; MAX_ARGS], NONE, ch)?;
+        }
+        Ok(())
+    }
+
     /// The next tick at which anything can happen.
     #[inline]
     fn next_tick(&mut self, t: u32) -> Option<u32> {
@@ -702,8 +727,12 @@ impl<'m> Sim<'m> {
             if c.at != t {
                 break;
             }
-            self.crash(c.general, t, NONE);
             self.next_crash += 1;
+            if c.recover {
+                self.recover(c.general, t, ch)?;
+            } else {
+                self.crash(c.general, t, NONE);
+            }
         }
         // 2. Deliveries, in send order. (What they send arrives at a later tick, in another
         // bucket: the bucket of tick `t` does not change while it is delivered.)
