@@ -293,3 +293,53 @@ fn counterfactuals_name_the_messenger_that_would_have_changed_the_outcome() {
     assert_eq!(r["outcome"]["result"], "victory");
     assert!(r.get("what_if").is_none());
 }
+
+#[test]
+fn flp_waiting_never_disagrees_but_can_block_and_a_deadline_terminates_but_can_disagree() {
+    // Waiting for every proposal: safety kept, liveness lost.
+    let r = json(&["explore", "scenarios/consensus-wait-for-all.herald"]);
+    let never = impossible(&r);
+    assert!(never.contains(&"disagreement".to_string()), "{never:?}");
+    let w = possible(&r, "undecided").expect("a replica can wait forever");
+    assert_eq!(w["captures"], 1);
+    let run = &w["run"];
+    let captured = events(run, "capture");
+    assert_eq!(captured.len(), 1);
+    // Step by step: the one captured proposal's receiver is the one left undecided, and
+    // every replica that did commit committed the lowest price.
+    let blocked = run["outcome"]["blocked"].as_array().unwrap();
+    assert_eq!(blocked.len(), 1);
+    assert_eq!(blocked[0], captured[0]["to"]);
+    for c in run["outcome"]["committed"].as_array().unwrap() {
+        assert_eq!(c["value"], "1000");
+    }
+    // Committing at a deadline: liveness kept, safety lost.
+    let r = json(&["explore", "scenarios/consensus-timeout.herald"]);
+    assert!(impossible(&r).contains(&"undecided".to_string()));
+    let w = possible(&r, "disagreement").expect("a replica can miss the lowest price");
+    assert_eq!(w["captures"], 1);
+    let run = &w["run"];
+    let captured = events(run, "capture");
+    assert_eq!(captured[0]["message"], "propose(1000)");
+    let missed = captured[0]["to"].as_str().unwrap();
+    let committed = run["outcome"]["committed"].as_array().unwrap();
+    let theirs = committed.iter().find(|c| c["general"] == missed).unwrap();
+    assert_ne!(theirs["value"], "1000", "the replica that missed 1000 kept a higher price");
+    assert!(committed.iter().filter(|c| c["general"] != missed).all(|c| c["value"] == "1000"));
+    // And the counterfactual names the captured proposal.
+    let changes = run["what_if"]["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0]["outcome"], "agreement");
+}
+
+#[test]
+fn a_majority_stays_undecided_while_the_partition_lasts_and_decides_after() {
+    let r = json(&["run", "scenarios/majority-partition-heals.herald"]);
+    assert_eq!(r["outcome"]["result"], "victory");
+    // Nobody decides before the partition heals at tick 20.
+    for d in events(&r, "decide") {
+        assert!(d["tick"].as_u64().unwrap() > 20, "{d}");
+    }
+    let e = json(&["explore", "scenarios/majority-partition-heals.herald"]);
+    assert_eq!(impossible(&e), vec!["defeat", "no-attack", "blocked"]);
+}

@@ -342,3 +342,35 @@ fn the_price_replicas_agree_with_one_minus_p_to_the_k() {
         }
     }
 }
+
+#[test]
+fn waiting_for_every_proposal_agrees_only_when_all_six_arrive() {
+    // Three replicas, six proposals: a replica commits once it has heard from both others,
+    // so all commit (the lowest price) exactly when all six arrive: (1 - p)^6; otherwise
+    // someone waits forever. Never a disagreement.
+    let src = bundled("consensus-wait-for-all.herald");
+    for (loss, pn, pd) in [("10%", 1, 10), ("1 in 3", 1, 3)] {
+        let l = load(&src.replace("lose 10%", &format!("lose {loss}")), &[]);
+        let e = exact(&l.model);
+        let all = pow(&(r(1, 1) - r(pn, pd)), 6);
+        assert_eq!(p(&e, Outcome::Agreement), all.clone(), "loss {loss}");
+        assert_eq!(p(&e, Outcome::Undecided), r(1, 1) - all, "loss {loss}");
+        assert_eq!(p(&e, Outcome::Disagreement), r(0, 1));
+    }
+}
+
+#[test]
+fn a_deadline_agrees_when_the_lowest_price_reaches_both_others() {
+    // At the deadline each commits the lowest price it has seen. R1 holds the lowest
+    // (1000) and keeps it; the others agree with it exactly when R1's proposal reaches
+    // each of them: (1 - p)^2. Everyone always decides.
+    let src = bundled("consensus-timeout.herald");
+    for (loss, pn, pd) in [("10%", 1, 10), ("1 in 3", 1, 3)] {
+        let l = load(&src.replace("lose 10%", &format!("lose {loss}")), &[]);
+        let e = exact(&l.model);
+        let both = pow(&(r(1, 1) - r(pn, pd)), 2);
+        assert_eq!(p(&e, Outcome::Agreement), both.clone(), "loss {loss}");
+        assert_eq!(p(&e, Outcome::Disagreement), r(1, 1) - both, "loss {loss}");
+        assert_eq!(p(&e, Outcome::Undecided), r(0, 1));
+    }
+}
