@@ -313,8 +313,14 @@ fn flp_waiting_never_disagrees_but_can_block_and_a_deadline_terminates_but_can_d
     for c in run["outcome"]["committed"].as_array().unwrap() {
         assert_eq!(c["value"], "1000");
     }
+    assert_eq!(r["flp"]["agreement"]["holds"], true);
+    assert_eq!(r["flp"]["termination"]["holds"], false);
+    assert_eq!(r["flp"]["termination"]["captures"], 1);
     // Committing at a deadline: liveness kept, safety lost.
     let r = json(&["explore", "scenarios/consensus-timeout.herald"]);
+    assert_eq!(r["flp"]["agreement"]["holds"], false);
+    assert_eq!(r["flp"]["agreement"]["broken_by"], "disagreement");
+    assert_eq!(r["flp"]["termination"]["holds"], true);
     assert!(impossible(&r).contains(&"undecided".to_string()));
     let w = possible(&r, "disagreement").expect("a replica can miss the lowest price");
     assert_eq!(w["captures"], 1);

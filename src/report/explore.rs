@@ -24,6 +24,31 @@ pub struct ExploreReport {
     pub possible: Vec<Possible>,
     /// Outcomes no loss pattern reaches.
     pub impossible: Vec<&'static str>,
+    /// For a value scenario: FLP's properties side by side.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flp: Option<Flp>,
+}
+
+/// Agreement and termination, and the crashes the scenario allows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Flp {
+    pub agreement: Property,
+    pub termination: Property,
+    /// Crashes written in the scenario (`crash G at T`).
+    pub crashes: usize,
+}
+
+/// Whether a property holds in every run, else the shortest run that breaks it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Property {
+    pub holds: bool,
+    /// The outcome of the shortest witness that breaks it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub broken_by: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub captures: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crashes: Option<usize>,
 }
 
 /// A possible outcome and its shortest witness.
@@ -77,8 +102,29 @@ pub fn build(l: &Loaded, e: &Explored) -> ExploreReport {
         params: params_shown(model),
         states: e.states,
         bound: format!("every run up to the horizon, tick {}{delays}", model.horizon),
+        flp: model.values.then(|| flp(&possible, model)),
         possible,
         impossible,
+    }
+}
+
+fn flp(possible: &[Possible], model: &crate::check::Model) -> Flp {
+    let property = |breaks: &[&str]| {
+        let w = possible.iter().filter(|x| breaks.contains(&x.outcome)).min_by_key(|x| (x.captures, x.ticks));
+        match w {
+            None => Property { holds: true, broken_by: None, captures: None, crashes: None },
+            Some(x) => Property {
+                holds: false,
+                broken_by: Some(x.outcome),
+                captures: Some(x.captures),
+                crashes: Some(x.run.timeline.iter().filter(|e| e.event == "crash").count()),
+            },
+        }
+    };
+    Flp {
+        agreement: property(&["disagreement"]),
+        termination: property(&["undecided", "blocked"]),
+        crashes: model.crashes.iter().filter(|c| !c.recover).count(),
     }
 }
 
@@ -114,6 +160,33 @@ pub fn render(r: &ExploreReport, color: bool) -> String {
     }
     for x in &r.impossible {
         let _ = writeln!(o, "  {x}: never, whatever the adversary does");
+    }
+    if let Some(f) = &r.flp {
+        let _ = writeln!(o);
+        let crashes = match f.crashes {
+            0 => "no crashes in the scenario".to_string(),
+            1 => "1 crash in the scenario".to_string(),
+            n => format!("{n} crashes in the scenario"),
+        };
+        let _ = writeln!(o, "{}", p.bold("FLP: agreement and termination") + &p.dim(&format!("  ({crashes})")));
+        for (name, prop, holds) in [
+            ("agreement", &f.agreement, "no two generals ever commit different values"),
+            ("termination", &f.termination, "every live general always decides"),
+        ] {
+            let line = if prop.holds {
+                p.green(&format!("holds: {holds}"))
+            } else {
+                let caps = prop.captures.unwrap_or(0);
+                let crashes = prop.crashes.unwrap_or(0);
+                p.red(&format!(
+                    "can fail: {} with {caps} capture{} and {crashes} crash{} (its run is below)",
+                    prop.broken_by.unwrap_or(""),
+                    if caps == 1 { "" } else { "s" },
+                    if crashes == 1 { "" } else { "es" }
+                ))
+            };
+            let _ = writeln!(o, "  {name:<13} {line}");
+        }
     }
     for x in &r.possible {
         let _ = writeln!(o);
