@@ -202,9 +202,15 @@ impl<'s, 'm> Explainer<'s, 'm> {
     pub fn general(&mut self, g: GenId) -> Vec<Why> {
         let sim = self.sim;
         if let Some(t) = sim.crashed[g as usize] {
-            let how = sim.log.iter().find_map(|e| match e {
-                LogEntry::Crash { general, rule, .. } if *general == g && *rule != NONE => {
-                    Some(format!("by its own 'crash' in {}", self.rule_ref(*rule)))
+            let how = sim.log.iter().rev().find_map(|e| match e {
+                LogEntry::Crash { general, rule, tick } if *general == g && *tick == t && *rule != NONE => {
+                    Some(match crate::sim::crash_any_of(*rule, self.model) {
+                        Some(i) => {
+                            let c = &self.model.crash_any[i];
+                            format!("chosen by '{}' (line {})", c.text, c.line)
+                        }
+                        None => format!("by its own 'crash' in {}", self.rule_ref(*rule)),
+                    })
                 }
                 _ => None,
             });

@@ -382,9 +382,10 @@ fn reach(l: &Loaded, ev: &Event, possible: bool, cache: &mut Cache) -> Verdict {
         (Some(w), true) => Verdict {
             pass: true,
             found: format!(
-                "witness: {} capture{}, over by tick {}",
+                "witness: {} capture{}{}, over by tick {}",
                 w.captures,
                 if w.captures == 1 { "" } else { "s" },
+                if l.model.crash_any.is_empty() { "" } else { " or crashes" },
                 w.ticks
             ),
             run: None,
@@ -392,7 +393,7 @@ fn reach(l: &Loaded, ev: &Event, possible: bool, cache: &mut Cache) -> Verdict {
         (None, true) => Verdict {
             pass: false,
             found: format!(
-                "no loss pattern leads to {name} ({} states explored, up to tick {})",
+                "no choice of the adversary (losses, delays, crashes) leads to {name} ({} states explored, up to tick {})",
                 x.states, l.model.horizon
             ),
             run: None,

@@ -349,3 +349,21 @@ fn a_majority_stays_undecided_while_the_partition_lasts_and_decides_after() {
     let e = json(&["explore", "scenarios/majority-partition-heals.herald"]);
     assert_eq!(impossible(&e), vec!["defeat", "no-attack", "blocked"]);
 }
+
+#[test]
+fn the_adversary_crashes_the_worst_replica_at_the_worst_moment() {
+    let r = json(&["explore", "scenarios/consensus-one-crash.herald"]);
+    assert!(impossible(&r).contains(&"disagreement".to_string()));
+    let w = possible(&r, "undecided").expect("one crash blocks the others");
+    assert_eq!(w["captures"], 0);
+    assert_eq!(w["crashes"], 1);
+    let crashes = events(&w["run"], "crash");
+    assert_eq!(crashes.len(), 1);
+    // At tick 0, before its proposal leaves.
+    assert_eq!(crashes[0]["tick"], 0);
+    assert!(crashes[0]["by"].as_str().unwrap().starts_with("crash any 1 of"));
+    assert_eq!(r["flp"]["agreement"]["holds"], true);
+    assert_eq!(r["flp"]["termination"]["holds"], false);
+    assert_eq!(r["flp"]["termination"]["crashes"], 1);
+    assert_eq!(r["flp"]["crash_any"], 1);
+}

@@ -919,9 +919,27 @@ fn mixed_attack_and_commit_decisions() {
 }
 
 #[test]
-fn not_supported_crash_any() {
-    let src = format!("{PAIR}crash any 1 of A, B\n");
-    error(&src, "herald::check::not_supported", (4, 1), "'crash any N of ...'", Some("README"));
+fn crash_any_of_none() {
+    let src = format!("{PAIR}crash any 0 of A, B\n");
+    error(
+        &src,
+        "herald::check::bad_number",
+        (4, 11),
+        "'crash any 0' must crash at least 1",
+        Some("crash any 1 of A, B"),
+    );
+}
+
+#[test]
+fn crash_any_with_a_backwards_window() {
+    let src = format!("{PAIR}crash any 1 of A, B from 5 to 2\n");
+    error(&src, "herald::check::bad_window", (4, 1), "this window runs backwards: from 5 to 2", None);
+}
+
+#[test]
+fn crash_any_of_an_unknown_general() {
+    let src = format!("{PAIR}crash any 1 of A, Q\n");
+    error(&src, "herald::check::unknown_general", (4, 19), "unknown general 'Q'", Some("the generals are: A, B"));
 }
 
 #[test]

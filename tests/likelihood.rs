@@ -374,3 +374,19 @@ fn a_deadline_agrees_when_the_lowest_price_reaches_both_others() {
         assert_eq!(p(&e, Outcome::Undecided), r(0, 1));
     }
 }
+
+#[test]
+fn one_crash_at_the_worst_moment_blocks_the_waiting_replicas() {
+    // Window 0..W-1 (W ticks): each replica still up crashes with probability 1/(W+1) at
+    // each tick, until one has. The replicas all decide exactly when nobody crashes at
+    // tick 0 (a crash later still lets every proposal leave): (W/(W+1))^3.
+    let src = bundled("consensus-one-crash.herald");
+    for w in [1u32, 4, 9] {
+        let l = load(&src.replace("from 0 to 3", &format!("from 0 to {}", w - 1)), &[]);
+        let e = exact(&l.model);
+        let none = pow(&r(w as i64, w as i64 + 1), 3);
+        assert_eq!(p(&e, Outcome::Agreement), none.clone(), "window of {w}");
+        assert_eq!(p(&e, Outcome::Undecided), r(1, 1) - none, "window of {w}");
+        assert_eq!(p(&e, Outcome::Disagreement), r(0, 1));
+    }
+}

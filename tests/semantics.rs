@@ -505,3 +505,33 @@ fn a_general_that_never_recovers_stays_down_and_recovering_a_live_one_does_nothi
     assert_eq!(decision(&sim, "B"), Some(Decided::Attack));
     assert!(!sim.log.iter().any(|e| matches!(e, LogEntry::Recover { .. })));
 }
+
+// ---------------------------------------------------------------- crash any
+
+#[test]
+fn crash_any_rolls_each_live_target_each_tick_of_its_window_until_enough_have_crashed() {
+    let m = model(
+        "channel A <-> B { delay 1 }
+         general A { decide at 9: attack }
+         general B { decide at 9: attack }
+         general C { decide at 9: attack }
+         crash any 1 of A, B, C from 2 to 4",
+    );
+    let c = &m.crash_any[0];
+    assert_eq!((c.n, c.from, c.to), (1, 2, 4));
+    // Three ticks in the window: each roll is 1 in 4.
+    assert_eq!(c.p, Prob::new(1, 4));
+    // Tick 2: A no, B no, C no; tick 3: A no, B yes — and then no more rolls.
+    let sim = run_script(&m, &[0, 0, 0, 0, 1]);
+    assert_eq!(sim.crashed[general_index(&m, "B")], Some(3));
+    assert_eq!(sim.crashed[general_index(&m, "A")], None);
+    assert_eq!(sim.crashed[general_index(&m, "C")], None);
+    let mut rec = Recording { inner: Script::new(&[0, 0, 0, 0, 1]), log: Vec::new() };
+    let _ = run_with(&m, &mut rec);
+    assert_eq!(rec.log.len(), 5, "one roll per live target per tick until one crashed");
+    // Nobody crashes: nine rolls, one per target per tick of the window.
+    let mut rec = Recording { inner: Script::new(&[]), log: Vec::new() };
+    let sim = run_with(&m, &mut rec);
+    assert_eq!(rec.log.len(), 9);
+    assert!(sim.crashed.iter().all(Option::is_none));
+}

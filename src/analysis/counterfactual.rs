@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use crate::check::{ChanId, Model, Msg};
+use crate::check::Model;
 use crate::sim::{About, Choice, Chooser, Chosen, Fate, Script, Sim};
 use crate::syntax::ast::Outcome;
 
@@ -31,21 +31,21 @@ pub struct Flip {
     pub blocked: bool,
 }
 
-/// A messenger's identity across runs.
-type Key = (ChanId, u32, Msg, u32);
+/// A messenger's (or a crash roll's) identity across runs.
+type Key = (About, u32);
 
 /// Tracks which messenger the current choices are about.
 #[derive(Default)]
 struct Tracker {
-    ranks: HashMap<(ChanId, u32, Msg), u32>,
+    ranks: HashMap<About, u32>,
     current: Option<Key>,
     slot: u32,
 }
 
 impl Tracker {
     fn about(&mut self, m: &About) -> Key {
-        let rank = self.ranks.entry((m.chan, m.tick, m.msg)).or_insert(0);
-        let key = (m.chan, m.tick, m.msg, *rank);
+        let rank = self.ranks.entry(*m).or_insert(0);
+        let key = (*m, *rank);
         *rank += 1;
         self.current = Some(key);
         self.slot = 0;
@@ -79,7 +79,9 @@ impl Chooser for Label<'_> {
 
     fn about(&mut self, m: &About) {
         let key = self.track.about(m);
-        self.keys.push(key);
+        if let About::Messenger { .. } = m {
+            self.keys.push(key);
+        }
     }
 }
 

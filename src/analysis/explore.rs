@@ -33,6 +33,7 @@ pub enum Reach {
 /// The shortest run that reaches something.
 #[derive(Debug, Clone)]
 pub struct Witness {
+    /// The adversary's actions: messengers captured plus generals crashed (`crash any`).
     pub captures: u32,
     pub ticks: u32,
     pub choices: Vec<u32>,
@@ -80,6 +81,7 @@ pub fn explore(model: &Model, max_states: u64, fixed_delays: bool) -> Result<Exp
                 sim.restore(&node.snap);
                 // A merged state goes on from its best path, not the first one found.
                 sim.captures = node.captures;
+                sim.crashes_chosen = 0;
                 let mut walk = Walk { prefix: &prefix, taken: Vec::new() };
                 let ended = sim.step(&mut walk);
                 out.steps += 1;
@@ -90,7 +92,8 @@ pub fn explore(model: &Model, max_states: u64, fixed_delays: bool) -> Result<Exp
                 let mut path = node.path.clone();
                 path.extend(taken.iter().map(|(_, i)| *i));
                 let ended = ended.map_err(|error| ExploreError::Run { error, choices: path.clone() })?;
-                let captures = sim.captures;
+                // The adversary's cost: what it captured and whom it crashed.
+                let captures = sim.captures + sim.crashes_chosen;
                 if ended {
                     let mut reached = vec![Reach::Outcome(super::trials::outcome_index(sim.outcome()))];
                     if (0..model.generals.len()).any(|g| sim.decisions[g].is_none() && sim.crashed[g].is_none()) {

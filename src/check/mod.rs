@@ -79,6 +79,7 @@ pub(crate) struct Checker<'a> {
     rules: Vec<Rule>,
     partitions: Vec<Partition>,
     crashes: Vec<Crash>,
+    crash_any: Vec<CrashAny>,
     victory_at_least: Option<(usize, Span)>,
     values: Option<Span>,
     attacks: Option<Span>,
@@ -117,6 +118,7 @@ impl<'a> Checker<'a> {
             rules: Vec::new(),
             partitions: Vec::new(),
             crashes: Vec::new(),
+            crash_any: Vec::new(),
             victory_at_least: None,
             values: None,
             attacks: None,
@@ -138,7 +140,16 @@ impl<'a> Checker<'a> {
         let mut crashes = self.crashes;
         // At one tick, crashes before recoveries.
         crashes.sort_by_key(|c| (c.at, c.recover, c.general));
+        let mut crash_any = self.crash_any;
+        for c in &mut crash_any {
+            if c.to == u32::MAX {
+                c.to = self.horizon;
+                c.from = c.from.min(c.to);
+                c.p = Prob::new(1, (c.to - c.from + 2) as u64);
+            }
+        }
         Model {
+            crash_any,
             title: self.title,
             about: self.about,
             seed: self.seed,
@@ -784,8 +795,53 @@ impl<'a> Checker<'a> {
                         self.crashes.push(Crash { general: g, at: t, span: *span, line, recover: false });
                     }
                 }
-                Stmt::CrashAny { span, .. } => {
-                    self.not_yet(*span, "'crash any N of ...' (crashes chosen by the adversary)")
+                Stmt::CrashAny { count, of, window, span } => {
+                    let n = self.const_int(count);
+                    let targets = self.targets(of, None);
+                    let (from, to) = match window {
+                        Some(w) => (self.const_tick(&w.from), self.const_tick(&w.to)),
+                        // To the horizon, which may be declared later: resolved with the model.
+                        None => (Some(0), Some(u32::MAX)),
+                    };
+                    let (Some(n), Some(mut targets), Some(from), Some(to)) = (n, targets, from, to) else {
+                        continue;
+                    };
+                    if n < 1 || n as usize > self.generals.len() {
+                        self.err(
+                            Diag::error(
+                                "herald::check::bad_number",
+                                format!("'crash any {n}' must crash at least 1 general and at most all of them"),
+                                count.span,
+                                "out of range",
+                            )
+                            .with_help("write how many of the targets may crash, e.g. 'crash any 1 of A, B'"),
+                        );
+                        continue;
+                    }
+                    if from > to {
+                        self.err(Diag::error(
+                            "herald::check::bad_window",
+                            format!("this window runs backwards: from {from} to {to}"),
+                            *span,
+                            "ends before it starts",
+                        ));
+                        continue;
+                    }
+                    targets.sort_unstable();
+                    targets.dedup();
+                    let ticks = (to.min(self.horizon) - from.min(self.horizon) + 1) as u64;
+                    let line = self.line(*span);
+                    let text = span.text(self.src).split_whitespace().collect::<Vec<_>>().join(" ");
+                    self.crash_any.push(CrashAny {
+                        n: n as u32,
+                        targets,
+                        from,
+                        to,
+                        p: Prob::new(1, ticks + 1),
+                        text,
+                        span: *span,
+                        line,
+                    });
                 }
                 Stmt::Recover { who, at, span } => {
                     let g = self.gen_index.get(&who.name).copied();
@@ -862,18 +918,6 @@ impl<'a> Checker<'a> {
         {
             self.unknown_general(&g);
         }
-    }
-
-    pub(crate) fn not_yet(&mut self, span: Span, what: &str) {
-        self.err(
-            Diag::error(
-                "herald::check::not_supported",
-                format!("{what} is part of the language but not supported by this version of herald yet"),
-                span,
-                "not supported yet",
-            )
-            .with_help("see the README's language reference for what runs today"),
-        );
     }
 }
 

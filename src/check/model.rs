@@ -114,6 +114,8 @@ pub struct Model {
     pub partitions: Vec<Partition>,
     /// Scheduled crashes, sorted by tick.
     pub crashes: Vec<Crash>,
+    /// `crash any N of TARGETS [from T to T]`: crashes chosen at random or by the adversary.
+    pub crash_any: Vec<CrashAny>,
     /// Victory when at least this many attack.
     pub victory_at_least: usize,
     /// True when some decision commits a value (a value scenario).
@@ -309,6 +311,20 @@ pub struct Crash {
     pub line: u32,
     /// `recover G at T` rather than `crash G at T`.
     pub recover: bool,
+}
+
+/// `crash any N of TARGETS from T to T`: at each tick of the window, each target still up
+/// crashes with probability `p` (1 / (ticks in the window + 1)), until `n` have crashed.
+#[derive(Debug, Clone)]
+pub struct CrashAny {
+    pub n: u32,
+    pub targets: Vec<GenId>,
+    pub from: u32,
+    pub to: u32,
+    pub p: Prob,
+    pub text: String,
+    pub span: Span,
+    pub line: u32,
 }
 
 /// A rule of one general (role rules are instantiated for each member).

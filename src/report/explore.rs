@@ -36,6 +36,8 @@ pub struct Flp {
     pub termination: Property,
     /// Crashes written in the scenario (`crash G at T`).
     pub crashes: usize,
+    /// Crashes the adversary may choose (`crash any N`: the sum of the Ns).
+    pub crash_any: u32,
 }
 
 /// Whether a property holds in every run, else the shortest run that breaks it.
@@ -57,10 +59,27 @@ pub struct Possible {
     pub outcome: &'static str,
     /// Messengers the adversary captured in the witness.
     pub captures: u32,
+    /// Generals the adversary crashed in the witness (`crash any`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub crashes: u32,
     pub ticks: u32,
     /// The witness's choices, in order (a replay).
     pub choices: Vec<u32>,
     pub run: RunReport,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// "1 capture", "2 captures, 1 crash".
+fn cost(captures: u32, crashes: u32) -> String {
+    let caps = if captures == 1 { "1 capture".to_string() } else { format!("{captures} captures") };
+    match crashes {
+        0 => caps,
+        1 => format!("{caps}, 1 crash"),
+        n => format!("{caps}, {n} crashes"),
+    }
 }
 
 fn name(r: &Reach) -> &'static str {
@@ -81,7 +100,8 @@ pub fn build(l: &Loaded, e: &Explored) -> ExploreReport {
         sim.run(&mut Script::new(&w.choices)).expect("a witness replays");
         possible.push(Possible {
             outcome: name(r),
-            captures: w.captures,
+            captures: w.captures - sim.crashes_chosen,
+            crashes: sim.crashes_chosen,
             ticks: w.ticks,
             choices: w.choices.clone(),
             run: super::build(&sim, l, None, &w.choices),
@@ -125,6 +145,7 @@ fn flp(possible: &[Possible], model: &crate::check::Model) -> Flp {
         agreement: property(&["disagreement"]),
         termination: property(&["undecided", "blocked"]),
         crashes: model.crashes.iter().filter(|c| !c.recover).count(),
+        crash_any: model.crash_any.iter().map(|c| c.n).sum(),
     }
 }
 
@@ -138,7 +159,7 @@ pub fn render(r: &ExploreReport, color: bool) -> String {
         o,
         "{}",
         p.dim(&format!(
-            "{} · the adversary's view: every probabilistic loss and every delay is a choice · {} distinct states",
+            "{} · the adversary's view: every probabilistic loss, delay and `crash any` is a choice · {} distinct states",
             r.scenario.file,
             super::trials::thousands(r.states)
         ))
@@ -150,7 +171,7 @@ pub fn render(r: &ExploreReport, color: bool) -> String {
     let _ = writeln!(o);
     let _ = writeln!(o, "{}", p.bold("Possible"));
     for x in &r.possible {
-        let caps = if x.captures == 1 { "1 capture".to_string() } else { format!("{} captures", x.captures) };
+        let caps = cost(x.captures, x.crashes);
         let _ = writeln!(o, "  {:<13} shortest witness: {caps}, over by tick {}", x.outcome, x.ticks);
     }
     let _ = writeln!(o);
@@ -163,11 +184,14 @@ pub fn render(r: &ExploreReport, color: bool) -> String {
     }
     if let Some(f) = &r.flp {
         let _ = writeln!(o);
-        let crashes = match f.crashes {
+        let mut crashes = match f.crashes {
             0 => "no crashes in the scenario".to_string(),
             1 => "1 crash in the scenario".to_string(),
             n => format!("{n} crashes in the scenario"),
         };
+        if f.crash_any > 0 {
+            crashes.push_str(&format!(", up to {} chosen by the adversary", f.crash_any));
+        }
         let _ = writeln!(o, "{}", p.bold("FLP: agreement and termination") + &p.dim(&format!("  ({crashes})")));
         for (name, prop, holds) in [
             ("agreement", &f.agreement, "no two generals ever commit different values"),
@@ -190,7 +214,7 @@ pub fn render(r: &ExploreReport, color: bool) -> String {
     }
     for x in &r.possible {
         let _ = writeln!(o);
-        let caps = if x.captures == 1 { "1 capture".to_string() } else { format!("{} captures", x.captures) };
+        let caps = cost(x.captures, x.crashes);
         let _ = writeln!(o, "{}", p.bold(&format!("The shortest run to {} ({caps}):", x.outcome)));
         o.push_str(&super::render_run_body(&x.run, color, 2));
     }

@@ -514,11 +514,15 @@ fn timeline(sim: &Sim, ex: &Explainer) -> Vec<Event> {
                         .iter()
                         .find(|c| c.general == general && c.at == tick && !c.recover)
                         .map(|c| (format!("crash {} at {}", model.name(general), c.at), c.line))
+                } else if let Some(a) = crate::sim::crash_any_of(rule, model) {
+                    let c = &model.crash_any[a];
+                    Some((c.text.clone(), c.line))
                 } else {
                     let r = &model.rules[rule as usize];
                     Some((r.text.clone(), r.line))
                 };
-                let k = if rule == crate::sim::NONE { (tick, 0, 0, i) } else { key(tick) };
+                let scheduled = rule == crate::sim::NONE || crate::sim::crash_any_of(rule, model).is_some();
+                let k = if scheduled { (tick, 0, 0, i) } else { key(tick) };
                 keyed.push((
                     k,
                     Event {

@@ -34,15 +34,16 @@ pub struct Chosen {
     pub draw: Option<u64>,
 }
 
-/// The messenger the next choices are about: the interpreter says so once per send, before
-/// its choices (its delay, its loss rolls, its duplicate). A chooser that decides by
-/// messenger (a counterfactual, an adversary with a policy) reads it; others ignore it.
+/// What the next choices are about: the interpreter says so once per send, before its
+/// choices (its delay, its loss rolls, its duplicate), and before each `crash any` roll. A
+/// chooser that decides by subject (a counterfactual, an adversary with a policy) reads
+/// it; others ignore it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct About {
-    pub chan: ChanId,
-    /// The tick it is sent.
-    pub tick: u32,
-    pub msg: Msg,
+pub enum About {
+    /// A messenger sent on `chan` at `tick`: its delay, loss rolls and duplicate follow.
+    Messenger { chan: ChanId, tick: u32, msg: Msg },
+    /// Whether `general` crashes at `tick`, by `crash any` rule `rule`.
+    Crash { rule: u16, general: crate::check::GenId, tick: u32 },
 }
 
 /// Makes the random choices of a run.

@@ -21,6 +21,17 @@ pub const DEFAULT_MAX_EVENTS: u64 = 100_000;
 /// No messenger.
 pub const NONE: u32 = u32::MAX;
 
+/// The `rule` of a [`LogEntry::Crash`] made by `crash any` rule `i`.
+pub const fn crash_any_marker(i: usize) -> RuleId {
+    NONE - 1 - i as RuleId
+}
+
+/// The `crash any` rule behind a [`LogEntry::Crash`]'s `rule`, if it is one.
+pub fn crash_any_of(rule: RuleId, model: &Model) -> Option<usize> {
+    let i = NONE.checked_sub(rule)?.checked_sub(1)? as usize;
+    (rule != NONE && i < model.crash_any.len()).then_some(i)
+}
+
 /// What a general decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Decided {
@@ -163,6 +174,10 @@ pub struct Sim<'m> {
     open: usize,
     /// Messengers captured by a probabilistic loss rule (the adversary's doing, in explore).
     pub captures: u32,
+    /// Generals crashed by a `crash any` rule (the adversary's doing, in explore).
+    pub crashes_chosen: u32,
+    /// How many each `crash any` rule has crashed.
+    any_crashed: Vec<u32>,
     /// The rule being fired, for error reports.
     current: RuleId,
     /// Some send log or channel counter may be non-zero (what `reset` must clear).
@@ -388,6 +403,8 @@ pub struct Snapshot {
     sent_by_rule: Vec<u32>,
     open: usize,
     captures: u32,
+    crashes_chosen: u32,
+    any_crashed: Vec<u32>,
 }
 
 impl<'m> Sim<'m> {
@@ -417,6 +434,8 @@ impl<'m> Sim<'m> {
             sent_by_rule: vec![0; model.rules.len()],
             open: n,
             captures: 0,
+            crashes_chosen: 0,
+            any_crashed: vec![0; model.crash_any.len()],
             current: 0,
             dirty_sent: false,
             dirty_count: false,
@@ -449,6 +468,8 @@ impl<'m> Sim<'m> {
             sent_by_rule: self.sent_by_rule.clone(),
             open: self.open,
             captures: self.captures,
+            crashes_chosen: self.crashes_chosen,
+            any_crashed: self.any_crashed.clone(),
         }
     }
 
@@ -477,6 +498,8 @@ impl<'m> Sim<'m> {
         self.sent_by_rule.clone_from(&s.sent_by_rule);
         self.open = s.open;
         self.captures = s.captures;
+        self.crashes_chosen = s.crashes_chosen;
+        self.any_crashed.clone_from(&s.any_crashed);
     }
 
     fn reset(&mut self) {
@@ -531,6 +554,8 @@ impl<'m> Sim<'m> {
         self.sent_count = 0;
         self.open = self.model.generals.len();
         self.captures = 0;
+        self.crashes_chosen = 0;
+        self.any_crashed.fill(0);
     }
 
     /// Runs the scenario from tick 0 to its end.
@@ -549,6 +574,7 @@ impl<'m> Sim<'m> {
         out.clear();
         out.push(self.now as u64);
         out.push(self.next_crash as u64);
+        out.extend(self.any_crashed.iter().map(|n| *n as u64));
         let msg = |out: &mut Vec<u64>, m: &Msg| {
             out.push(m.kind as u64 | (m.args.len as u64) << 32);
             out.extend(m.args.as_slice().iter().map(|v| *v as u64));
@@ -662,6 +688,31 @@ impl<'m> Sim<'m> {
         }
     }
 
+    /// The rolls of the `crash any` rules at tick `t`: each target still up, in order,
+    /// crashes with the rule's probability, while fewer than its `n` have crashed.
+    fn crash_any<C: Chooser>(&mut self, t: u32, ch: &mut C) {
+        let model = self.model;
+        for (i, c) in model.crash_any.iter().enumerate() {
+            if t < c.from || t > c.to {
+                continue;
+            }
+            for &g in &c.targets {
+                if self.any_crashed[i] >= c.n {
+                    break;
+                }
+                if !self.live(g) {
+                    continue;
+                }
+                ch.about(&About::Crash { rule: i as u16, general: g, tick: t });
+                if ch.chance(&c.p).index == 1 {
+                    self.any_crashed[i] += 1;
+                    self.crashes_chosen += 1;
+                    self.crash(g, t, crash_any_marker(i));
+                }
+            }
+        }
+    }
+
     /// Brings a crashed general back: it keeps what it had received, sent, decided and
     /// stored (stable storage), and its `on recover` rules fire.
     fn recover<C: Chooser>(&mut self, g: GenId, t: u32, ch: &mut C) -> Result<(), RunError> {
@@ -691,6 +742,11 @@ impl<'m> Sim<'m> {
         let mut next = self.queue.next_after(t).unwrap_or(u32::MAX);
         if let Some(c) = self.model.crashes.get(self.next_crash) {
             next = next.min(c.at);
+        }
+        for (i, c) in self.model.crash_any.iter().enumerate() {
+            if self.any_crashed[i] < c.n && t < c.to && c.targets.iter().any(|g| self.crashed[*g as usize].is_none()) {
+                next = next.min((t + 1).max(c.from));
+            }
         }
         while self.schedule_pos < self.plan.schedule.len() && self.plan.schedule[self.schedule_pos].0 <= t {
             self.schedule_pos += 1;
@@ -733,6 +789,9 @@ impl<'m> Sim<'m> {
             } else {
                 self.crash(c.general, t, NONE);
             }
+        }
+        if !model.crash_any.is_empty() {
+            self.crash_any(t, ch);
         }
         // 2. Deliveries, in send order. (What they send arrives at a later tick, in another
         // bucket: the bucket of tick `t` does not change while it is delivered.)
@@ -987,7 +1046,7 @@ impl<'m> Sim<'m> {
             return Ok(());
         }
         // A plain channel, without trace: what `send_any` does, less what cannot apply.
-        ch.about(&About { chan: c, tick: self.now, msg });
+        ch.about(&About::Messenger { chan: c, tick: self.now, msg });
         let delay = if cp.lo == cp.hi { cp.lo } else { cp.lo + ch.delay(cp.lo, cp.hi) };
         let lost = match &cp.loss {
             LossPlan::Chance(p) => ch.chance(p).index == 1,
@@ -1025,7 +1084,7 @@ impl<'m> Sim<'m> {
         } else {
             0
         };
-        ch.about(&About { chan: c, tick: t, msg });
+        ch.about(&About::Messenger { chan: c, tick: t, msg });
         let delay = if cp.lo == cp.hi { cp.lo } else { cp.lo + ch.delay(cp.lo, cp.hi) };
         let arrives = t.saturating_add(delay);
         let mut fate = Fate::InFlight;
