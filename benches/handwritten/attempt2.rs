@@ -16,6 +16,7 @@ pub const SCENARIO: Scenario = Scenario {
     name: "attempt2-acknowledgment",
     file: "scenarios/attempt2-acknowledgment.herald",
     params: &["loss=50%"],
+    values: None,
     victory_at_least: 2,
     trial,
     tally,

@@ -17,6 +17,7 @@ pub const SCENARIO: Scenario = Scenario {
     name: "flooding",
     file: "scenarios/flooding.herald",
     params: &["copies=2"],
+    values: None,
     victory_at_least: 2,
     trial,
     tally,

@@ -16,6 +16,7 @@ pub const SCENARIO: Scenario = Scenario {
     name: "majority-3-of-5",
     file: "scenarios/majority-3-of-5.herald",
     params: &[],
+    values: None,
     victory_at_least: 3,
     trial,
     tally,

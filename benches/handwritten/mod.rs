@@ -17,6 +17,7 @@
 pub mod attempt2;
 pub mod flooding;
 pub mod majority;
+pub mod price;
 pub mod regress;
 pub mod retries;
 
@@ -36,6 +37,9 @@ pub struct Scenario {
     pub params: &'static [&'static str],
     /// How many generals attacking make a victory.
     pub victory_at_least: u32,
+    /// For a value scenario: the value whose committers `trial` returns (the others
+    /// committed something else); `None` for attack/wait.
+    pub values: Option<i64>,
     /// One trial: the generals that attacked.
     pub trial: fn(&mut Seeded) -> u32,
     /// A batch of trials, with herald's streams: outcome counts indexed like
@@ -44,9 +48,9 @@ pub struct Scenario {
     pub tally: fn(trials: u64, seed: u64) -> [u64; 6],
 }
 
-/// The five scenarios of the benchmark.
-pub const SCENARIOS: [Scenario; 5] =
-    [flooding::SCENARIO, attempt2::SCENARIO, regress::SCENARIO, retries::SCENARIO, majority::SCENARIO];
+/// The scenarios of the benchmark.
+pub const SCENARIOS: [Scenario; 6] =
+    [flooding::SCENARIO, attempt2::SCENARIO, regress::SCENARIO, retries::SCENARIO, majority::SCENARIO, price::SCENARIO];
 
 /// The probability `num / den` (`num <= den`, `den > 0`), with herald's threshold:
 /// `floor(num * 2^64 / den)`. (Unreduced: only the threshold matters to a draw, and it
@@ -88,6 +92,23 @@ pub fn tally<F: FnMut(&mut Seeded) -> u32>(trials: u64, seed: u64, victory_at_le
         let mut rng = Seeded::stream(seed, b);
         for _ in b * BLOCK..((b + 1) * BLOCK).min(trials) {
             counts[outcome_index(outcome(trial(&mut rng), victory_at_least))] += 1;
+        }
+    }
+    counts
+}
+
+/// [`tally`] for a value scenario in which every one of `generals` commits: `trial`
+/// returns those that committed one given value, so all or none of them is agreement.
+#[inline(always)]
+pub fn tally_values<F: FnMut(&mut Seeded) -> u32>(trials: u64, seed: u64, generals: u32, mut trial: F) -> [u64; 6] {
+    let mut counts = [0u64; 6];
+    let all = (1u32 << generals) - 1;
+    for b in 0..trials.div_ceil(BLOCK) {
+        let mut rng = Seeded::stream(seed, b);
+        for _ in b * BLOCK..((b + 1) * BLOCK).min(trials) {
+            let same = trial(&mut rng);
+            let o = if same == all || same == 0 { Outcome::Agreement } else { Outcome::Disagreement };
+            counts[outcome_index(o)] += 1;
         }
     }
     counts

@@ -18,6 +18,7 @@ pub const SCENARIO: Scenario = Scenario {
     name: "regress",
     file: "scenarios/regress.herald",
     params: &["depth=4"],
+    values: None,
     victory_at_least: 2,
     trial,
     tally,

@@ -17,6 +17,7 @@ pub const SCENARIO: Scenario = Scenario {
     name: "retries-midnight",
     file: "scenarios/retries-midnight.herald",
     params: &[],
+    values: None,
     victory_at_least: 2,
     trial,
     tally,
