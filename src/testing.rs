@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use num_rational::BigRational;
-use num_traits::{Signed, ToPrimitive};
+use num_traits::{Signed, ToPrimitive, Zero};
 
 use crate::Loaded;
 use crate::analysis::exact::{self, to_f64};
@@ -275,22 +275,13 @@ fn probability(
     let claim = BigRational::new((p.num as i128).into(), (p.den.max(1) as i128).into());
     let tol = tolerance.map(|t| BigRational::new((t.num as i128).into(), (t.den.max(1) as i128).into()));
     let name = event_name(l, ev);
-    if let Target::Commit(..) = t {
-        return Verdict {
-            pass: false,
-            found: "the probability of committing a given value is not supported by this version yet; use \
-                    'probability agreement' or 'possible A commits V'"
-                .into(),
-            run: None,
-        };
-    }
     let exact =
         cache.exact.get_or_insert_with(|| exact::analyze(&l.model, exact::DEFAULT_MAX_STATES, None).map_err(|_| ()));
     if let Ok(x) = exact {
         let found = match t {
             Target::Outcome(i) => x.outcomes[i].clone(),
             Target::Fate(g, f) => x.fates[g as usize][f].clone(),
-            Target::Commit(..) => unreachable!("handled above"),
+            Target::Commit(g, v) => x.commits[g as usize].get(&v).cloned().unwrap_or_else(BigRational::zero),
         };
         let zero = BigRational::from_integer(0.into());
         let tol = tol.unwrap_or(zero);
@@ -328,7 +319,15 @@ fn probability(
     let hits = match t {
         Target::Outcome(i) => tally.outcomes[i],
         Target::Fate(g, f) => tally.fates[g as usize][f],
-        Target::Commit(..) => unreachable!("handled above"),
+        Target::Commit(..) => {
+            return Verdict {
+                pass: false,
+                found: "too many states to enumerate, and trials do not count committed values yet: \
+                        write 'probability agreement' or 'possible A commits V'"
+                    .into(),
+                run: None,
+            };
+        }
     };
     let n = tally.trials as f64;
     let est = hits as f64 / n;

@@ -30,6 +30,8 @@ pub struct Exact {
     pub outcomes: Vec<BigRational>,
     /// Per general: probability of attack, wait, commit, undecided, crashed.
     pub fates: Vec<[BigRational; 5]>,
+    /// Per general: probability of committing each value.
+    pub commits: Vec<BTreeMap<i64, BigRational>>,
     /// Distinct states explored (after merging).
     pub states: u64,
     /// Ticks executed (one per state and choice sequence).
@@ -147,6 +149,7 @@ pub fn analyze(model: &Model, max_states: u64, progress: Option<&dyn Fn(u64)>) -
     let mut result = Exact {
         outcomes: vec![zero(); OUTCOMES.len()],
         fates: (0..n).map(|_| std::array::from_fn(|_| zero())).collect(),
+        commits: vec![BTreeMap::new(); n],
         states: 0,
         steps: 0,
         most_likely: vec![None; OUTCOMES.len()],
@@ -192,6 +195,9 @@ pub fn analyze(model: &Model, max_states: u64, progress: Option<&dyn Fn(u64)>) -
                             None => 3,
                         };
                         result.fates[g][f] += &p;
+                        if let Some(Decided::Commit(v)) = sim.decisions[g].map(|d| d.what) {
+                            *result.commits[g].entry(v).or_insert_with(BigRational::zero) += &p;
+                        }
                     }
                     if result.most_likely[o].as_ref().is_none_or(|(q, _)| best > *q) {
                         result.most_likely[o] = Some((best, path));

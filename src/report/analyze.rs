@@ -45,6 +45,18 @@ pub struct GeneralOdds {
     pub undecided: Probability,
     #[serde(skip_serializing_if = "is_never")]
     pub crashed: Probability,
+    /// A value scenario: the probability of committing each value.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub commits: Vec<CommitOdds>,
+}
+
+/// The probability of committing one value.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitOdds {
+    pub value: String,
+    pub probability: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exact: Option<String>,
 }
 
 fn is_never(p: &Probability) -> bool {
@@ -92,6 +104,14 @@ pub fn build(l: &Loaded, exact: &Exact) -> AnalyzeReport {
                 commit: prob(None, &f[2]),
                 undecided: prob(None, &f[3]),
                 crashed: prob(None, &f[4]),
+                commits: exact.commits[g]
+                    .iter()
+                    .map(|(v, p)| {
+                        let ty = general.vars.first().map(|v| v.ty).filter(|t| *t != crate::check::Ty::Bool);
+                        let q = prob(None, p);
+                        CommitOdds { value: model.show_value(*v, ty), probability: q.probability, exact: q.exact }
+                    })
+                    .collect(),
             }
         })
         .collect();
@@ -154,11 +174,14 @@ pub fn render(r: &AnalyzeReport, color: bool) -> String {
     let _ = writeln!(o);
     let _ = writeln!(o, "{}", p.bold("Decisions"));
     for g in &r.generals {
-        let mut parts = vec![format!("attack {}", percent_fixed(g.attack.probability))];
-        parts.push(format!("wait {}", percent_fixed(g.wait.probability)));
-        if g.commit.probability > 0.0 {
-            parts.insert(0, format!("commit {}", percent_fixed(g.commit.probability)));
-        }
+        let mut parts = if g.commits.is_empty() {
+            vec![
+                format!("attack {}", percent_fixed(g.attack.probability)),
+                format!("wait {}", percent_fixed(g.wait.probability)),
+            ]
+        } else {
+            g.commits.iter().map(|c| format!("commits {} {}", c.value, percent_fixed(c.probability))).collect()
+        };
         if g.undecided.probability > 0.0 {
             parts.push(format!("undecided {}", percent_fixed(g.undecided.probability)));
         }
