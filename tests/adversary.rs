@@ -367,3 +367,35 @@ fn the_adversary_crashes_the_worst_replica_at_the_worst_moment() {
     assert_eq!(r["flp"]["termination"]["crashes"], 1);
     assert_eq!(r["flp"]["crash_any"], 1);
 }
+
+#[test]
+fn lazy_delivery_finds_what_every_combination_of_delays_finds() {
+    use herald::analysis::explore::{Reach, explore_with};
+    use herald::sim::{Script, Sim};
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "herald") {
+            continue;
+        }
+        let name = path.display().to_string();
+        let l = herald::load(&name, &std::fs::read(&path).unwrap(), &[]).unwrap();
+        let (Ok(lazy), Ok(eager)) =
+            (explore_with(&l.model, 1_000_000, false, true), explore_with(&l.model, 1_000_000, false, false))
+        else {
+            continue;
+        };
+        let keys = |e: &herald::analysis::explore::Explored| e.reached.keys().cloned().collect::<Vec<Reach>>();
+        assert_eq!(keys(&lazy), keys(&eager), "{name}: the same things are possible");
+        for (r, w) in &lazy.reached {
+            let e = &eager.reached[r];
+            assert_eq!((w.captures, w.ticks), (e.captures, e.ticks), "{name}: {r:?}: the same shortest witness");
+            // The lazy witness, turned into ordinary choices, replays to what it reached.
+            let mut sim = Sim::new(&l.model);
+            sim.run(&mut Script::new(&w.choices)).unwrap();
+            assert_eq!(sim.now, w.ticks, "{name}: {r:?}");
+            if let Reach::Outcome(i) = r {
+                assert_eq!(herald::analysis::trials::outcome_index(sim.outcome()), *i, "{name}");
+            }
+        }
+    }
+}

@@ -68,8 +68,19 @@ type Tick = (Vec<Node>, HashMap<Vec<u64>, usize>);
 
 /// Explores every run the adversary can make happen.
 pub fn explore(model: &Model, max_states: u64, fixed_delays: bool) -> Result<Explored, ExploreError> {
+    explore_with(model, max_states, fixed_delays, !fixed_delays)
+}
+
+/// [`explore`], choosing whether delays are chosen lazily (the default) or at each send
+/// (every combination of a tick's delays: the same answers, many more sequences; kept to
+/// check the lazy search against).
+pub fn explore_with(model: &Model, max_states: u64, fixed_delays: bool, lazy: bool) -> Result<Explored, ExploreError> {
+    let lazy = lazy && !fixed_delays;
     let mut out = Explored { reached: BTreeMap::new(), states: 1, steps: 0, fixed_delays };
     let mut sim = Sim::new(model);
+    // Delays in a range are chosen messenger by messenger and tick by tick, not all at
+    // the send (see `lazy`); with fixed delays there is nothing to choose.
+    sim.lazy = lazy;
     sim.start();
     let mut frontier: BTreeMap<u32, Tick> = BTreeMap::new();
     frontier.entry(sim.now).or_default().0.push(Node { snap: sim.save(), captures: 0, path: Vec::new() });
@@ -136,6 +147,11 @@ pub fn explore(model: &Model, max_states: u64, fixed_delays: bool) -> Result<Exp
                     None => break,
                 }
             }
+        }
+    }
+    if lazy {
+        for w in out.reached.values_mut() {
+            w.choices = super::lazy::ordinary(model, &w.choices, sim.max_events);
         }
     }
     Ok(out)

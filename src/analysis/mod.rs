@@ -3,6 +3,7 @@
 pub mod counterfactual;
 pub mod exact;
 pub mod explore;
+pub mod lazy;
 mod memo;
 pub mod stats;
 pub mod sweep;

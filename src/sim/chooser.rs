@@ -44,6 +44,9 @@ pub enum About {
     Messenger { chan: ChanId, tick: u32, msg: Msg },
     /// Whether `general` crashes at `tick`, by `crash any` rule `rule`.
     Crash { rule: u16, general: crate::check::GenId, tick: u32 },
+    /// With lazy delivery: whether messenger `id` (or its duplicate) arrives at `tick`
+    /// (a choice follows), or that it does because its window closes (`forced`: none does).
+    Arrival { id: u32, duplicate: bool, tick: u32, forced: bool },
 }
 
 /// Makes the random choices of a run.

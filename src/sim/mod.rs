@@ -125,6 +125,14 @@ pub enum LogEntry {
     Decide { general: GenId },
 }
 
+/// With lazy delivery: a messenger on the road, and the ticks it may arrive at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Road {
+    p: Pending,
+    earliest: u32,
+    latest: u32,
+}
+
 /// Why a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum End {
@@ -150,6 +158,14 @@ pub struct Sim<'m> {
     pub model: &'m Model,
     /// Record firings for explanations.
     pub trace: bool,
+    /// Lazy delivery (for the adversary): a messenger's delay in a range is not drawn when
+    /// it is sent; at each tick of its window the choice is "arrives now or later", so the
+    /// runs of one tick branch per messenger and tick, not per combination of delays.
+    /// Trace off only; see `analysis::lazy` for turning such a run back into ordinary
+    /// choices.
+    pub lazy: bool,
+    /// With `lazy`: the messengers on the road, in send order, with their windows.
+    road: Vec<Road>,
     pub max_events: u64,
     pub now: u32,
     pub end: End,
@@ -394,6 +410,7 @@ pub struct Snapshot {
     messengers: Vec<Messenger>,
     log: Vec<LogEntry>,
     queue: Queue,
+    road: Vec<Road>,
     chan_count: Vec<u32>,
     when_fired: Vec<bool>,
     every_done: Vec<bool>,
@@ -425,6 +442,8 @@ impl<'m> Sim<'m> {
             messengers: Vec::new(),
             log: Vec::new(),
             queue: Queue::new(model.channels.iter().map(|c| c.delay_hi).max().unwrap_or(1)),
+            lazy: false,
+            road: Vec::new(),
             chan_count: vec![0; model.channels.len()],
             when_fired: vec![false; model.rules.len()],
             every_done: vec![false; model.rules.len()],
@@ -459,6 +478,7 @@ impl<'m> Sim<'m> {
             messengers: self.messengers.clone(),
             log: self.log.clone(),
             queue: self.queue.clone(),
+            road: self.road.clone(),
             chan_count: self.chan_count.clone(),
             when_fired: self.when_fired.clone(),
             every_done: self.every_done.clone(),
@@ -489,6 +509,7 @@ impl<'m> Sim<'m> {
         self.messengers.clone_from(&s.messengers);
         self.log.clone_from(&s.log);
         self.queue.clone_from(&s.queue);
+        self.road.clone_from(&s.road);
         self.chan_count.clone_from(&s.chan_count);
         self.when_fired.clone_from(&s.when_fired);
         self.every_done.clone_from(&s.every_done);
@@ -526,6 +547,7 @@ impl<'m> Sim<'m> {
         self.messengers.clear();
         self.log.clear();
         self.queue.clear();
+        self.road.clear();
         if self.dirty_count {
             for n in &mut self.chan_count {
                 *n = 0;
@@ -627,6 +649,11 @@ impl<'m> Sim<'m> {
                 out.push(*n as u64);
             }
         }
+        for r in &self.road {
+            out.push(r.earliest as u64 | (r.latest as u64) << 32);
+            out.push(r.p.from as u64 | (r.p.to as u64) << 16 | (r.p.duplicate as u64) << 32);
+            msg(out, &r.p.msg);
+        }
         for (at, p) in self.queue.pending_after(self.now) {
             out.push(at as u64 | (p.from as u64) << 32 | (p.to as u64) << 48);
             msg(out, &p.msg);
@@ -713,6 +740,41 @@ impl<'m> Sim<'m> {
         }
     }
 
+    /// With lazy delivery: the messengers still on the road (id, is a duplicate).
+    pub fn on_road(&self) -> impl Iterator<Item = (u32, bool)> + '_ {
+        self.road.iter().map(|r| (r.p.id, r.p.duplicate))
+    }
+
+    /// Lazy delivery at tick `t`: each messenger whose window has opened arrives now (by
+    /// choice, with probability 1 / the ticks left in its window, or because its window
+    /// closes), in send order.
+    fn deliver_lazy<C: Chooser>(&mut self, t: u32, ch: &mut C) -> Result<(), RunError> {
+        let mut now = Vec::new();
+        let mut i = 0;
+        while i < self.road.len() {
+            let r = self.road[i];
+            let (id, duplicate) = (r.p.id, r.p.duplicate);
+            let arrives = r.earliest <= t
+                && if r.latest <= t {
+                    ch.about(&About::Arrival { id, duplicate, tick: t, forced: true });
+                    true
+                } else {
+                    ch.about(&About::Arrival { id, duplicate, tick: t, forced: false });
+                    ch.chance(&crate::check::Prob::new(1, (r.latest - t + 1) as u64)).index == 1
+                };
+            if arrives {
+                now.push(r.p);
+                self.road.remove(i);
+            } else {
+                i += 1;
+            }
+        }
+        for p in &now {
+            self.deliver(t, p, ch)?;
+        }
+        Ok(())
+    }
+
     /// Brings a crashed general back: it keeps what it had received, sent, decided and
     /// stored (stable storage), and its `on recover` rules fire.
     fn recover<C: Chooser>(&mut self, g: GenId, t: u32, ch: &mut C) -> Result<(), RunError> {
@@ -740,6 +802,9 @@ impl<'m> Sim<'m> {
     #[inline]
     fn next_tick(&mut self, t: u32) -> Option<u32> {
         let mut next = self.queue.next_after(t).unwrap_or(u32::MAX);
+        for r in &self.road {
+            next = next.min(r.earliest.max(t + 1));
+        }
         if let Some(c) = self.model.crashes.get(self.next_crash) {
             next = next.min(c.at);
         }
@@ -795,6 +860,9 @@ impl<'m> Sim<'m> {
         }
         // 2. Deliveries, in send order. (What they send arrives at a later tick, in another
         // bucket: the bucket of tick `t` does not change while it is delivered.)
+        if self.lazy && !self.road.is_empty() {
+            self.deliver_lazy(t, ch)?;
+        }
         if !self.queue.is_empty() {
             let arrivals = self.queue.take(t);
             let mut result = Ok(());
@@ -1041,7 +1109,7 @@ impl<'m> Sim<'m> {
         }
         let c = self.model.chan(from, to).expect("the checker ensures every send has a channel");
         let cp = &self.plan.chans[c as usize];
-        if self.trace || !cp.plain {
+        if self.trace || !cp.plain || self.lazy {
             self.send_any(r, from, to, c, msg, cause, ch);
             return Ok(());
         }
@@ -1085,7 +1153,8 @@ impl<'m> Sim<'m> {
             0
         };
         ch.about(&About::Messenger { chan: c, tick: t, msg });
-        let delay = if cp.lo == cp.hi { cp.lo } else { cp.lo + ch.delay(cp.lo, cp.hi) };
+        let lazy = self.lazy && cp.lo != cp.hi;
+        let delay = if cp.lo == cp.hi || lazy { cp.lo } else { cp.lo + ch.delay(cp.lo, cp.hi) };
         let arrives = t.saturating_add(delay);
         let mut fate = Fate::InFlight;
         if cp.partitioned {
@@ -1147,14 +1216,25 @@ impl<'m> Sim<'m> {
         self.sent_by_rule[r as usize] += 1;
         let mut duplicate = None;
         if on_road {
-            self.queue.push(arrives, Pending { id, from, to, msg, duplicate: false });
+            let window = (t.saturating_add(cp.lo), t.saturating_add(cp.hi));
+            if self.lazy {
+                let p = Pending { id, from, to, msg, duplicate: false };
+                self.road.push(Road { p, earliest: window.0, latest: window.1 });
+            } else {
+                self.queue.push(arrives, Pending { id, from, to, msg, duplicate: false });
+            }
             if let Some(p) = &cp.duplicate
                 && ch.chance(p).index == 1
             {
-                let d2 = if cp.lo == cp.hi { cp.lo } else { cp.lo + ch.delay(cp.lo, cp.hi) };
-                let at = t.saturating_add(d2);
-                duplicate = Some(at);
-                self.queue.push(at, Pending { id, from, to, msg, duplicate: true });
+                if self.lazy {
+                    let p = Pending { id, from, to, msg, duplicate: true };
+                    self.road.push(Road { p, earliest: window.0, latest: window.1 });
+                } else {
+                    let d2 = if cp.lo == cp.hi { cp.lo } else { cp.lo + ch.delay(cp.lo, cp.hi) };
+                    let at = t.saturating_add(d2);
+                    duplicate = Some(at);
+                    self.queue.push(at, Pending { id, from, to, msg, duplicate: true });
+                }
             }
         }
         if self.trace {
