@@ -61,7 +61,34 @@ pub enum ExploreError {
 struct Node {
     snap: Snapshot,
     captures: u32,
-    path: Vec<u32>,
+    /// Its best path, in `Paths`.
+    path: u32,
+}
+
+/// Paths shared by prefix: each entry is a tick's choices after its parent's (a state's
+/// path is not copied at every step, which made long runs quadratic).
+#[derive(Default)]
+struct Paths {
+    steps: Vec<(u32, Vec<u32>)>,
+}
+
+impl Paths {
+    const ROOT: u32 = u32::MAX;
+
+    fn push(&mut self, parent: u32, taken: &[(crate::sim::Choice, u32)]) -> u32 {
+        self.steps.push((parent, taken.iter().map(|(_, i)| *i).collect()));
+        self.steps.len() as u32 - 1
+    }
+
+    fn full(&self, mut at: u32) -> Vec<u32> {
+        let mut segments = Vec::new();
+        while at != Self::ROOT {
+            let (parent, seg) = &self.steps[at as usize];
+            segments.push(seg);
+            at = *parent;
+        }
+        segments.into_iter().rev().flatten().copied().collect()
+    }
 }
 
 type Tick = (Vec<Node>, HashMap<Vec<u64>, usize>);
@@ -83,7 +110,8 @@ pub fn explore_with(model: &Model, max_states: u64, fixed_delays: bool, lazy: bo
     sim.lazy = lazy;
     sim.start();
     let mut frontier: BTreeMap<u32, Tick> = BTreeMap::new();
-    frontier.entry(sim.now).or_default().0.push(Node { snap: sim.save(), captures: 0, path: Vec::new() });
+    let mut paths = Paths::default();
+    frontier.entry(sim.now).or_default().0.push(Node { snap: sim.save(), captures: 0, path: Paths::ROOT });
     let mut key = Vec::new();
     while let Some((_, (nodes, _))) = frontier.pop_first() {
         for node in nodes {
@@ -100,9 +128,10 @@ pub fn explore_with(model: &Model, max_states: u64, fixed_delays: bool, lazy: bo
                     return Err(ExploreError::TooManyStates { limit: max_states });
                 }
                 let taken = walk.taken;
-                let mut path = node.path.clone();
-                path.extend(taken.iter().map(|(_, i)| *i));
-                let ended = ended.map_err(|error| ExploreError::Run { error, choices: path.clone() })?;
+                let ended = ended.map_err(|error| {
+                    let id = paths.push(node.path, &taken);
+                    ExploreError::Run { error, choices: paths.full(id) }
+                })?;
                 // The adversary's cost: what it captured and whom it crashed.
                 let captures = sim.captures + sim.crashes_chosen;
                 if ended {
@@ -116,10 +145,17 @@ pub fn explore_with(model: &Model, max_states: u64, fixed_delays: bool, lazy: bo
                             reached.push(Reach::Commit(g as u16, v));
                         }
                     }
+                    let mut path = None;
                     for r in reached {
                         let better = out.reached.get(&r).is_none_or(|w| (captures, sim.now) < (w.captures, w.ticks));
                         if better {
-                            out.reached.insert(r, Witness { captures, ticks: sim.now, choices: path.clone() });
+                            let choices = path
+                                .get_or_insert_with(|| {
+                                    let id = paths.push(node.path, &taken);
+                                    paths.full(id)
+                                })
+                                .clone();
+                            out.reached.insert(r, Witness { captures, ticks: sim.now, choices });
                         }
                     }
                 } else {
@@ -129,7 +165,7 @@ pub fn explore_with(model: &Model, max_states: u64, fixed_delays: bool, lazy: bo
                         Some(&i) => {
                             if captures < nodes[i].captures {
                                 nodes[i].captures = captures;
-                                nodes[i].path = path;
+                                nodes[i].path = paths.push(node.path, &taken);
                             }
                         }
                         None => {
@@ -138,6 +174,7 @@ pub fn explore_with(model: &Model, max_states: u64, fixed_delays: bool, lazy: bo
                                 return Err(ExploreError::TooManyStates { limit: max_states });
                             }
                             index.insert(key.clone(), nodes.len());
+                            let path = paths.push(node.path, &taken);
                             nodes.push(Node { snap: sim.save(), captures, path });
                         }
                     }
