@@ -10,7 +10,9 @@
 //! exact rationals. For each outcome, the single most likely path to it is kept, so that
 //! it can be replayed and explained.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -140,7 +142,7 @@ struct Node {
 }
 
 /// The distinct states that start at one tick, in the order found, and their keys.
-type Tick = (Vec<Node>, HashMap<Vec<u64>, usize>);
+type Tick = (Vec<Node>, FxHashMap<Vec<u64>, usize>);
 
 /// Enumerates every run of the model.
 pub fn analyze(model: &Model, max_states: u64, progress: Option<&dyn Fn(u64)>) -> Result<Exact, ExactError> {

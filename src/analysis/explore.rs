@@ -7,7 +7,9 @@
 //! the fewest captures, so the witness kept for an outcome has the fewest captures, then
 //! the fewest ticks.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use super::exact::{Walk, next_prefix};
 use crate::check::Model;
@@ -91,7 +93,7 @@ impl Paths {
     }
 }
 
-type Tick = (Vec<Node>, HashMap<Vec<u64>, usize>);
+type Tick = (Vec<Node>, FxHashMap<Vec<u64>, usize>);
 
 /// Explores every run the adversary can make happen.
 pub fn explore(model: &Model, max_states: u64, fixed_delays: bool) -> Result<Explored, ExploreError> {

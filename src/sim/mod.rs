@@ -166,6 +166,10 @@ pub struct Sim<'m> {
     pub lazy: bool,
     /// With `lazy`: the messengers on the road, in send order, with their windows.
     road: Vec<Road>,
+    /// Reused by `state_key` (no allocation per state).
+    seen_scratch: std::cell::RefCell<Vec<(Msg, GenId, u32)>>,
+    /// Reused by lazy delivery.
+    arriving: Vec<Pending>,
     pub max_events: u64,
     pub now: u32,
     pub end: End,
@@ -444,6 +448,8 @@ impl<'m> Sim<'m> {
             queue: Queue::new(model.channels.iter().map(|c| c.delay_hi).max().unwrap_or(1)),
             lazy: false,
             road: Vec::new(),
+            seen_scratch: Default::default(),
+            arriving: Vec::new(),
             chan_count: vec![0; model.channels.len()],
             when_fired: vec![false; model.rules.len()],
             every_done: vec![false; model.rules.len()],
@@ -610,17 +616,17 @@ impl<'m> Sim<'m> {
             }
             out.push(self.crashed[g].map(|t| t as u64 + 1).unwrap_or(0));
             out.extend(self.vars[g].iter().map(|v| *v as u64));
-            let mut seen: Vec<(Msg, GenId, u32)> = self.recv[g]
-                .iter()
-                .map(|r| (r.msg, r.from, if self.plan.reads_arrival { r.tick } else { 0 }))
-                .collect();
+            let mut seen = self.seen_scratch.borrow_mut();
+            seen.clear();
+            seen.extend(self.recv[g].iter().map(|r| (r.msg, r.from, if self.plan.reads_arrival { r.tick } else { 0 })));
             seen.sort_unstable();
             seen.dedup();
             out.push(seen.len() as u64);
-            for (m, from, tick) in &seen {
+            for (m, from, tick) in seen.iter() {
                 msg(out, m);
                 out.push(*from as u64 | (*tick as u64) << 16);
             }
+            drop(seen);
             if self.plan.reads_sent {
                 let mut sent: Vec<(Msg, GenId)> = self.sent[g].iter().map(|s| (s.msg, s.to)).collect();
                 sent.sort_unstable();
@@ -749,7 +755,8 @@ impl<'m> Sim<'m> {
     /// choice, with probability 1 / the ticks left in its window, or because its window
     /// closes), in send order.
     fn deliver_lazy<C: Chooser>(&mut self, t: u32, ch: &mut C) -> Result<(), RunError> {
-        let mut now = Vec::new();
+        let mut now = std::mem::take(&mut self.arriving);
+        now.clear();
         let mut i = 0;
         while i < self.road.len() {
             let r = self.road[i];
@@ -769,10 +776,15 @@ impl<'m> Sim<'m> {
                 i += 1;
             }
         }
+        let mut result = Ok(());
         for p in &now {
-            self.deliver(t, p, ch)?;
+            result = self.deliver(t, p, ch);
+            if result.is_err() {
+                break;
+            }
         }
-        Ok(())
+        self.arriving = now;
+        result
     }
 
     /// Brings a crashed general back: it keeps what it had received, sent, decided and
