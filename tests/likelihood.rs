@@ -390,3 +390,32 @@ fn one_crash_at_the_worst_moment_blocks_the_waiting_replicas() {
         assert_eq!(p(&e, Outcome::Disagreement), r(0, 1));
     }
 }
+
+#[test]
+fn lazy_delays_give_the_same_exact_probabilities() {
+    use herald::sim::{Script, Sim};
+    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "herald") {
+            continue;
+        }
+        let name = path.display().to_string();
+        let l = herald::load(&name, &std::fs::read(&path).unwrap(), &[]).unwrap();
+        let (Ok(lazy), Ok(eager)) =
+            (exact::analyze_with(&l.model, 200_000, None, true), exact::analyze_with(&l.model, 200_000, None, false))
+        else {
+            continue;
+        };
+        assert_eq!(lazy.outcomes, eager.outcomes, "{name}");
+        assert_eq!(lazy.fates, eager.fates, "{name}");
+        assert_eq!(lazy.commits, eager.commits, "{name}");
+        for (i, a) in lazy.most_likely.iter().enumerate() {
+            // The lazy run, turned into ordinary choices, ends in its outcome.
+            if let Some((_, choices)) = a {
+                let mut sim = Sim::new(&l.model);
+                sim.run(&mut Script::new(choices)).unwrap();
+                assert_eq!(herald::analysis::trials::outcome_index(sim.outcome()), i, "{name}");
+            }
+        }
+    }
+}

@@ -146,6 +146,22 @@ type Tick = (Vec<Node>, FxHashMap<Vec<u64>, usize>);
 
 /// Enumerates every run of the model.
 pub fn analyze(model: &Model, max_states: u64, progress: Option<&dyn Fn(u64)>) -> Result<Exact, ExactError> {
+    analyze_with(model, max_states, progress, false)
+}
+
+/// [`analyze`], choosing whether delays in a range are chosen when the messenger is sent
+/// (the default) or lazily: at each tick of its window a messenger arrives now with
+/// probability 1 / the ticks left, which gives each delay its 1/k. Lazily, the outcome
+/// probabilities are the same with far fewer choice sequences, but a "run" no longer
+/// fixes the delays of messengers that never arrive, so the most likely run of an outcome
+/// is a class of ordinary runs, and its probability theirs together: not yet what the
+/// report shows, so `analyze` does not use it.
+pub fn analyze_with(
+    model: &Model,
+    max_states: u64,
+    progress: Option<&dyn Fn(u64)>,
+    lazy: bool,
+) -> Result<Exact, ExactError> {
     let n = model.generals.len();
     let zero = || BigRational::zero();
     let mut result = Exact {
@@ -158,6 +174,7 @@ pub fn analyze(model: &Model, max_states: u64, progress: Option<&dyn Fn(u64)>) -
     };
     let mut sim = Sim::new(model);
     sim.max_events = crate::sim::DEFAULT_MAX_EVENTS;
+    sim.lazy = lazy;
     sim.start();
     // Pending states, by the tick they start at; each tick's states in the order found.
     let mut frontier: BTreeMap<u32, Tick> = BTreeMap::new();
@@ -235,6 +252,12 @@ pub fn analyze(model: &Model, max_states: u64, progress: Option<&dyn Fn(u64)>) -
                     None => break,
                 }
             }
+        }
+    }
+    if lazy {
+        // The most likely runs, as ordinary choices (the same runs, the same probabilities).
+        for (_, path) in result.most_likely.iter_mut().flatten() {
+            *path = super::lazy::ordinary(model, path, sim.max_events);
         }
     }
     Ok(result)
