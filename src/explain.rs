@@ -297,7 +297,7 @@ impl<'s, 'm> Explainer<'s, 'm> {
                 None => out.push(Why::leaf(format!(
                     "{} kept its initial value, {shown} (line {})",
                     decl.name,
-                    line_of(self.src, decl.span.start as usize)
+                    crate::diag::line_col(self.src, decl.span.start).0
                 ))),
             }
         }
@@ -951,9 +951,4 @@ pub fn roll(draw: u64) -> f64 {
 
 fn truth(v: i64) -> &'static str {
     if v != 0 { "true" } else { "false" }
-}
-
-/// The line (from 1) of a byte offset.
-fn line_of(src: &str, offset: usize) -> usize {
-    src[..offset.min(src.len())].matches('\n').count() + 1
 }

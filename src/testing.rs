@@ -166,15 +166,10 @@ fn check(l: &Loaded, e: &ast::Expect, opts: &Options, cache: &mut Cache) -> Verd
 /// Runs the scenario with a seed (its own by default) and judges the report.
 fn seed_run(l: &Loaded, seed: Option<u64>, judge: impl Fn(&report::RunReport) -> (bool, String)) -> Verdict {
     let seed = seed.unwrap_or(l.model.seed);
-    let mut sim = Sim::new(&l.model);
-    sim.trace = true;
-    let mut rec = Recording { inner: Seeded::new(seed), log: Vec::new() };
-    if let Err(e) = sim.run(&mut rec) {
-        let d = report::run_error(&l.model, &e);
-        return Verdict { pass: false, found: format!("the run with seed {seed} stopped: {}", d.message), run: None };
-    }
-    let choices: Vec<u32> = rec.log.iter().map(|(_, c)| c.index).collect();
-    let run = report::build(&sim, l, Some(seed), &choices);
+    let run = match seeded_report(l, seed) {
+        Ok(run) => run,
+        Err(e) => return Verdict { pass: false, found: format!("the run with seed {seed} stopped: {e}"), run: None },
+    };
     let (pass, found) = judge(&run);
     let text = (!pass).then(|| report::render_run_body(&run, false, 4));
     Verdict { pass, found, run: text }
@@ -430,18 +425,23 @@ pub fn golden_files(path: &Path) -> [(PathBuf, &'static str); 3] {
 }
 
 /// The report of the scenario's seed run in a golden file's format.
-fn golden_output(l: &Loaded, format: &str) -> Result<String, String> {
+/// The report of the run with `seed`, or why it stopped.
+fn seeded_report(l: &Loaded, seed: u64) -> Result<report::RunReport, String> {
     let mut sim = Sim::new(&l.model);
     sim.trace = true;
-    let mut rec = Recording { inner: Seeded::new(l.model.seed), log: Vec::new() };
+    let mut rec = Recording { inner: Seeded::new(seed), log: Vec::new() };
     sim.run(&mut rec).map_err(|e| report::run_error(&l.model, &e).message)?;
     let choices: Vec<u32> = rec.log.iter().map(|(_, c)| c.index).collect();
-    let run = report::build(&sim, l, Some(l.model.seed), &choices);
-    Ok(match format {
-        "text" => report::render_run(&run, false),
-        "mermaid" => report::mermaid::render_run(&run, &l.model),
-        _ => report::to_yaml(&run),
-    })
+    Ok(report::build(&sim, l, Some(seed), &choices))
+}
+
+/// A run report in a golden file's format.
+fn golden_output(l: &Loaded, run: &report::RunReport, format: &str) -> String {
+    match format {
+        "text" => report::render_run(run, false),
+        "mermaid" => report::mermaid::render_run(run, &l.model),
+        _ => report::to_yaml(run),
+    }
 }
 
 fn golden(path: &Path, l: &Loaded, opts: &Options, sum: &mut Summary) {
@@ -451,13 +451,15 @@ fn golden(path: &Path, l: &Loaded, opts: &Options, sum: &mut Summary) {
     let mut l = l.clone();
     l.source.name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let l = &l;
+    // The seed run, made once for all the golden files that need it.
+    let mut run = None;
     for (file, format) in golden_files(path) {
         let shown = file.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
         if !opts.bless && !file.exists() {
             continue;
         }
-        let now = match golden_output(l, format) {
-            Ok(s) => s,
+        let now = match run.get_or_insert_with(|| seeded_report(l, l.model.seed)) {
+            Ok(r) => golden_output(l, r, format),
             Err(e) => {
                 sum.failed += 1;
                 println!("  {} golden {shown}: the run stopped: {e}", p.red("✗"));

@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 
+use super::subject::{Key, Tracker};
 use crate::check::Model;
 use crate::sim::{About, Choice, Chooser, Chosen, Fate, Script, Sim};
 use crate::syntax::ast::Outcome;
@@ -29,34 +30,6 @@ pub struct Flip {
     pub outcome: Outcome,
     /// Whether a live general would still have ended undecided.
     pub blocked: bool,
-}
-
-/// A messenger's (or a crash roll's) identity across runs.
-type Key = (About, u32);
-
-/// Tracks which messenger the current choices are about.
-#[derive(Default)]
-struct Tracker {
-    ranks: HashMap<About, u32>,
-    current: Option<Key>,
-    slot: u32,
-}
-
-impl Tracker {
-    fn about(&mut self, m: &About) -> Key {
-        let rank = self.ranks.entry(*m).or_insert(0);
-        let key = (*m, *rank);
-        *rank += 1;
-        self.current = Some(key);
-        self.slot = 0;
-        key
-    }
-
-    fn next_slot(&mut self) -> Option<(Key, u32)> {
-        let at = self.current.map(|k| (k, self.slot));
-        self.slot += 1;
-        at
-    }
 }
 
 /// Replays a run, labelling each choice with its messenger and slot.
@@ -124,13 +97,9 @@ pub fn flips(model: &Model, choices: &[u32], original: &Sim, max_events: u64) ->
         *s = (*s).max(slot + 1);
     }
     let before = original.outcome();
-    let before_blocked = blocked(original);
+    let before_blocked = original.blocked();
     let mut out = Vec::new();
-    let captured = original.messengers.iter().enumerate().filter(|(_, m)| match m.fate {
-        Fate::Captured { loss, .. } => model.channels[m.chan as usize].losses[loss as usize].kind.is_random(),
-        _ => false,
-    });
-    for (id, _) in captured.take(MAX_TRIED) {
+    for id in candidates(original) {
         let key = label.keys[id];
         // A probabilistic capture is the last choice made for its messenger.
         let Some(last) = slots.get(&key).map(|n| n - 1) else { continue };
@@ -139,7 +108,7 @@ pub fn flips(model: &Model, choices: &[u32], original: &Sim, max_events: u64) ->
             continue;
         }
         let after = sim.outcome();
-        let after_blocked = blocked(&sim);
+        let after_blocked = sim.blocked();
         if after != before || after_blocked != before_blocked {
             out.push(Flip { messenger: id as u32, outcome: after, blocked: after_blocked });
         }
@@ -147,6 +116,13 @@ pub fn flips(model: &Model, choices: &[u32], original: &Sim, max_events: u64) ->
     out
 }
 
-fn blocked(sim: &Sim) -> bool {
-    (0..sim.model.generals.len()).any(|g| sim.decisions[g].is_none() && sim.crashed[g].is_none())
+/// The messengers of a traced run that a counterfactual tries: those captured by a
+/// probabilistic loss rule, at most [`MAX_TRIED`] of them.
+pub fn candidates(sim: &Sim) -> Vec<usize> {
+    let model = sim.model;
+    let random = |m: &crate::sim::Messenger| match m.fate {
+        Fate::Captured { loss, .. } => model.channels[m.chan as usize].losses[loss as usize].kind.is_random(),
+        _ => false,
+    };
+    sim.messengers.iter().enumerate().filter(|(_, m)| random(m)).map(|(id, _)| id).take(MAX_TRIED).collect()
 }

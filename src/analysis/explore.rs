@@ -138,7 +138,7 @@ pub fn explore_with(model: &Model, max_states: u64, fixed_delays: bool, lazy: bo
                 let captures = sim.captures + sim.crashes_chosen;
                 if ended {
                     let mut reached = vec![Reach::Outcome(super::trials::outcome_index(sim.outcome()))];
-                    if (0..model.generals.len()).any(|g| sim.decisions[g].is_none() && sim.crashed[g].is_none()) {
+                    if sim.blocked() {
                         reached.push(Reach::Blocked);
                     }
                     for g in 0..model.generals.len() {

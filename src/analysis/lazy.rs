@@ -11,43 +11,14 @@
 
 use std::collections::HashMap;
 
+use super::subject::{Key, Tracker};
 use crate::check::Model;
 use crate::sim::{About, Choice, Chooser, Chosen, Recording, Script, Sim};
-
-/// A subject's identity across runs: what it is, and its rank among equal ones.
-type Key = (About, u32);
-
-/// Which subject the choices are about, and how many of its (non-delay) choices came.
-#[derive(Default)]
-struct Track {
-    ranks: HashMap<About, u32>,
-    current: Option<(Key, u32)>,
-    slot: u32,
-    delays: u32,
-}
-
-impl Track {
-    fn about(&mut self, m: &About, tick: u32) -> Key {
-        let rank = self.ranks.entry(*m).or_insert(0);
-        let key = (*m, *rank);
-        *rank += 1;
-        self.current = Some((key, tick));
-        self.slot = 0;
-        self.delays = 0;
-        key
-    }
-
-    fn next_slot(&mut self) -> Option<(Key, u32)> {
-        let at = self.current.map(|(k, _)| (k, self.slot));
-        self.slot += 1;
-        at
-    }
-}
 
 /// Replays a lazy run and notes what each messenger did.
 struct Note<'a> {
     script: Script<'a>,
-    track: Track,
+    track: Tracker,
     /// Messenger id to key.
     ids: Vec<Key>,
     chosen: HashMap<(Key, u32), u32>,
@@ -81,12 +52,12 @@ impl Chooser for Note<'_> {
                     self.arrival.insert((*key, duplicate), tick);
                 }
             }
-            About::Messenger { tick, .. } => {
-                let key = self.track.about(m, tick);
+            About::Messenger { .. } => {
+                let key = self.track.about(m);
                 self.ids.push(key);
             }
-            About::Crash { tick, .. } => {
-                self.track.about(m, tick);
+            About::Crash { .. } => {
+                self.track.about(m);
             }
         }
     }
@@ -95,24 +66,28 @@ impl Chooser for Note<'_> {
 /// Makes the ordinary run's choices from the notes.
 struct Translate<'a> {
     note: &'a Note<'a>,
-    track: Track,
+    track: Tracker,
+    /// Delay choices made so far for the current messenger (the second is its duplicate's).
+    delays: u32,
 }
 
 impl Chooser for Translate<'_> {
     fn choose(&mut self, c: &Choice) -> Chosen {
         let index = match *c {
             Choice::Delay { lo, hi } => {
-                let duplicate = self.track.delays > 0;
-                self.track.delays += 1;
+                let duplicate = self.delays > 0;
+                self.delays += 1;
                 match self.track.current {
                     // The delay it arrived after; one still on the road at the end, the longest
                     // (it arrives after the end); a captured one, the shortest.
-                    Some((key, sent)) => match self.note.arrival.get(&(key, duplicate)) {
-                        Some(at) => at.saturating_sub(sent).saturating_sub(lo).min(hi - lo),
-                        None if self.note.late.contains(&(key, duplicate)) => hi - lo,
-                        None => 0,
-                    },
-                    None => 0,
+                    Some(key @ (About::Messenger { tick: sent, .. }, _)) => {
+                        match self.note.arrival.get(&(key, duplicate)) {
+                            Some(at) => at.saturating_sub(sent).saturating_sub(lo).min(hi - lo),
+                            None if self.note.late.contains(&(key, duplicate)) => hi - lo,
+                            None => 0,
+                        }
+                    }
+                    _ => 0,
                 }
             }
             Choice::Chance { .. } => match self.track.next_slot() {
@@ -124,11 +99,9 @@ impl Chooser for Translate<'_> {
     }
 
     fn about(&mut self, m: &About) {
-        match *m {
-            About::Messenger { tick, .. } | About::Crash { tick, .. } => {
-                self.track.about(m, tick);
-            }
-            About::Arrival { .. } => {}
+        if !matches!(m, About::Arrival { .. }) {
+            self.track.about(m);
+            self.delays = 0;
         }
     }
 }
@@ -140,7 +113,7 @@ pub fn ordinary(model: &Model, lazy_choices: &[u32], max_events: u64) -> Vec<u32
     sim.lazy = true;
     let mut note = Note {
         script: Script::new(lazy_choices),
-        track: Track::default(),
+        track: Tracker::default(),
         ids: Vec::new(),
         chosen: HashMap::new(),
         arrival: HashMap::new(),
@@ -155,7 +128,7 @@ pub fn ordinary(model: &Model, lazy_choices: &[u32], max_events: u64) -> Vec<u32
     }
     let mut sim = Sim::new(model);
     sim.max_events = max_events;
-    let mut rec = Recording { inner: Translate { note: &note, track: Track::default() }, log: Vec::new() };
+    let mut rec = Recording { inner: Translate { note: &note, track: Tracker::default(), delays: 0 }, log: Vec::new() };
     let _ = sim.run(&mut rec);
     rec.log.iter().map(|(_, c)| c.index).collect()
 }

@@ -6,5 +6,6 @@ pub mod explore;
 pub mod lazy;
 mod memo;
 pub mod stats;
+mod subject;
 pub mod sweep;
 pub mod trials;

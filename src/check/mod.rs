@@ -785,14 +785,15 @@ impl<'a> Checker<'a> {
                     let line = self.line(*span);
                     self.partitions.push(Partition { side_a, side_b, from, to, span: *span, line });
                 }
-                Stmt::Crash { who, at, span } => {
+                Stmt::Crash { who, at, span } | Stmt::Recover { who, at, span } => {
+                    let recover = matches!(stmt, Stmt::Recover { .. });
                     let g = self.gen_index.get(&who.name).copied();
                     if g.is_none() {
                         self.unknown_general(who);
                     }
                     if let (Some(g), Some(t)) = (g, self.const_tick(at)) {
                         let line = self.line(*span);
-                        self.crashes.push(Crash { general: g, at: t, span: *span, line, recover: false });
+                        self.crashes.push(Crash { general: g, at: t, span: *span, line, recover });
                     }
                 }
                 Stmt::CrashAny { count, of, window, span } => {
@@ -842,16 +843,6 @@ impl<'a> Checker<'a> {
                         span: *span,
                         line,
                     });
-                }
-                Stmt::Recover { who, at, span } => {
-                    let g = self.gen_index.get(&who.name).copied();
-                    if g.is_none() {
-                        self.unknown_general(who);
-                    }
-                    if let (Some(g), Some(t)) = (g, self.const_tick(at)) {
-                        let line = self.line(*span);
-                        self.crashes.push(Crash { general: g, at: t, span: *span, line, recover: true });
-                    }
                 }
                 Stmt::Victory { at_least, span } => {
                     if let Some((_, first)) = self.victory_at_least {

@@ -17,7 +17,7 @@ use crate::explain::{Cause, Why, causes};
 
 /// Words that open a statement in a Mermaid sequence diagram: a participant whose name
 /// starts with one (in any case) is drawn under an alias instead of its name.
-const MERMAID_WORDS: &[&str] = &[
+pub const MERMAID_WORDS: &[&str] = &[
     "accdescr",
     "acctitle",
     "activate",

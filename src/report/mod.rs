@@ -418,21 +418,12 @@ pub fn build(sim: &Sim, l: &Loaded, seed: Option<u64>, choices: &[u32]) -> RunRe
 }
 
 fn what_if(sim: &Sim, l: &Loaded, choices: &[u32]) -> Option<WhatIf> {
-    use crate::analysis::counterfactual::{MAX_TRIED, flips};
+    use crate::analysis::counterfactual::{candidates, flips};
     let model = &l.model;
-    let blocked = (0..model.generals.len()).any(|g| sim.decisions[g].is_none() && sim.crashed[g].is_none());
-    if matches!(sim.outcome(), Outcome::Victory | Outcome::Agreement) && !blocked {
+    if matches!(sim.outcome(), Outcome::Victory | Outcome::Agreement) && !sim.blocked() {
         return None;
     }
-    let tried = sim
-        .messengers
-        .iter()
-        .filter(|m| match m.fate {
-            Fate::Captured { loss, .. } => model.channels[m.chan as usize].losses[loss as usize].kind.is_random(),
-            _ => false,
-        })
-        .count()
-        .min(MAX_TRIED);
+    let tried = candidates(sim).len();
     if tried == 0 {
         return None;
     }

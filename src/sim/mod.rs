@@ -1283,6 +1283,11 @@ impl<'m> Sim<'m> {
         RunError::EventLimit { limit: self.max_events, rule, sent, tick: self.now }
     }
 
+    /// Whether some general is up and has not decided (at the end of a run: blocked).
+    pub fn blocked(&self) -> bool {
+        self.decisions.iter().zip(&self.crashed).any(|(d, c)| d.is_none() && c.is_none())
+    }
+
     /// The outcome of the finished run.
     pub fn outcome(&self) -> Outcome {
         outcome(self.model, &self.decisions, &self.crashed)
