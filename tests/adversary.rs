@@ -1,29 +1,13 @@
 //! The adversary (`herald explore`), replay files, knowledge depth and counterfactuals, as a
 //! user meets them through the command line.
 
-use std::process::{Command, Stdio};
-
 use serde_json::Value;
 
-struct Out {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
+mod common;
+use common::Out;
 
 fn herald(args: &[&str]) -> Out {
-    let out = Command::new(env!("CARGO_BIN_EXE_herald"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("herald starts");
-    Out {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
+    common::herald_plain(args, None)
 }
 
 fn json(args: &[&str]) -> Value {
@@ -48,10 +32,7 @@ fn events<'a>(run: &'a Value, kind: &str) -> Vec<&'a Value> {
 }
 
 fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("herald-adversary-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::temp_dir("adversary", name)
 }
 
 #[test]
@@ -145,12 +126,8 @@ fn two_phase_commit_with_a_crashed_coordinator_blocks_its_participants() {
 #[test]
 fn a_seeded_run_and_its_replay_print_the_same_bytes() {
     let dir = temp_dir("seeded");
-    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "herald") {
-            continue;
-        }
-        let file = path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap().to_str().unwrap().to_string();
+    for file in common::herald_files("scenarios") {
+        let file = file.to_str().unwrap().to_string();
         let replay = dir.join("run.replay.yaml");
         let replay = replay.to_str().unwrap();
         for seed in ["1", "7"] {
@@ -372,12 +349,9 @@ fn the_adversary_crashes_the_worst_replica_at_the_worst_moment() {
 fn lazy_delivery_finds_what_every_combination_of_delays_finds() {
     use herald::analysis::explore::{Reach, explore_with};
     use herald::sim::{Script, Sim};
-    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "herald") {
-            continue;
-        }
+    for path in common::herald_files("scenarios") {
         let name = path.display().to_string();
+        let path = common::root().join(path);
         let l = herald::load(&name, &std::fs::read(&path).unwrap(), &[]).unwrap();
         let (Ok(lazy), Ok(eager)) =
             (explore_with(&l.model, 1_000_000, false, true), explore_with(&l.model, 1_000_000, false, false))

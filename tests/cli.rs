@@ -1,33 +1,11 @@
 //! The command line as a user meets it: exit codes, standard input, params, seeds,
 //! formats and colour.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
-struct Out {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
+mod common;
+use common::Out;
 
 fn herald(args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Out {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_herald"));
-    cmd.args(args).current_dir(env!("CARGO_MANIFEST_DIR")).env_remove("NO_COLOR");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
-    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("herald starts");
-    if let Some(text) = stdin {
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
-    Out {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
+    common::herald_at(&common::root(), args, stdin, env)
 }
 
 const ACK: &str = "scenarios/attempt2-acknowledgment.herald";

@@ -3,27 +3,12 @@
 //! the same `expect` lines, each of which has a hint.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
-struct Out {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
+mod common;
+use common::Out;
 
 fn herald(args: &[&str]) -> Out {
-    let out = Command::new(env!("CARGO_BIN_EXE_herald"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("herald starts");
-    Out {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
+    common::herald_plain(args, None)
 }
 
 const EXERCISES: &str = "scenarios/exercises";
@@ -31,15 +16,7 @@ const SOLUTIONS: &str = "scenarios/exercises/solutions";
 
 /// The `.herald` files directly in `dir` (relative to the crate), sorted.
 fn herald_files(dir: &str) -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "herald"))
-        .map(|p| Path::new(dir).join(p.file_name().unwrap()))
-        .collect();
-    files.sort();
-    files
+    common::herald_files(dir)
 }
 
 fn read(path: &Path) -> String {

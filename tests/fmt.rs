@@ -2,31 +2,13 @@
 //! comment, is idempotent, and every bundled scenario is already in it. The fixtures in
 //! `tests/fmt/` are written badly on purpose; their formatted forms are snapshots.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
-struct Out {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
+mod common;
+use common::Out;
 
 fn herald(args: &[&str], stdin: Option<&str>) -> Out {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_herald"));
-    cmd.args(args).current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1");
-    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
-    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("herald starts");
-    if let Some(text) = stdin {
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
-    Out {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
+    common::herald_plain(args, stdin)
 }
 
 fn root() -> &'static Path {
@@ -35,13 +17,7 @@ fn root() -> &'static Path {
 
 /// The `.herald` files of a folder, sorted.
 fn files_in(dir: &str) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "herald"))
-        .collect();
-    v.sort();
-    v
+    common::herald_files(dir).into_iter().map(|p| root().join(p)).collect()
 }
 
 /// Every bundled scenario and every fixture, with its text.

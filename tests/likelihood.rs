@@ -9,6 +9,8 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use proptest::prelude::*;
 
+mod common;
+
 fn load(src: &str, params: &[&str]) -> herald::Loaded {
     let params: Vec<String> = params.iter().map(|p| p.to_string()).collect();
     herald::load("test.herald", src.as_bytes(), &params).unwrap_or_else(|f| panic!("does not load: {:#?}", f.diags))
@@ -394,12 +396,9 @@ fn one_crash_at_the_worst_moment_blocks_the_waiting_replicas() {
 #[test]
 fn lazy_delays_give_the_same_exact_probabilities() {
     use herald::sim::{Script, Sim};
-    for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "herald") {
-            continue;
-        }
+    for path in common::herald_files("scenarios") {
         let name = path.display().to_string();
+        let path = common::root().join(path);
         let l = herald::load(&name, &std::fs::read(&path).unwrap(), &[]).unwrap();
         let (Ok(lazy), Ok(eager)) =
             (exact::analyze_with(&l.model, 200_000, None, true), exact::analyze_with(&l.model, 200_000, None, false))

@@ -4,30 +4,9 @@
 //! arrows and notes against the run's YAML report.
 
 use std::collections::HashSet;
-use std::io::Write;
-use std::process::{Command, Stdio};
-
-struct Out {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
 
 fn herald(args: &[&str], stdin: Option<&str>) -> Out {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_herald"));
-    cmd.args(args).current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1");
-    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
-    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("herald starts");
-    if let Some(text) = stdin {
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
-    Out {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
+    common::herald_plain(args, stdin)
 }
 
 fn ok(args: &[&str]) -> String {
@@ -49,40 +28,11 @@ struct Diagram {
     notes: Vec<(String, String)>,
 }
 
-/// Words that open a Mermaid statement: no participant id may start with one.
-const MERMAID_WORDS: &[&str] = &[
-    "accdescr",
-    "acctitle",
-    "activate",
-    "actor",
-    "alt",
-    "and",
-    "autonumber",
-    "box",
-    "break",
-    "create",
-    "critical",
-    "deactivate",
-    "destroy",
-    "details",
-    "else",
-    "end",
-    "left",
-    "link",
-    "loop",
-    "note",
-    "off",
-    "opt",
-    "option",
-    "over",
-    "par",
-    "participant",
-    "properties",
-    "rect",
-    "right",
-    "sequencediagram",
-    "title",
-];
+// Words that open a Mermaid statement (no participant id may start with one): the library's list.
+use herald::report::mermaid::MERMAID_WORDS;
+
+mod common;
+use common::Out;
 
 /// Checks a message's text and decodes its entity codes.
 fn text(t: &str) -> String {

@@ -1,38 +1,20 @@
 //! `herald test`: expectations and golden files, as a user meets them.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
-struct Out {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
+mod common;
+use common::Out;
 
 fn herald(args: &[&str], dir: &Path) -> Out {
-    let out = Command::new(env!("CARGO_BIN_EXE_herald"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("herald starts");
-    Out {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
+    common::herald_at(dir, args, None, &[("NO_COLOR", "1")])
 }
 
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    common::root()
 }
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("herald-testing-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::temp_dir("testing", name)
 }
 
 const ACK: &str = "scenarios/attempt2-acknowledgment.herald";
@@ -41,13 +23,8 @@ const ACK: &str = "scenarios/attempt2-acknowledgment.herald";
 /// subfolders (`herald test scenarios` would search those too, and an exercise
 /// as handed out fails on purpose).
 fn bundled_scenarios() -> Vec<String> {
-    let mut files: Vec<String> = std::fs::read_dir(root().join("scenarios"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "herald"))
-        .map(|p| format!("scenarios/{}", p.file_name().unwrap().to_str().unwrap()))
-        .collect();
-    files.sort();
+    let files: Vec<String> =
+        common::herald_files("scenarios").iter().map(|p| p.to_str().unwrap().to_string()).collect();
     assert!(files.len() >= 10, "{files:?}");
     files
 }
