@@ -133,16 +133,43 @@ pub(crate) fn next_prefix(taken: &[(Choice, u32)], fixed_delays: bool) -> Option
     None
 }
 
-/// A distinct state at the start of a tick.
+/// Paths shared by prefix: each entry is one step's choices after its parent's (a state's
+/// path is not copied at every step, which made long runs quadratic).
+#[derive(Default)]
+pub(crate) struct Paths {
+    steps: Vec<(u32, Vec<u32>)>,
+}
+
+impl Paths {
+    pub const ROOT: u32 = u32::MAX;
+
+    pub fn push(&mut self, parent: u32, taken: &[(crate::sim::Choice, u32)]) -> u32 {
+        self.steps.push((parent, taken.iter().map(|(_, i)| *i).collect()));
+        self.steps.len() as u32 - 1
+    }
+
+    pub fn full(&self, mut at: u32) -> Vec<u32> {
+        let mut segments = Vec::new();
+        while at != Self::ROOT {
+            let (parent, seg) = &self.steps[at as usize];
+            segments.push(seg);
+            at = *parent;
+        }
+        segments.into_iter().rev().flatten().copied().collect()
+    }
+}
+
+/// A distinct state.
 struct Node {
     snap: Snapshot,
     prob: BigRational,
-    /// The most likely path to it: its probability and choices.
-    best: (BigRational, Vec<u32>),
+    /// The most likely path to it: its probability and choices (in `Paths`).
+    best: (BigRational, u32),
 }
 
-/// The distinct states that start at one tick, in the order found, and their keys.
-type Tick = (Vec<Node>, FxHashMap<Vec<u64>, usize>);
+/// The distinct states at one point of a run (tick and stage), in the order found, and
+/// their keys.
+type Stage = (Vec<Node>, FxHashMap<Vec<u64>, usize>);
 
 /// Enumerates every run of the model.
 pub fn analyze(model: &Model, max_states: u64, progress: Option<&dyn Fn(u64)>) -> Result<Exact, ExactError> {
@@ -175,11 +202,15 @@ pub fn analyze_with(
     let mut sim = Sim::new(model);
     sim.max_events = crate::sim::DEFAULT_MAX_EVENTS;
     sim.lazy = lazy;
+    // Each messenger's choices are a step of their own, and the states between them are
+    // merged: a tick of many messengers does not branch into every combination of fates.
+    sim.defer = true;
     sim.start();
-    // Pending states, by the tick they start at; each tick's states in the order found.
-    let mut frontier: BTreeMap<u32, Tick> = BTreeMap::new();
-    let start = Node { snap: sim.save(), prob: BigRational::one(), best: (BigRational::one(), Vec::new()) };
-    frontier.entry(sim.now).or_default().0.push(start);
+    // Pending states, by where they are in a run; at each point, in the order found.
+    let mut frontier: BTreeMap<(u32, u32), Stage> = BTreeMap::new();
+    let mut paths = Paths::default();
+    let start = Node { snap: sim.save(), prob: BigRational::one(), best: (BigRational::one(), Paths::ROOT) };
+    frontier.entry(sim.progress()).or_default().0.push(start);
     result.states = 1;
     let mut key = Vec::new();
     while let Some((_, (nodes, _))) = frontier.pop_first() {
@@ -188,17 +219,18 @@ pub fn analyze_with(
             loop {
                 sim.restore(&node.snap);
                 let mut walk = Walk { prefix: &prefix, taken: Vec::new() };
-                let ended = sim.step(&mut walk);
+                let ended = sim.advance(&mut walk);
                 result.steps += 1;
-                // A tick whose messengers make many choices is explored once per sequence of
+                // A step whose messengers make many choices is explored once per sequence of
                 // them, before any merging: bound that work too.
-                if result.steps > max_states {
+                if result.steps > max_states.saturating_mul(8) {
                     return Err(ExactError::TooManyStates { limit: max_states });
                 }
                 let taken = walk.taken;
-                let mut path = node.best.1.clone();
-                path.extend(taken.iter().map(|(_, i)| *i));
-                let ended = ended.map_err(|error| ExactError::Run { error, choices: path.clone() })?;
+                let ended = ended.map_err(|error| {
+                    let id = paths.push(node.best.1, &taken);
+                    ExactError::Run { error, choices: paths.full(id) }
+                })?;
                 let w = product(&taken);
                 let p = &node.prob * &w;
                 let best = &node.best.0 * &w;
@@ -219,17 +251,22 @@ pub fn analyze_with(
                         }
                     }
                     if result.most_likely[o].as_ref().is_none_or(|(q, _)| best > *q) {
-                        result.most_likely[o] = Some((best, path));
+                        let id = paths.push(node.best.1, &taken);
+                        result.most_likely[o] = Some((best, paths.full(id)));
                     }
                 } else {
                     sim.state_key(&mut key);
-                    let (nodes, index) = frontier.entry(sim.now).or_default();
+                    let (nodes, index) = frontier.entry(sim.progress()).or_default();
                     match index.get(&key) {
                         Some(&i) => {
                             let existing = &mut nodes[i];
                             existing.prob += &p;
                             if best > existing.best.0 {
-                                existing.best = (best, path);
+                                // The state goes on from its most likely path (merged states
+                                // go on alike, but not always with their choices in the same
+                                // order).
+                                existing.best = (best, paths.push(node.best.1, &taken));
+                                existing.snap = sim.save();
                             }
                         }
                         None => {
@@ -243,6 +280,7 @@ pub fn analyze_with(
                                 f(result.states);
                             }
                             index.insert(key.clone(), nodes.len());
+                            let path = paths.push(node.best.1, &taken);
                             nodes.push(Node { snap: sim.save(), prob: p, best: (best, path) });
                         }
                     }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-use super::exact::{Walk, next_prefix};
+use super::exact::{Paths, Walk, next_prefix};
 use crate::check::Model;
 use crate::sim::{RunError, Sim, Snapshot};
 
@@ -67,33 +67,7 @@ struct Node {
     path: u32,
 }
 
-/// Paths shared by prefix: each entry is a tick's choices after its parent's (a state's
-/// path is not copied at every step, which made long runs quadratic).
-#[derive(Default)]
-struct Paths {
-    steps: Vec<(u32, Vec<u32>)>,
-}
-
-impl Paths {
-    const ROOT: u32 = u32::MAX;
-
-    fn push(&mut self, parent: u32, taken: &[(crate::sim::Choice, u32)]) -> u32 {
-        self.steps.push((parent, taken.iter().map(|(_, i)| *i).collect()));
-        self.steps.len() as u32 - 1
-    }
-
-    fn full(&self, mut at: u32) -> Vec<u32> {
-        let mut segments = Vec::new();
-        while at != Self::ROOT {
-            let (parent, seg) = &self.steps[at as usize];
-            segments.push(seg);
-            at = *parent;
-        }
-        segments.into_iter().rev().flatten().copied().collect()
-    }
-}
-
-type Tick = (Vec<Node>, FxHashMap<Vec<u64>, usize>);
+type Stage = (Vec<Node>, FxHashMap<Vec<u64>, usize>);
 
 /// Explores every run the adversary can make happen.
 pub fn explore(model: &Model, max_states: u64, fixed_delays: bool) -> Result<Explored, ExploreError> {
@@ -110,10 +84,13 @@ pub fn explore_with(model: &Model, max_states: u64, fixed_delays: bool, lazy: bo
     // Delays in a range are chosen messenger by messenger and tick by tick, not all at
     // the send (see `lazy`); with fixed delays there is nothing to choose.
     sim.lazy = lazy;
+    // Each messenger's choices are a step of their own, and the states between them are
+    // merged: a tick of many messengers does not branch into every combination of fates.
+    sim.defer = true;
     sim.start();
-    let mut frontier: BTreeMap<u32, Tick> = BTreeMap::new();
+    let mut frontier: BTreeMap<(u32, u32), Stage> = BTreeMap::new();
     let mut paths = Paths::default();
-    frontier.entry(sim.now).or_default().0.push(Node { snap: sim.save(), captures: 0, path: Paths::ROOT });
+    frontier.entry(sim.progress()).or_default().0.push(Node { snap: sim.save(), captures: 0, path: Paths::ROOT });
     let mut key = Vec::new();
     while let Some((_, (nodes, _))) = frontier.pop_first() {
         for node in nodes {
@@ -124,7 +101,7 @@ pub fn explore_with(model: &Model, max_states: u64, fixed_delays: bool, lazy: bo
                 sim.captures = node.captures;
                 sim.crashes_chosen = 0;
                 let mut walk = Walk { prefix: &prefix, taken: Vec::new() };
-                let ended = sim.step(&mut walk);
+                let ended = sim.advance(&mut walk);
                 out.steps += 1;
                 if out.steps > max_states {
                     return Err(ExploreError::TooManyStates { limit: max_states });
@@ -162,12 +139,15 @@ pub fn explore_with(model: &Model, max_states: u64, fixed_delays: bool, lazy: bo
                     }
                 } else {
                     sim.state_key(&mut key);
-                    let (nodes, index) = frontier.entry(sim.now).or_default();
+                    let (nodes, index) = frontier.entry(sim.progress()).or_default();
                     match index.get(&key) {
                         Some(&i) => {
                             if captures < nodes[i].captures {
+                                // The state goes on from its best path (merged states go on
+                                // alike, but not always with their choices in the same order).
                                 nodes[i].captures = captures;
                                 nodes[i].path = paths.push(node.path, &taken);
+                                nodes[i].snap = sim.save();
                             }
                         }
                         None => {

@@ -102,6 +102,15 @@ impl Queue {
         (1..=self.mask + 1).map(|d| t.wrapping_add(d)).find(|a| !self.buckets[(a & self.mask) as usize].is_empty())
     }
 
+    /// Everything on the road from tick `t` on, by arrival tick then send order (for
+    /// comparing states).
+    pub fn pending_from(&self, t: u32) -> impl Iterator<Item = (u32, &Pending)> {
+        (0..=self.mask).flat_map(move |d| {
+            let a = t.wrapping_add(d);
+            self.buckets[(a & self.mask) as usize].iter().map(move |p| (a, p))
+        })
+    }
+
     /// Everything on the road, by arrival tick then send order (for comparing states).
     pub fn pending_after(&self, t: u32) -> impl Iterator<Item = (u32, &Pending)> {
         (1..=self.mask + 1).flat_map(move |d| {

@@ -1,0 +1,424 @@
+//! The state key: what exact enumeration and the adversary compare to merge states.
+//!
+//! Two states with the same key go on alike — the same outcomes, with the same
+//! probabilities, whatever happened before — so a search keeps one of them. The key
+//! leaves out what cannot matter any more, and two reductions make many more states
+//! equal:
+//!
+//! - **Forgotten senders.** When no rule asks who sent a messenger (no `from` in the
+//!   scenario) and a general's `on receive` rules read nothing of what it received,
+//!   then of a sender that can never again send to it, only *what* it got from that
+//!   sender counts (`count received` counts distinct senders), not *who* it was: such
+//!   senders become anonymous groups, sorted.
+//! - **Symmetry.** Generals that the scenario cannot tell apart (same role, same
+//!   values, named nowhere; see [`super::symmetry`]) are put in a canonical order — by
+//!   what each holds — before the key is written, with every mention of a general
+//!   renamed accordingly. A key is always the key of a renamed copy of the state, and
+//!   renaming interchangeable generals changes no outcome, so equal keys are never
+//!   wrong; ties between generals that hold the same are broken by number, which may
+//!   leave two equivalent states apart (a missed merge, never a wrong one).
+//!
+//! Within a tick (staged runs, [`Sim::advance`]) the key also holds the stage and the
+//! messengers whose arrival or fate is still to be chosen.
+
+use super::symmetry::Symmetry;
+use super::*;
+
+/// Mark of a reference to an anonymous group (not a general).
+const GROUP: u64 = 1 << 40;
+/// Mark of a reference to a general by its class (while ordering generals).
+const CLASS: u64 = 1 << 41;
+/// Separates the parts of a record.
+const END: u64 = u64::MAX;
+
+/// What the key needs of the model, worked out once.
+pub(super) struct KeyPlan {
+    n: usize,
+    symmetry: Symmetry,
+    /// Per receiver: the senders of its messengers may be forgotten.
+    anon: Vec<bool>,
+    /// Per receiver: the order in which its messengers arrive matters (it has `on
+    /// receive` rules; without them, a delivery only adds to what it received).
+    ordered: Vec<bool>,
+    /// `sends[s * n + g]`: the rules of `s` that can send to `g`.
+    sends: Vec<Vec<RuleId>>,
+    /// Per rule: its position among its owner's rules (the same for corresponding rules
+    /// of interchangeable generals).
+    local: Vec<u32>,
+    /// Per general: its `when` and `every` rules.
+    when: Vec<Vec<RuleId>>,
+    every: Vec<Vec<RuleId>>,
+}
+
+impl KeyPlan {
+    fn new(model: &Model) -> KeyPlan {
+        let n = model.generals.len();
+        let symmetry = Symmetry::of(model);
+        let reads_sender = |e: &Expr| match &e.kind {
+            ExprKind::Received { from, .. } => !matches!(from, Senders::Any(None)),
+            ExprKind::Count { from, .. } => from.is_some(),
+            _ => false,
+        };
+        let reads_recv = |e: &Expr| matches!(e.kind, ExprKind::Received { .. } | ExprKind::Count { .. });
+        let senders_unread = model.rules.iter().all(|r| {
+            !matches!(&r.trigger, Trigger::Receive { from: Some(_), .. }) && !super::rule_reads(r, &reads_sender)
+        });
+        let anon = model
+            .generals
+            .iter()
+            .map(|g| {
+                senders_unread
+                    && g.on_receive.iter().all(|r| {
+                        let rule = &model.rules[*r as usize];
+                        // A rule that crashes it would cut a tick's deliveries short.
+                        !super::rule_reads(rule, &reads_recv)
+                            && !rule.actions.iter().any(|a| matches!(a, Action::Crash(_)))
+                    })
+            })
+            .collect();
+        let ordered = model.generals.iter().map(|g| !g.on_receive.is_empty()).collect();
+        let mut sends = vec![Vec::new(); n * n];
+        for (r, rule) in model.rules.iter().enumerate() {
+            for a in &rule.actions {
+                if let Action::Send { to, .. } = a {
+                    for &g in to {
+                        let list = &mut sends[rule.owner as usize * n + g as usize];
+                        if !list.contains(&(r as RuleId)) {
+                            list.push(r as RuleId);
+                        }
+                    }
+                }
+            }
+        }
+        let mut local = vec![0; model.rules.len()];
+        let mut when = Vec::new();
+        let mut every = Vec::new();
+        for g in &model.generals {
+            let all = [&g.on_start, &g.on_recover, &g.on_receive, &g.timed, &g.when, &g.decide];
+            for (i, r) in all.into_iter().flatten().enumerate() {
+                local[*r as usize] = i as u32;
+            }
+            when.push(g.when.clone());
+            every.push(
+                g.timed
+                    .iter()
+                    .copied()
+                    .filter(|r| matches!(model.rules[*r as usize].trigger, Trigger::Every { .. }))
+                    .collect(),
+            );
+        }
+        KeyPlan { n, symmetry, anon, ordered, sends, local, when, every }
+    }
+}
+
+/// Buffers reused from key to key (no allocation per state once grown).
+#[derive(Default)]
+pub(super) struct KeyScratch {
+    plan: Option<KeyPlan>,
+    /// `silent[s * n + g]`: `s` will never send to `g` again.
+    silent: Vec<bool>,
+    /// The canonical order of the generals, and each general's place in it.
+    order: Vec<GenId>,
+    rank: Vec<u64>,
+    /// Per general, the record used to order it.
+    sigs: Vec<Vec<u64>>,
+    entries: Vec<(Msg, u64, u32)>,
+    /// Anonymous groups of one receiver: (sender, content, first mention).
+    groups: Vec<(GenId, Vec<u64>, usize)>,
+    group_bufs: Vec<Vec<u64>>,
+    /// The messengers on their way to one receiver, and where each is in `tokens`.
+    tokens: Vec<u64>,
+    spans: Vec<(usize, usize)>,
+}
+
+fn msg(out: &mut Vec<u64>, m: &Msg) {
+    out.push(m.kind as u64 | (m.args.len as u64) << 32);
+    out.extend(m.args.as_slice().iter().map(|v| *v as u64));
+}
+
+/// Where a messenger on its way to a receiver is, as the key writes it.
+#[derive(Clone, Copy)]
+enum Token {
+    /// Lazy delivery: its window, and (in the arrival stage) whether it was chosen to arrive.
+    Road { earliest: u32, latest: u32, decided: u8 },
+    /// In the queue, arriving at this tick.
+    Queue(u32),
+    /// Sent this tick; its fate is not chosen yet.
+    Unresolved,
+}
+
+impl Token {
+    fn code(self) -> u64 {
+        match self {
+            Token::Road { earliest, latest, decided } => {
+                1 | (earliest as u64) << 2 | (latest as u64) << 26 | (decided as u64) << 50
+            }
+            Token::Queue(at) => 2 | (at as u64) << 2,
+            Token::Unresolved => 3,
+        }
+    }
+}
+
+impl Sim<'_> {
+    /// Writes the part of the state that decides the rest of the run: two runs with the
+    /// same key go on alike (whatever happened before), so exact enumeration and the
+    /// adversary merge them. See the module's documentation for what is left out.
+    pub fn state_key(&self, out: &mut Vec<u64>) {
+        let mut guard = self.key.borrow_mut();
+        let s = &mut *guard;
+        if s.plan.is_none() {
+            s.plan = Some(KeyPlan::new(self.model));
+        }
+        let plan = s.plan.take().expect("made above");
+        let n = plan.n;
+        self.silences(&plan, s);
+        // The canonical order: identity, or by what each general holds, within classes.
+        s.order.clear();
+        s.order.extend(0..n as GenId);
+        s.rank.clear();
+        if plan.symmetry.any() {
+            s.rank.extend((0..n).map(|g| CLASS | plan.symmetry.class[g] as u64));
+            let mut sigs = std::mem::take(&mut s.sigs);
+            sigs.resize_with(n, Vec::new);
+            for (g, sig) in sigs.iter_mut().enumerate() {
+                sig.clear();
+                self.record(g as GenId, &plan, s, sig);
+            }
+            let class = &plan.symmetry.class;
+            s.order.sort_by(|a, b| {
+                (class[*a as usize], &sigs[*a as usize], a).cmp(&(class[*b as usize], &sigs[*b as usize], b))
+            });
+            s.sigs = sigs;
+            s.rank.clear();
+            s.rank.resize(n, 0);
+            for (i, g) in s.order.iter().enumerate() {
+                s.rank[*g as usize] = i as u64;
+            }
+        } else {
+            s.rank.extend(0..n as u64);
+        }
+        out.clear();
+        out.push(self.now as u64);
+        out.push(match self.stage {
+            Stage::Start => 0,
+            Stage::Arrive => 1,
+            Stage::Resolve => 2,
+        });
+        out.push(self.next_crash as u64);
+        out.extend(self.any_crashed.iter().map(|n| *n as u64));
+        for i in 0..n {
+            let g = s.order[i];
+            self.record(g, &plan, s, out);
+        }
+        // Counters of counting channels, between generals in the canonical order.
+        if self.plan.counting.iter().any(|c| *c) {
+            for a in 0..n {
+                for b in 0..n {
+                    if let Some(c) = self.model.chan(s.order[a], s.order[b])
+                        && self.plan.counting[c as usize]
+                    {
+                        out.push(self.chan_count[c as usize] as u64);
+                    }
+                }
+            }
+        }
+        s.plan = Some(plan);
+    }
+
+    /// Which senders will never send to which receivers again.
+    fn silences(&self, plan: &KeyPlan, s: &mut KeyScratch) {
+        let n = plan.n;
+        s.silent.clear();
+        s.silent.resize(n * n, false);
+        if !plan.anon.iter().any(|a| *a) {
+            return;
+        }
+        let recovers =
+            |g: usize| self.model.crashes[self.next_crash..].iter().any(|c| c.recover && c.general as usize == g);
+        let resolved = self.stage == Stage::Resolve;
+        for from in 0..n {
+            let gone = self.crashed[from].is_some() && !recovers(from);
+            for to in 0..n {
+                if !plan.anon[to] {
+                    continue;
+                }
+                s.silent[from * n + to] = gone
+                    || plan.sends[from * n + to].iter().all(|&r| match &self.model.rules[r as usize].trigger {
+                        Trigger::Start => self.now > 0 || resolved,
+                        Trigger::Recover => !recovers(from),
+                        Trigger::Receive { .. } => false,
+                        Trigger::At(at) => *at < self.now || (*at == self.now && resolved),
+                        Trigger::Every { .. } => self.every_done[r as usize],
+                        Trigger::When(_) => self.when_fired[r as usize],
+                        Trigger::Decide { .. } => true,
+                    });
+            }
+        }
+    }
+
+    /// Writes general `g`'s part of the key, naming other generals by `s.rank`.
+    fn record(&self, g: GenId, plan: &KeyPlan, s: &mut KeyScratch, out: &mut Vec<u64>) {
+        let n = plan.n;
+        let gi = g as usize;
+        match self.decisions[gi].map(|d| d.what) {
+            None => out.push(0),
+            Some(Decided::Attack) => out.push(1),
+            Some(Decided::Wait) => out.push(2),
+            Some(Decided::Commit(v)) => out.extend([3, v as u64]),
+        }
+        out.push(self.crashed[gi].map(|t| t as u64 + 1).unwrap_or(0));
+        out.extend(self.vars[gi].iter().map(|v| *v as u64));
+        for &r in &plan.when[gi] {
+            if self.when_fired[r as usize] {
+                out.push(plan.local[r as usize] as u64);
+            }
+        }
+        out.push(END);
+        for &r in &plan.every[gi] {
+            if self.every_done[r as usize] {
+                out.push(plan.local[r as usize] as u64);
+            }
+        }
+        out.push(END);
+        if self.plan.reads_sent {
+            s.entries.clear();
+            s.entries.extend(self.sent[gi].iter().map(|x| (x.msg, s.rank[x.to as usize], 0)));
+            s.entries.sort_unstable();
+            s.entries.dedup();
+            out.push(s.entries.len() as u64);
+            for (m, to, _) in &s.entries {
+                msg(out, m);
+                out.push(*to);
+            }
+        }
+        let reads_arrival = self.plan.reads_arrival;
+        let tick = |t: u32| if reads_arrival { t } else { 0 };
+        let anon = plan.anon[gi];
+        let silent_tab = std::mem::take(&mut s.silent);
+        let silent = |from: GenId| anon && silent_tab[from as usize * n + gi];
+        // What it received from senders it still knows by name.
+        s.entries.clear();
+        for r in &self.recv[gi] {
+            if !silent(r.from) {
+                s.entries.push((r.msg, s.rank[r.from as usize], tick(r.tick)));
+            }
+        }
+        s.entries.sort_unstable();
+        s.entries.dedup();
+        out.push(s.entries.len() as u64);
+        for (m, from, t) in &s.entries {
+            msg(out, m);
+            out.extend([*from, *t as u64]);
+        }
+        // Anonymous groups, one per forgotten sender: first what came from it (sorted,
+        // without repeats), then what is on its way from it.
+        for (_, buf, _) in s.groups.drain(..) {
+            s.group_bufs.push(buf);
+        }
+        if anon {
+            s.entries.clear();
+            for r in &self.recv[gi] {
+                if silent(r.from) {
+                    s.entries.push((r.msg, r.from as u64, tick(r.tick)));
+                }
+            }
+            s.entries.sort_unstable_by_key(|(m, from, t)| (*from, *m, *t));
+            s.entries.dedup();
+            let entries = std::mem::take(&mut s.entries);
+            for (m, from, t) in &entries {
+                let buf = group(s, *from as GenId, usize::MAX);
+                msg(buf, m);
+                buf.push(*t as u64);
+            }
+            s.entries = entries;
+            for (_, buf, _) in &mut s.groups {
+                buf.push(END);
+            }
+        }
+        // The messengers on their way to it, in the order they would be delivered (if
+        // that order can matter). Those from forgotten senders go into their groups, which
+        // are then sorted; which group a messenger belongs to is in the group, and its
+        // place in the order does not depend on it (the receiver's rules read neither).
+        let mut tokens = std::mem::take(&mut s.tokens);
+        let mut spans = std::mem::take(&mut s.spans);
+        tokens.clear();
+        spans.clear();
+        let mut mention = 0;
+        let mut add = |s: &mut KeyScratch, p: &Pending, token: Token| {
+            let at = tokens.len();
+            if silent(p.from) {
+                let buf = group(s, p.from, mention);
+                if buf.is_empty() {
+                    buf.push(END);
+                }
+                buf.push(token.code());
+                msg(buf, &p.msg);
+                buf.push(p.duplicate as u64);
+                tokens.push(GROUP);
+            } else {
+                tokens.push(s.rank[p.from as usize]);
+            }
+            tokens.push(token.code());
+            msg(&mut tokens, &p.msg);
+            tokens.push(p.duplicate as u64);
+            spans.push((at, tokens.len()));
+            mention += 1;
+        };
+        for (i, r) in self.road.iter().enumerate() {
+            if r.p.to == g {
+                let decided = if self.stage == Stage::Arrive && r.earliest <= self.now && i < self.arrive_pos {
+                    1 + r.arrive as u8
+                } else {
+                    0
+                };
+                add(s, &r.p, Token::Road { earliest: r.earliest, latest: r.latest, decided });
+            }
+        }
+        for (at, p) in self.queue.pending_from(self.now) {
+            if p.to == g {
+                add(s, p, Token::Queue(at));
+            }
+        }
+        for u in &self.unresolved[self.resolve_pos..] {
+            if u.to == g {
+                let p = Pending { id: u.id, from: u.from, to: u.to, msg: u.msg, duplicate: false };
+                add(s, &p, Token::Unresolved);
+            }
+        }
+        if !plan.ordered[gi] {
+            spans.sort_unstable_by(|a, b| tokens[a.0..a.1].cmp(&tokens[b.0..b.1]));
+        }
+        out.push(spans.len() as u64);
+        for (a, b) in &spans {
+            out.extend_from_slice(&tokens[*a..*b]);
+        }
+        s.tokens = tokens;
+        s.spans = spans;
+        if anon {
+            // The groups in a canonical order.
+            s.groups.sort_unstable_by(|a, b| a.1.cmp(&b.1));
+            out.push(s.groups.len() as u64);
+            for (_, buf, _) in &s.groups {
+                out.extend_from_slice(buf);
+            }
+        }
+        s.silent = silent_tab;
+    }
+}
+
+/// The anonymous group of sender `from` (made if new), first mentioned at `mention`.
+fn group(s: &mut KeyScratch, from: GenId, mention: usize) -> &mut Vec<u64> {
+    match s.groups.iter().position(|(f, _, _)| *f == from) {
+        Some(i) => {
+            let g = &mut s.groups[i];
+            g.2 = g.2.min(mention);
+            &mut g.1
+        }
+        None => {
+            let mut buf = s.group_bufs.pop().unwrap_or_default();
+            buf.clear();
+            s.groups.push((from, buf, mention));
+            &mut s.groups.last_mut().expect("pushed").1
+        }
+    }
+}
