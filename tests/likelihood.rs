@@ -401,7 +401,7 @@ fn lazy_delays_give_the_same_exact_probabilities() {
         let path = common::root().join(path);
         let l = herald::load(&name, &std::fs::read(&path).unwrap(), &[]).unwrap();
         let (Ok(lazy), Ok(eager)) =
-            (exact::analyze_with(&l.model, 200_000, None, true), exact::analyze_with(&l.model, 200_000, None, false))
+            (exact::analyze_with(&l.model, 200_000, None, true, true), exact::analyze_with(&l.model, 200_000, None, false, true))
         else {
             continue;
         };
@@ -417,4 +417,40 @@ fn lazy_delays_give_the_same_exact_probabilities() {
             }
         }
     }
+}
+
+/// Forgetting senders and using symmetry (the state key's reductions) changes no exact
+/// probability, nor the probability of the most likely run of each outcome, and each such
+/// run replays to its outcome — on every bundled scenario and exercise.
+#[test]
+fn the_state_reductions_change_no_exact_answer() {
+    use herald::sim::{Script, Sim};
+    let mut files = common::herald_files("scenarios");
+    files.extend(common::herald_files("scenarios/exercises"));
+    files.extend(common::herald_files("scenarios/exercises/solutions"));
+    let mut compared = 0;
+    for path in files {
+        let name = path.display().to_string();
+        let l = herald::load(&name, &std::fs::read(common::root().join(&path)).unwrap(), &[]).unwrap();
+        let (Ok(plain), Ok(reduced)) = (
+            exact::analyze_with(&l.model, 200_000, None, false, false),
+            exact::analyze_with(&l.model, 200_000, None, false, true),
+        ) else {
+            continue;
+        };
+        compared += 1;
+        assert_eq!(plain.outcomes, reduced.outcomes, "{name}");
+        assert_eq!(plain.fates, reduced.fates, "{name}");
+        assert_eq!(plain.commits, reduced.commits, "{name}");
+        assert!(reduced.states <= plain.states, "{name}");
+        for (i, (a, b)) in plain.most_likely.iter().zip(&reduced.most_likely).enumerate() {
+            assert_eq!(a.as_ref().map(|x| &x.0), b.as_ref().map(|x| &x.0), "{name}: outcome {i}");
+            if let Some((_, choices)) = b {
+                let mut sim = Sim::new(&l.model);
+                sim.run(&mut Script::new(choices)).unwrap();
+                assert_eq!(outcome_index(sim.outcome()), i, "{name}");
+            }
+        }
+    }
+    assert!(compared >= 15, "only {compared} analyses compared");
 }

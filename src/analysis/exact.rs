@@ -173,7 +173,7 @@ type Stage = (Vec<Node>, FxHashMap<Vec<u64>, usize>);
 
 /// Enumerates every run of the model.
 pub fn analyze(model: &Model, max_states: u64, progress: Option<&dyn Fn(u64)>) -> Result<Exact, ExactError> {
-    analyze_with(model, max_states, progress, false)
+    analyze_with(model, max_states, progress, false, true)
 }
 
 /// [`analyze`], choosing whether delays in a range are chosen when the messenger is sent
@@ -188,6 +188,7 @@ pub fn analyze_with(
     max_states: u64,
     progress: Option<&dyn Fn(u64)>,
     lazy: bool,
+    reduce: bool,
 ) -> Result<Exact, ExactError> {
     let n = model.generals.len();
     let zero = || BigRational::zero();
@@ -202,6 +203,7 @@ pub fn analyze_with(
     let mut sim = Sim::new(model);
     sim.max_events = crate::sim::DEFAULT_MAX_EVENTS;
     sim.lazy = lazy;
+    sim.reduce = reduce;
     // Each messenger's choices are a step of their own, and the states between them are
     // merged: a tick of many messengers does not branch into every combination of fates.
     sim.defer = true;

@@ -71,19 +71,26 @@ type Stage = (Vec<Node>, FxHashMap<Vec<u64>, usize>);
 
 /// Explores every run the adversary can make happen.
 pub fn explore(model: &Model, max_states: u64, fixed_delays: bool) -> Result<Explored, ExploreError> {
-    explore_with(model, max_states, fixed_delays, !fixed_delays)
+    explore_with(model, max_states, fixed_delays, !fixed_delays, true)
 }
 
 /// [`explore`], choosing whether delays are chosen lazily (the default) or at each send
 /// (every combination of a tick's delays: the same answers, many more sequences; kept to
 /// check the lazy search against).
-pub fn explore_with(model: &Model, max_states: u64, fixed_delays: bool, lazy: bool) -> Result<Explored, ExploreError> {
+pub fn explore_with(
+    model: &Model,
+    max_states: u64,
+    fixed_delays: bool,
+    lazy: bool,
+    reduce: bool,
+) -> Result<Explored, ExploreError> {
     let lazy = lazy && !fixed_delays;
     let mut out = Explored { reached: BTreeMap::new(), states: 1, steps: 0, fixed_delays };
     let mut sim = Sim::new(model);
     // Delays in a range are chosen messenger by messenger and tick by tick, not all at
     // the send (see `lazy`); with fixed delays there is nothing to choose.
     sim.lazy = lazy;
+    sim.reduce = reduce;
     // Each messenger's choices are a step of their own, and the states between them are
     // merged: a tick of many messengers does not branch into every combination of fates.
     sim.defer = true;

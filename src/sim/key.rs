@@ -51,16 +51,17 @@ pub(super) struct KeyPlan {
 }
 
 impl KeyPlan {
-    fn new(model: &Model) -> KeyPlan {
+    fn new(model: &Model, reduce: bool) -> KeyPlan {
         let n = model.generals.len();
-        let symmetry = Symmetry::of(model);
+        let symmetry = if reduce { Symmetry::of(model) } else { Symmetry::none(model) };
         let reads_sender = |e: &Expr| match &e.kind {
             ExprKind::Received { from, .. } => !matches!(from, Senders::Any(None)),
             ExprKind::Count { from, .. } => from.is_some(),
             _ => false,
         };
         let reads_recv = |e: &Expr| matches!(e.kind, ExprKind::Received { .. } | ExprKind::Count { .. });
-        let senders_unread = model.rules.iter().all(|r| {
+        let senders_unread = reduce
+            && model.rules.iter().all(|r| {
             !matches!(&r.trigger, Trigger::Receive { from: Some(_), .. }) && !super::rule_reads(r, &reads_sender)
         });
         let anon = model
@@ -167,7 +168,7 @@ impl Sim<'_> {
         let mut guard = self.key.borrow_mut();
         let s = &mut *guard;
         if s.plan.is_none() {
-            s.plan = Some(KeyPlan::new(self.model));
+            s.plan = Some(KeyPlan::new(self.model, self.reduce));
         }
         let plan = s.plan.take().expect("made above");
         let n = plan.n;

@@ -199,6 +199,9 @@ pub struct Sim<'m> {
     /// the states between them can be merged; the choices are the same, in the same
     /// order, as [`Sim::step`] makes. Trace off only.
     pub defer: bool,
+    /// Let the state key forget senders and use symmetry (see `key`); off only to check
+    /// that the reductions change no answer.
+    pub reduce: bool,
     stage: Stage,
     /// With `Stage::Arrive`: the next road entry to choose for.
     arrive_pos: usize,
@@ -494,6 +497,7 @@ impl<'m> Sim<'m> {
             lazy: false,
             road: Vec::new(),
             defer: false,
+            reduce: true,
             stage: Stage::Start,
             arrive_pos: 0,
             deferring: false,

@@ -10,6 +10,10 @@ impl Symmetry {
         Symmetry { class: (0..model.generals.len() as u16).collect() }
     }
 
+    pub fn none(model: &Model) -> Symmetry {
+        Symmetry { class: (0..model.generals.len() as u16).collect() }
+    }
+
     pub fn any(&self) -> bool {
         false
     }
