@@ -408,7 +408,16 @@ fn the_state_reductions_change_nothing_the_adversary_finds() {
                 match r {
                     Reach::Outcome(i) => assert_eq!(herald::analysis::trials::outcome_index(sim.outcome()), *i, "{name}"),
                     Reach::Blocked => assert!(sim.blocked(), "{name}"),
-                    _ => {}
+                    // A general's own fate, also when its witness is the mirror image of
+                    // another's (symmetry).
+                    Reach::Fate(g, f) => {
+                        assert_eq!(herald::analysis::trials::fate_index(&sim, *g as usize), *f, "{name}: {r:?}")
+                    }
+                    Reach::Commit(g, v) => assert_eq!(
+                        sim.decisions[*g as usize].map(|d| d.what),
+                        Some(herald::sim::Decided::Commit(*v)),
+                        "{name}: {r:?}"
+                    ),
                 }
             }
         }

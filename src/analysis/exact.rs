@@ -294,6 +294,30 @@ pub fn analyze_with(
             }
         }
     }
+    if reduce {
+        // States were merged up to swaps of interchangeable generals, so a general's own
+        // numbers may have been counted for another of its class; by symmetry each has
+        // the class's average.
+        let symmetry = crate::sim::symmetry::Symmetry::of(model);
+        for members in symmetry.members.iter().filter(|m| m.len() > 1) {
+            let k = BigRational::from_integer(BigInt::from(members.len()));
+            for f in 0..5 {
+                let sum = members.iter().fold(BigRational::zero(), |a, g| a + &result.fates[*g as usize][f]);
+                for g in members {
+                    result.fates[*g as usize][f] = &sum / &k;
+                }
+            }
+            let mut values: BTreeMap<i64, BigRational> = BTreeMap::new();
+            for g in members {
+                for (v, p) in &result.commits[*g as usize] {
+                    *values.entry(*v).or_insert_with(BigRational::zero) += p;
+                }
+            }
+            for g in members {
+                result.commits[*g as usize] = values.iter().map(|(v, p)| (*v, p / &k)).collect();
+            }
+        }
+    }
     if lazy {
         // The most likely runs, as ordinary choices (the same runs, the same probabilities).
         for (_, path) in result.most_likely.iter_mut().flatten() {

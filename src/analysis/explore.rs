@@ -180,5 +180,44 @@ pub fn explore_with(
             w.choices = super::lazy::ordinary(model, &w.choices, sim.max_events);
         }
     }
+    if reduce {
+        by_symmetry(model, &mut out, sim.max_events);
+    }
     Ok(out)
+}
+
+/// With symmetry, states are merged up to swaps of interchangeable generals, so what one
+/// general was found to reach, each of its class can reach at the same cost: its witness
+/// is the mirror image of the one found.
+fn by_symmetry(model: &Model, out: &mut Explored, max_events: u64) {
+    let symmetry = crate::sim::symmetry::Symmetry::of(model);
+    if !symmetry.any() {
+        return;
+    }
+    let found: Vec<(Reach, Witness)> = out.reached.iter().map(|(r, w)| (r.clone(), w.clone())).collect();
+    for (r, w) in found {
+        let (h, make): (u16, fn(u16, &Reach) -> Reach) = match r {
+            Reach::Fate(h, _) => (h, |g, r| match r {
+                Reach::Fate(_, f) => Reach::Fate(g, *f),
+                _ => unreachable!(),
+            }),
+            Reach::Commit(h, _) => (h, |g, r| match r {
+                Reach::Commit(_, v) => Reach::Commit(g, *v),
+                _ => unreachable!(),
+            }),
+            _ => continue,
+        };
+        let class = symmetry.class[h as usize] as usize;
+        for &g in &symmetry.members[class] {
+            if g == h {
+                continue;
+            }
+            let key = make(g, &r);
+            if out.reached.get(&key).is_some_and(|x| (x.captures, x.ticks) <= (w.captures, w.ticks)) {
+                continue;
+            }
+            let choices = super::mirror::swapped(model, &w.choices, g, h, max_events);
+            out.reached.insert(key, Witness { captures: w.captures, ticks: w.ticks, choices });
+        }
+    }
 }

@@ -4,6 +4,7 @@ pub mod counterfactual;
 pub mod exact;
 pub mod explore;
 pub mod lazy;
+pub mod mirror;
 mod memo;
 pub mod stats;
 mod subject;

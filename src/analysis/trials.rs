@@ -107,7 +107,8 @@ pub fn outcome_index(o: Outcome) -> usize {
     }
 }
 
-pub(crate) fn fate_index(sim: &Sim, g: usize) -> usize {
+/// The fate of general `g` at the end of a run, indexed like [`FATES`].
+pub fn fate_index(sim: &Sim, g: usize) -> usize {
     match sim.decisions[g].map(|d| d.what) {
         Some(Decided::Attack) => 0,
         Some(Decided::Wait) => 1,
