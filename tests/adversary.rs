@@ -353,9 +353,10 @@ fn lazy_delivery_finds_what_every_combination_of_delays_finds() {
         let name = path.display().to_string();
         let path = common::root().join(path);
         let l = herald::load(&name, &std::fs::read(&path).unwrap(), &[]).unwrap();
-        let (Ok(lazy), Ok(eager)) =
-            (explore_with(&l.model, 1_000_000, false, true, true), explore_with(&l.model, 1_000_000, false, false, true))
-        else {
+        let (Ok(lazy), Ok(eager)) = (
+            explore_with(&l.model, 1_000_000, false, true, true),
+            explore_with(&l.model, 1_000_000, false, false, true),
+        ) else {
             continue;
         };
         let keys = |e: &herald::analysis::explore::Explored| e.reached.keys().cloned().collect::<Vec<Reach>>();
@@ -406,7 +407,9 @@ fn the_state_reductions_change_nothing_the_adversary_finds() {
                 sim.run(&mut Script::new(&w.choices)).unwrap();
                 assert_eq!(sim.now, w.ticks, "{name}: {r:?}");
                 match r {
-                    Reach::Outcome(i) => assert_eq!(herald::analysis::trials::outcome_index(sim.outcome()), *i, "{name}"),
+                    Reach::Outcome(i) => {
+                        assert_eq!(herald::analysis::trials::outcome_index(sim.outcome()), *i, "{name}")
+                    }
                     Reach::Blocked => assert!(sim.blocked(), "{name}"),
                     // A general's own fate, also when its witness is the mirror image of
                     // another's (symmetry).

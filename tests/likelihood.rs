@@ -400,9 +400,10 @@ fn lazy_delays_give_the_same_exact_probabilities() {
         let name = path.display().to_string();
         let path = common::root().join(path);
         let l = herald::load(&name, &std::fs::read(&path).unwrap(), &[]).unwrap();
-        let (Ok(lazy), Ok(eager)) =
-            (exact::analyze_with(&l.model, 200_000, None, true, true), exact::analyze_with(&l.model, 200_000, None, false, true))
-        else {
+        let (Ok(lazy), Ok(eager)) = (
+            exact::analyze_with(&l.model, 200_000, None, true, true),
+            exact::analyze_with(&l.model, 200_000, None, false, true),
+        ) else {
             continue;
         };
         assert_eq!(lazy.outcomes, eager.outcomes, "{name}");

@@ -62,8 +62,8 @@ impl KeyPlan {
         let reads_recv = |e: &Expr| matches!(e.kind, ExprKind::Received { .. } | ExprKind::Count { .. });
         let senders_unread = reduce
             && model.rules.iter().all(|r| {
-            !matches!(&r.trigger, Trigger::Receive { from: Some(_), .. }) && !super::rule_reads(r, &reads_sender)
-        });
+                !matches!(&r.trigger, Trigger::Receive { from: Some(_), .. }) && !super::rule_reads(r, &reads_sender)
+            });
         let anon = model
             .generals
             .iter()
@@ -121,8 +121,11 @@ pub(super) struct KeyScratch {
     /// The canonical order of the generals, and each general's place in it.
     order: Vec<GenId>,
     rank: Vec<u64>,
-    /// Per general, the record used to order it.
+    /// Per general, the record used to order it, and whether it names other generals.
     sigs: Vec<Vec<u64>>,
+    names: Vec<bool>,
+    /// Set by `record` when it names a general.
+    named: bool,
     entries: Vec<(Msg, u64, u32)>,
     /// Anonymous groups of one receiver: (sender, content, first mention).
     groups: Vec<(GenId, Vec<u64>, usize)>,
@@ -181,9 +184,12 @@ impl Sim<'_> {
             s.rank.extend((0..n).map(|g| CLASS | plan.symmetry.class[g] as u64));
             let mut sigs = std::mem::take(&mut s.sigs);
             sigs.resize_with(n, Vec::new);
+            s.names.clear();
             for (g, sig) in sigs.iter_mut().enumerate() {
                 sig.clear();
+                s.named = false;
                 self.record(g as GenId, &plan, s, sig);
+                s.names.push(s.named);
             }
             let class = &plan.symmetry.class;
             s.order.sort_by(|a, b| {
@@ -207,10 +213,17 @@ impl Sim<'_> {
         });
         out.push(self.next_crash as u64);
         out.extend(self.any_crashed.iter().map(|n| *n as u64));
+        let sigs = std::mem::take(&mut s.sigs);
         for i in 0..n {
             let g = s.order[i];
-            self.record(g, &plan, s, out);
+            if plan.symmetry.any() && !s.names[g as usize] {
+                // It names no other general: its record is the one it was ordered by.
+                out.extend_from_slice(&sigs[g as usize]);
+            } else {
+                self.record(g, &plan, s, out);
+            }
         }
+        s.sigs = sigs;
         // Counters of counting channels, between generals in the canonical order.
         if self.plan.counting.iter().any(|c| *c) {
             for a in 0..n {
@@ -284,6 +297,7 @@ impl Sim<'_> {
         if self.plan.reads_sent {
             s.entries.clear();
             s.entries.extend(self.sent[gi].iter().map(|x| (x.msg, s.rank[x.to as usize], 0)));
+            s.named |= !s.entries.is_empty();
             s.entries.sort_unstable();
             s.entries.dedup();
             out.push(s.entries.len() as u64);
@@ -302,6 +316,7 @@ impl Sim<'_> {
         for r in &self.recv[gi] {
             if !silent(r.from) {
                 s.entries.push((r.msg, s.rank[r.from as usize], tick(r.tick)));
+                s.named = true;
             }
         }
         s.entries.sort_unstable();
@@ -358,6 +373,7 @@ impl Sim<'_> {
                 tokens.push(GROUP);
             } else {
                 tokens.push(s.rank[p.from as usize]);
+                s.named = true;
             }
             tokens.push(token.code());
             msg(&mut tokens, &p.msg);

@@ -112,7 +112,12 @@ impl Symmetry {
                 index_of[*r as usize] = i as u32;
             }
         }
-        Symmetry { class: (0..n as u16).collect(), members: (0..n as GenId).map(|g| vec![g]).collect(), rules_of, index_of }
+        Symmetry {
+            class: (0..n as u16).collect(),
+            members: (0..n as GenId).map(|g| vec![g]).collect(),
+            rules_of,
+            index_of,
+        }
     }
 
     pub fn any(&self) -> bool {
