@@ -360,6 +360,7 @@ impl Sim<'_> {
         tokens.clear();
         spans.clear();
         let mut mention = 0;
+        let ordered = plan.ordered[gi];
         let mut add = |s: &mut KeyScratch, p: &Pending, token: Token| {
             let at = tokens.len();
             if silent(p.from) {
@@ -370,6 +371,10 @@ impl Sim<'_> {
                 buf.push(token.code());
                 msg(buf, &p.msg);
                 buf.push(p.duplicate as u64);
+                if !ordered {
+                    // Its group says all there is to say about it.
+                    return;
+                }
                 tokens.push(GROUP);
             } else {
                 tokens.push(s.rank[p.from as usize]);
@@ -402,7 +407,7 @@ impl Sim<'_> {
                 add(s, &p, Token::Unresolved);
             }
         }
-        if !plan.ordered[gi] {
+        if !ordered {
             spans.sort_unstable_by(|a, b| tokens[a.0..a.1].cmp(&tokens[b.0..b.1]));
         }
         out.push(spans.len() as u64);

@@ -15,7 +15,7 @@ pub use chooser::{About, Choice, Chooser, Chosen, Recording, Script, Seeded};
 pub use queue::{Pending, Queue};
 
 use crate::check::*;
-use crate::syntax::ast::Outcome;
+use crate::syntax::ast::{BinOp, Outcome};
 
 /// Default bound on the events (messengers sent plus rules fired) of one run.
 pub const DEFAULT_MAX_EVENTS: u64 = 100_000;
@@ -284,6 +284,52 @@ struct Plan {
     has_vars: bool,
     /// Per channel, what a send over it needs.
     chans: Vec<ChanPlan>,
+    /// Per kind of message, which of those received any condition can read (without
+    /// trace, the others are not kept: no condition could find them, and a search's
+    /// states stay small however long the run).
+    reads: Vec<Reads>,
+}
+
+/// Which received messages of a kind some `received` or `count received` can match.
+#[derive(Debug, Clone)]
+enum Reads {
+    None,
+    All,
+    /// Those whose payload fits one of these (`None`: any value there).
+    Only(Vec<Vec<Option<i64>>>),
+}
+
+/// The value of an expression that reads nothing of a run, if it is one.
+fn constant(e: &Expr) -> Option<i64> {
+    match &e.kind {
+        ExprKind::Const(v) => Some(*v),
+        ExprKind::Neg(a) => constant(a)?.checked_neg(),
+        ExprKind::Bin(op, a, b) => {
+            let (x, y) = (constant(a)?, constant(b)?);
+            match op {
+                BinOp::Add => x.checked_add(y),
+                BinOp::Sub => x.checked_sub(y),
+                BinOp::Mul => x.checked_mul(y),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+impl Plan {
+    /// Whether a received message is kept (some condition can read it).
+    #[inline]
+    fn read(&self, m: &Msg) -> bool {
+        match &self.reads[m.kind as usize] {
+            Reads::All => true,
+            Reads::None => false,
+            Reads::Only(list) => list.iter().any(|p| {
+                p.len() <= m.args.len as usize
+                    && p.iter().zip(m.args.as_slice()).all(|(a, v)| a.is_none_or(|a| a == *v))
+            }),
+        }
+    }
 }
 
 /// What sending over a channel needs, looked up once per model.
@@ -388,7 +434,39 @@ impl Plan {
                 cp
             })
             .collect();
+        let mut reads = vec![Reads::None; model.kinds.len()];
+        let patterns = std::cell::RefCell::new(Vec::new());
+        for r in &model.rules {
+            rule_reads(r, &|e| {
+                if let ExprKind::Received { pattern, .. } | ExprKind::Count { pattern, .. } = &e.kind {
+                    patterns.borrow_mut().push(pattern.clone());
+                }
+                false
+            });
+        }
+        for p in patterns.into_inner() {
+            let args: Vec<Option<i64>> = p
+                .args
+                .iter()
+                .map(|a| match a {
+                    PatArg::Eq(e) => constant(e),
+                    _ => None,
+                })
+                .collect();
+            let fits_all = args.iter().all(|a| a.is_none());
+            let slot = &mut reads[p.kind as usize];
+            *slot = match std::mem::replace(slot, Reads::None) {
+                Reads::All => Reads::All,
+                _ if fits_all => Reads::All,
+                Reads::None => Reads::Only(vec![args]),
+                Reads::Only(mut list) => {
+                    list.push(args);
+                    Reads::Only(list)
+                }
+            };
+        }
         Plan {
+            reads,
             chans,
             schedule,
             every,
@@ -1119,7 +1197,9 @@ impl<'m> Sim<'m> {
             }
             self.log.push(LogEntry::Deliver { messenger: m, tick: t, duplicate: p.duplicate });
         }
-        self.recv[p.to as usize].push(Recv { msg: p.msg, from: p.from, tick: t, messenger: m });
+        if self.trace || self.plan.read(&p.msg) {
+            self.recv[p.to as usize].push(Recv { msg: p.msg, from: p.from, tick: t, messenger: m });
+        }
         self.events += 1;
         for &r in &self.model.generals[p.to as usize].on_receive {
             if !self.live(p.to) {
