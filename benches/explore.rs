@@ -5,8 +5,9 @@
 //! steps (ticks executed: one per state and choice sequence) and states per second.
 //!
 //! Models: the bundled regress scenario at large depths (its dawn moved past the end of
-//! the chain), and a majority vote among N generals (every vote over a lossy channel,
-//! delays fixed), for N as large as stays within a benchmark's time.
+//! the chain), a majority vote among N generals for N = 5 to 7 (every vote over a lossy
+//! channel, delays fixed), and the bundled 3-of-5 majority with its delays of 1 or 2
+//! ticks (chosen lazily by the adversary).
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -36,25 +37,36 @@ fn majority(n: usize) -> (String, herald::Loaded) {
     (format!("majority-{n}"), l)
 }
 
+fn bundled_majority() -> (String, herald::Loaded) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/majority-3-of-5.herald");
+    let text = std::fs::read_to_string(path).expect("the bundled majority scenario");
+    let l = herald::load("majority-3-of-5.herald", text.as_bytes(), &[]).expect("it loads");
+    ("majority-3-of-5-delays".to_string(), l)
+}
+
 fn main() {
-    let models = vec![regress(50), regress(200), regress(800), majority(3), majority(4)];
+    let models = vec![regress(50), regress(200), regress(800), majority(5), majority(6), majority(7)];
+    let mut models: Vec<(String, herald::Loaded, bool)> = models.into_iter().map(|(n, l)| (n, l, true)).collect();
+    let (name, l) = bundled_majority();
+    models.push((name, l, false));
     let mut c = Criterion::default().configure_from_args();
-    for (name, l) in &models {
-        let states = explore(&l.model, MAX_STATES, true).expect("explores").states;
+    for (name, l, fixed) in &models {
+        let fixed = *fixed;
+        let states = explore(&l.model, MAX_STATES, fixed).expect("explores").states;
         let mut g = c.benchmark_group("explore");
         g.throughput(Throughput::Elements(states));
         g.sample_size(10);
-        g.bench_function(name.as_str(), |b| b.iter(|| explore(black_box(&l.model), MAX_STATES, true)));
+        g.bench_function(name.as_str(), |b| b.iter(|| explore(black_box(&l.model), MAX_STATES, fixed)));
         g.finish();
     }
     c.final_summary();
     println!("\n{:<20} {:>10} {:>12} {:>14}", "model", "states", "steps", "states/s");
-    for (name, l) in &models {
+    for (name, l, fixed) in &models {
         let start = Instant::now();
         let mut runs = 0u32;
         let mut e = None;
         while runs < 3 || start.elapsed().as_millis() < 300 {
-            e = Some(explore(&l.model, MAX_STATES, true).expect("explores"));
+            e = Some(explore(&l.model, MAX_STATES, *fixed).expect("explores"));
             runs += 1;
         }
         let per = start.elapsed().as_secs_f64() / runs as f64;
