@@ -42,6 +42,8 @@ pub(super) struct KeyPlan {
     ordered: Vec<bool>,
     /// `sends[s * n + g]`: the rules of `s` that can send to `g`.
     sends: Vec<Vec<RuleId>>,
+    /// Per general, its rules that can send.
+    senders: Vec<Vec<RuleId>>,
     /// Per rule: its position among its owner's rules (the same for corresponding rules
     /// of interchangeable generals).
     local: Vec<u32>,
@@ -91,6 +93,14 @@ impl KeyPlan {
                 }
             }
         }
+        let senders = (0..n)
+            .map(|g| {
+                let mut all: Vec<RuleId> = (0..n).flat_map(|to| sends[g * n + to].iter().copied()).collect();
+                all.sort_unstable();
+                all.dedup();
+                all
+            })
+            .collect();
         let mut local = vec![0; model.rules.len()];
         let mut when = Vec::new();
         let mut every = Vec::new();
@@ -108,7 +118,7 @@ impl KeyPlan {
                     .collect(),
             );
         }
-        KeyPlan { n, symmetry, anon, ordered, sends, local, when, every }
+        KeyPlan { n, symmetry, anon, ordered, sends, senders, local, when, every }
     }
 }
 
@@ -127,9 +137,11 @@ pub(super) struct KeyScratch {
     /// Set by `record` when it names a general.
     named: bool,
     entries: Vec<(Msg, u64, u32)>,
-    /// Anonymous groups of one receiver: (sender, content, first mention).
-    groups: Vec<(GenId, Vec<u64>, usize)>,
+    /// Anonymous groups of one receiver: (sender, content).
+    groups: Vec<(GenId, Vec<u64>)>,
     group_bufs: Vec<Vec<u64>>,
+    /// The messengers on their way to each receiver, with where they are.
+    inbox: Vec<Vec<(Pending, Token)>>,
     /// The messengers on their way to one receiver, and where each is in `tokens`.
     tokens: Vec<u64>,
     spans: Vec<(usize, usize)>,
@@ -141,7 +153,7 @@ fn msg(out: &mut Vec<u64>, m: &Msg) {
 }
 
 /// Where a messenger on its way to a receiver is, as the key writes it.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 enum Token {
     /// Lazy delivery: its window, and (in the arrival stage) whether it was chosen to arrive.
     Road { earliest: u32, latest: u32, decided: u8 },
@@ -176,6 +188,7 @@ impl Sim<'_> {
         let plan = s.plan.take().expect("made above");
         let n = plan.n;
         self.silences(&plan, s);
+        self.sort_mail(n, s);
         // The canonical order: identity, or by what each general holds, within classes.
         s.order.clear();
         s.order.extend(0..n as GenId);
@@ -239,6 +252,29 @@ impl Sim<'_> {
         s.plan = Some(plan);
     }
 
+    /// The messengers on their way, by receiver, in the order they would be delivered.
+    fn sort_mail(&self, n: usize, s: &mut KeyScratch) {
+        s.inbox.resize_with(n, Vec::new);
+        for v in &mut s.inbox {
+            v.clear();
+        }
+        for (i, r) in self.road.iter().enumerate() {
+            let decided = if self.stage == Stage::Arrive && r.earliest <= self.now && i < self.arrive_pos {
+                1 + r.arrive as u8
+            } else {
+                0
+            };
+            s.inbox[r.p.to as usize].push((r.p, Token::Road { earliest: r.earliest, latest: r.latest, decided }));
+        }
+        for (at, p) in self.queue.pending_from(self.now) {
+            s.inbox[p.to as usize].push((*p, Token::Queue(at)));
+        }
+        for u in &self.unresolved[self.resolve_pos..] {
+            let p = Pending { id: u.id, from: u.from, to: u.to, msg: u.msg, duplicate: false };
+            s.inbox[u.to as usize].push((p, Token::Unresolved));
+        }
+    }
+
     /// Which senders will never send to which receivers again.
     fn silences(&self, plan: &KeyPlan, s: &mut KeyScratch) {
         let n = plan.n;
@@ -250,22 +286,23 @@ impl Sim<'_> {
         let recovers =
             |g: usize| self.model.crashes[self.next_crash..].iter().any(|c| c.recover && c.general as usize == g);
         let resolved = self.stage == Stage::Resolve;
+        let done = |r: RuleId, from: usize| match &self.model.rules[r as usize].trigger {
+            Trigger::Start => self.now > 0 || resolved,
+            Trigger::Recover => !recovers(from),
+            Trigger::Receive { .. } => false,
+            Trigger::At(at) => *at < self.now || (*at == self.now && resolved),
+            Trigger::Every { .. } => self.every_done[r as usize],
+            Trigger::When(_) => self.when_fired[r as usize],
+            Trigger::Decide { .. } => true,
+        };
         for from in 0..n {
-            let gone = self.crashed[from].is_some() && !recovers(from);
+            // Most often a sender is silent towards everyone (its sending rules are done).
+            let everyone =
+                (self.crashed[from].is_some() && !recovers(from)) || plan.senders[from].iter().all(|&r| done(r, from));
             for to in 0..n {
-                if !plan.anon[to] {
-                    continue;
+                if plan.anon[to] {
+                    s.silent[from * n + to] = everyone || plan.sends[from * n + to].iter().all(|&r| done(r, from));
                 }
-                s.silent[from * n + to] = gone
-                    || plan.sends[from * n + to].iter().all(|&r| match &self.model.rules[r as usize].trigger {
-                        Trigger::Start => self.now > 0 || resolved,
-                        Trigger::Recover => !recovers(from),
-                        Trigger::Receive { .. } => false,
-                        Trigger::At(at) => *at < self.now || (*at == self.now && resolved),
-                        Trigger::Every { .. } => self.every_done[r as usize],
-                        Trigger::When(_) => self.when_fired[r as usize],
-                        Trigger::Decide { .. } => true,
-                    });
             }
         }
     }
@@ -328,7 +365,7 @@ impl Sim<'_> {
         }
         // Anonymous groups, one per forgotten sender: first what came from it (sorted,
         // without repeats), then what is on its way from it.
-        for (_, buf, _) in s.groups.drain(..) {
+        for (_, buf) in s.groups.drain(..) {
             s.group_bufs.push(buf);
         }
         if anon {
@@ -342,12 +379,12 @@ impl Sim<'_> {
             s.entries.dedup();
             let entries = std::mem::take(&mut s.entries);
             for (m, from, t) in &entries {
-                let buf = group(s, *from as GenId, usize::MAX);
+                let buf = group(s, *from as GenId);
                 msg(buf, m);
                 buf.push(*t as u64);
             }
             s.entries = entries;
-            for (_, buf, _) in &mut s.groups {
+            for (_, buf) in &mut s.groups {
                 buf.push(END);
             }
         }
@@ -359,12 +396,11 @@ impl Sim<'_> {
         let mut spans = std::mem::take(&mut s.spans);
         tokens.clear();
         spans.clear();
-        let mut mention = 0;
         let ordered = plan.ordered[gi];
         let mut add = |s: &mut KeyScratch, p: &Pending, token: Token| {
             let at = tokens.len();
             if silent(p.from) {
-                let buf = group(s, p.from, mention);
+                let buf = group(s, p.from);
                 if buf.is_empty() {
                     buf.push(END);
                 }
@@ -384,29 +420,12 @@ impl Sim<'_> {
             msg(&mut tokens, &p.msg);
             tokens.push(p.duplicate as u64);
             spans.push((at, tokens.len()));
-            mention += 1;
         };
-        for (i, r) in self.road.iter().enumerate() {
-            if r.p.to == g {
-                let decided = if self.stage == Stage::Arrive && r.earliest <= self.now && i < self.arrive_pos {
-                    1 + r.arrive as u8
-                } else {
-                    0
-                };
-                add(s, &r.p, Token::Road { earliest: r.earliest, latest: r.latest, decided });
-            }
+        let inbox = std::mem::take(&mut s.inbox[gi]);
+        for (p, token) in &inbox {
+            add(s, p, *token);
         }
-        for (at, p) in self.queue.pending_from(self.now) {
-            if p.to == g {
-                add(s, p, Token::Queue(at));
-            }
-        }
-        for u in &self.unresolved[self.resolve_pos..] {
-            if u.to == g {
-                let p = Pending { id: u.id, from: u.from, to: u.to, msg: u.msg, duplicate: false };
-                add(s, &p, Token::Unresolved);
-            }
-        }
+        s.inbox[gi] = inbox;
         if !ordered {
             spans.sort_unstable_by(|a, b| tokens[a.0..a.1].cmp(&tokens[b.0..b.1]));
         }
@@ -420,7 +439,7 @@ impl Sim<'_> {
             // The groups in a canonical order.
             s.groups.sort_unstable_by(|a, b| a.1.cmp(&b.1));
             out.push(s.groups.len() as u64);
-            for (_, buf, _) in &s.groups {
+            for (_, buf) in &s.groups {
                 out.extend_from_slice(buf);
             }
         }
@@ -428,18 +447,14 @@ impl Sim<'_> {
     }
 }
 
-/// The anonymous group of sender `from` (made if new), first mentioned at `mention`.
-fn group(s: &mut KeyScratch, from: GenId, mention: usize) -> &mut Vec<u64> {
-    match s.groups.iter().position(|(f, _, _)| *f == from) {
-        Some(i) => {
-            let g = &mut s.groups[i];
-            g.2 = g.2.min(mention);
-            &mut g.1
-        }
+/// The anonymous group of sender `from` (made if new).
+fn group(s: &mut KeyScratch, from: GenId) -> &mut Vec<u64> {
+    match s.groups.iter().position(|(f, _)| *f == from) {
+        Some(i) => &mut s.groups[i].1,
         None => {
             let mut buf = s.group_bufs.pop().unwrap_or_default();
             buf.clear();
-            s.groups.push((from, buf, mention));
+            s.groups.push((from, buf));
             &mut s.groups.last_mut().expect("pushed").1
         }
     }
