@@ -84,7 +84,8 @@ pub fn explore_with(
     lazy: bool,
     reduce: bool,
 ) -> Result<Explored, ExploreError> {
-    let lazy = lazy && !fixed_delays;
+    // Without a delay in a range, lazy delivery changes nothing (and needs no translation).
+    let lazy = lazy && !fixed_delays && model.channels.iter().any(|c| c.delay_lo != c.delay_hi);
     let mut out = Explored { reached: BTreeMap::new(), states: 1, steps: 0, fixed_delays };
     let mut sim = Sim::new(model);
     // Delays in a range are chosen messenger by messenger and tick by tick, not all at
