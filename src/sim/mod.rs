@@ -9,6 +9,7 @@ pub mod chooser;
 mod eval;
 mod key;
 pub mod queue;
+mod quick;
 pub mod symmetry;
 
 pub use chooser::{About, Choice, Chooser, Chosen, Recording, Script, Seeded};
@@ -202,6 +203,24 @@ pub struct Sim<'m> {
     /// Let the state key forget senders and use symmetry (see `key`); off only to check
     /// that the reductions change no answer.
     pub reduce: bool,
+    /// Lean runs (for trials): keep only what the rules read. `count received K` and
+    /// `received K` are answered from sets of senders heard (see `HeardPlan`), and the
+    /// delivery log [`Sim::recv`] is not kept unless some rule needs it. Off, every run
+    /// keeps `recv` in full (tools and tests read it afterwards). It applies to runs that
+    /// start without trace, lazy delivery or staging ([`Sim::start`] decides, per run).
+    pub lean: bool,
+    /// This run is lean (see [`Sim::lean`]): compiled conditions answer (`quick`).
+    lean_run: bool,
+    /// This run is lean and some expression asks what was heard: the sets in `heard` are
+    /// kept and answer.
+    heard_on: bool,
+    /// This run keeps the delivery log `recv`.
+    keep_recv: bool,
+    /// In a lean run: per general and kind with a slot, the set of generals whose
+    /// messengers of that kind were delivered to it (`HeardPlan`).
+    heard: Vec<u64>,
+    /// The size of each of those sets.
+    heard_n: Vec<u32>,
     stage: Stage,
     /// With `Stage::Arrive`: the next road entry to choose for.
     arrive_pos: usize,
@@ -284,6 +303,126 @@ struct Plan {
     has_vars: bool,
     /// Per channel, what a send over it needs.
     chans: Vec<ChanPlan>,
+    /// Per rule and action: for a `send` whose every target is over a plain channel
+    /// ([`ChanPlan::plain`]), its targets with what sending to them needs, in order (see
+    /// `fan_out`).
+    fans: Vec<Vec<Option<Box<[FanTarget]>>>>,
+    /// What lean runs ([`Sim::lean`]) keep of deliveries.
+    heard: HeardPlan,
+    /// Per general: it has `on receive` rules (else a delivery to it fires nothing).
+    listens: Vec<bool>,
+    /// Per rule: its condition compiled for lean runs, if it has one and it compiles.
+    quick: Vec<Option<quick::Code>>,
+}
+
+/// Sets of senders heard, for lean runs: each `count received K` and `received K` whose
+/// answer depends only on which generals delivered a `K` to the general asking (no
+/// `by`, no payload value to match) is answered from a bit set per general and kind,
+/// kept up to date at each delivery, instead of a scan of the delivery log.
+#[derive(Debug, Clone)]
+struct HeardPlan {
+    /// Per message kind: its set's slot, or [`NONE`] when no such expression asks about it.
+    slot: Vec<u32>,
+    /// Kinds with a slot.
+    kinds: usize,
+    /// 64-bit words per set of generals.
+    words: usize,
+    /// Some expression reads the delivery log in a way the sets cannot answer (`by`, a
+    /// payload value), so lean runs keep the log too.
+    log_read: bool,
+}
+
+impl HeardPlan {
+    fn new(model: &Model) -> HeardPlan {
+        let mut slot = vec![NONE; model.kinds.len()];
+        let mut kinds = 0;
+        let mut log_read = false;
+        for r in &model.rules {
+            each_expr(r, &mut |e: &Expr| {
+                let (pattern, by) = match &e.kind {
+                    ExprKind::Received { pattern, by, .. } | ExprKind::Count { pattern, by, .. } => (pattern, by),
+                    _ => return,
+                };
+                if heard_answers(pattern, by.as_deref()) {
+                    if slot[pattern.kind as usize] == NONE {
+                        slot[pattern.kind as usize] = kinds as u32;
+                        kinds += 1;
+                    }
+                } else {
+                    log_read = true;
+                }
+            });
+        }
+        HeardPlan { slot, kinds, words: model.generals.len().div_ceil(64), log_read }
+    }
+}
+
+/// Whether `count received`/`received` with this pattern and `by` can be answered from
+/// the set of senders heard: no `by`, and no payload value to compare (then a message
+/// matches by its kind alone).
+#[inline]
+fn heard_answers(pattern: &Pattern, by: Option<&Expr>) -> bool {
+    by.is_none() && !pattern.args.iter().any(|a| matches!(a, PatArg::Eq(_)))
+}
+
+/// Calls `f` on every expression of a rule and all their parts (payload patterns included).
+fn each_expr(r: &Rule, f: &mut dyn FnMut(&Expr)) {
+    fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+        f(e);
+        match &e.kind {
+            ExprKind::Neg(a) | ExprKind::Not(a) => walk(a, f),
+            ExprKind::Bin(_, a, b) | ExprKind::MinMax { a, b, .. } => {
+                walk(a, f);
+                walk(b, f);
+            }
+            ExprKind::Received { pattern, by, .. } | ExprKind::Count { pattern, by, .. } => {
+                pattern_walk(pattern, f);
+                if let Some(b) = by {
+                    walk(b, f);
+                }
+            }
+            ExprKind::Sent { pattern, .. } => pattern_walk(pattern, f),
+            _ => {}
+        }
+    }
+    fn pattern_walk(p: &Pattern, f: &mut dyn FnMut(&Expr)) {
+        for a in &p.args {
+            if let PatArg::Eq(x) = a {
+                walk(x, f);
+            }
+        }
+    }
+    match &r.trigger {
+        Trigger::Receive { pattern, guard, .. } => {
+            pattern_walk(pattern, f);
+            if let Some(g) = guard {
+                walk(g, f);
+            }
+        }
+        Trigger::Every { until: Some(c), .. } | Trigger::When(c) => walk(c, f),
+        Trigger::Decide { what: DecideWhat::Attack(Some(c)), .. } => walk(c, f),
+        Trigger::Decide { what: DecideWhat::Commit(v, g), .. } => {
+            walk(v, f);
+            if let Some(g) = g {
+                walk(g, f);
+            }
+        }
+        _ => {}
+    }
+    for a in &r.actions {
+        match a {
+            Action::Send { args, copies, .. } => {
+                for x in args {
+                    walk(x, f);
+                }
+                if let Some(c) = copies {
+                    walk(c, f);
+                }
+            }
+            Action::Set { value, .. } | Action::Commit { value, .. } => walk(value, f),
+            _ => {}
+        }
+    }
 }
 
 /// What sending over a channel needs, looked up once per model.
@@ -299,6 +438,18 @@ struct ChanPlan {
     duplicate: Option<Prob>,
     /// No counter, no partition, no loss rule but one chance, no duplicate.
     plain: bool,
+}
+
+/// One target of a `send` over a plain channel: what `send_plain` looks up, at hand.
+#[derive(Debug, Clone, Copy)]
+struct FanTarget {
+    to: GenId,
+    chan: ChanId,
+    /// The channel's delay range.
+    lo: u32,
+    hi: u32,
+    /// Its one loss rule's probability, if it has one.
+    lose: Option<Prob>,
 }
 
 /// A channel's loss rules.
@@ -360,7 +511,7 @@ impl Plan {
                 })
             })
             .collect();
-        let chans = model
+        let chans: Vec<ChanPlan> = model
             .channels
             .iter()
             .zip(&counting)
@@ -388,7 +539,38 @@ impl Plan {
                 cp
             })
             .collect();
+        let fans = model
+            .rules
+            .iter()
+            .map(|r| {
+                r.actions
+                    .iter()
+                    .map(|a| match a {
+                        Action::Send { to, .. } => to
+                            .iter()
+                            .map(|&t| {
+                                let c = model.chan(r.owner, t)?;
+                                let cp = &chans[c as usize];
+                                let lose = match cp.loss {
+                                    LossPlan::Chance(p) => Some(p),
+                                    _ => None,
+                                };
+                                cp.plain.then_some(FanTarget { to: t, chan: c, lo: cp.lo, hi: cp.hi, lose })
+                            })
+                            .collect::<Option<Box<[FanTarget]>>>(),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect();
+        let heard = HeardPlan::new(model);
+        let quick =
+            model.rules.iter().map(|r| quick::condition(r).and_then(|c| quick::Code::compile(c, &heard))).collect();
         Plan {
+            quick,
+            listens: model.generals.iter().map(|g| !g.on_receive.is_empty()).collect(),
+            fans,
+            heard,
             chans,
             schedule,
             every,
@@ -498,6 +680,12 @@ impl<'m> Sim<'m> {
             road: Vec::new(),
             defer: false,
             reduce: true,
+            lean: false,
+            lean_run: false,
+            heard_on: false,
+            keep_recv: true,
+            heard: Vec::new(),
+            heard_n: Vec::new(),
             stage: Stage::Start,
             arrive_pos: 0,
             deferring: false,
@@ -565,6 +753,10 @@ impl<'m> Sim<'m> {
         self.decisions.clone_from(&s.decisions);
         self.crashed.clone_from(&s.crashed);
         self.recv.clone_from(&s.recv);
+        // A snapshot has the delivery log, not the sets of a lean run: go on in full.
+        self.lean_run = false;
+        self.heard_on = false;
+        self.keep_recv = true;
         self.sent.clone_from(&s.sent);
         self.dirty_sent = true;
         self.dirty_count = true;
@@ -596,6 +788,20 @@ impl<'m> Sim<'m> {
     fn reset(&mut self) {
         self.now = 0;
         self.end = End::Quiet;
+        self.lean_run = self.lean && !self.trace && !self.lazy && !self.defer;
+        self.heard_on = self.lean_run && self.plan.heard.kinds > 0;
+        self.keep_recv = !self.lean || self.trace || self.lazy || self.defer || self.plan.heard.log_read;
+        if self.heard_on {
+            let h = &self.plan.heard;
+            let sets = self.model.generals.len() * h.kinds;
+            if self.heard_n.len() != sets {
+                self.heard = vec![0; sets * h.words];
+                self.heard_n = vec![0; sets];
+            } else {
+                self.heard.fill(0);
+                self.heard_n.fill(0);
+            }
+        }
         for ((d, c), r) in self.decisions.iter_mut().zip(&mut self.crashed).zip(&mut self.recv) {
             *d = None;
             *c = None;
@@ -997,6 +1203,11 @@ impl<'m> Sim<'m> {
             let arrivals = self.queue.take(t);
             let mut result = Ok(());
             for p in &arrivals {
+                // To a general without `on receive` rules, without trace: only the record.
+                if !self.trace && !self.plan.listens[p.to as usize] {
+                    self.note_delivery(t, p);
+                    continue;
+                }
                 result = self.deliver(t, p, ch);
                 if result.is_err() {
                     break;
@@ -1024,7 +1235,7 @@ impl<'m> Sim<'m> {
                     Trigger::Every { period, until } if t.is_multiple_of(*period) && !self.every_done[r as usize] => {
                         self.current = r;
                         let stop = match until {
-                            Some(c) => self.eval(c, g, &[0; MAX_ARGS])? != 0,
+                            Some(c) => self.condition(r, c, g, &[0; MAX_ARGS])? != 0,
                             None => false,
                         };
                         if stop {
@@ -1049,7 +1260,7 @@ impl<'m> Sim<'m> {
                         continue;
                     };
                     self.current = r;
-                    if self.eval(c, g as GenId, &[0; MAX_ARGS])? != 0 {
+                    if self.condition(r, c, g as GenId, &[0; MAX_ARGS])? != 0 {
                         self.when_fired[r as usize] = true;
                         fired = true;
                         self.fire(r, &[0; MAX_ARGS], NONE, ch)?;
@@ -1080,12 +1291,12 @@ impl<'m> Sim<'m> {
             let decided = match what {
                 DecideWhat::Attack(None) => Some(Decided::Attack),
                 DecideWhat::Attack(Some(c)) => {
-                    Some(if self.eval(c, g, &none)? != 0 { Decided::Attack } else { Decided::Wait })
+                    Some(if self.condition(r, c, g, &none)? != 0 { Decided::Attack } else { Decided::Wait })
                 }
                 DecideWhat::Wait => Some(Decided::Wait),
                 DecideWhat::Commit(v, guard) => {
                     let ok = match guard {
-                        Some(c) => self.eval(c, g, &none)? != 0,
+                        Some(c) => self.condition(r, c, g, &none)? != 0,
                         None => true,
                     };
                     if ok { Some(Decided::Commit(self.eval(v, g, &none)?)) } else { None }
@@ -1119,8 +1330,7 @@ impl<'m> Sim<'m> {
             }
             self.log.push(LogEntry::Deliver { messenger: m, tick: t, duplicate: p.duplicate });
         }
-        self.recv[p.to as usize].push(Recv { msg: p.msg, from: p.from, tick: t, messenger: m });
-        self.events += 1;
+        self.note_delivery(t, p);
         for &r in &self.model.generals[p.to as usize].on_receive {
             if !self.live(p.to) {
                 break;
@@ -1131,6 +1341,31 @@ impl<'m> Sim<'m> {
             }
         }
         Ok(())
+    }
+
+    /// Records a delivery, if its receiver is up (the trace aside): what the receiver has
+    /// heard, and the event.
+    #[inline(always)]
+    fn note_delivery(&mut self, t: u32, p: &Pending) {
+        if !self.live(p.to) {
+            return;
+        }
+        if self.heard_on {
+            let h = &self.plan.heard;
+            let slot = h.slot[p.msg.kind as usize];
+            if slot != NONE {
+                let set = p.to as usize * h.kinds + slot as usize;
+                let (word, bit) = (&mut self.heard[set * h.words + p.from as usize / 64], 1u64 << (p.from % 64));
+                if *word & bit == 0 {
+                    *word |= bit;
+                    self.heard_n[set] += 1;
+                }
+            }
+        }
+        if self.keep_recv {
+            self.recv[p.to as usize].push(Recv { msg: p.msg, from: p.from, tick: t, messenger: p.id });
+        }
+        self.events += 1;
     }
 
     /// Whether a delivered messenger fires an `on receive` rule (binding payload values).
@@ -1152,7 +1387,7 @@ impl<'m> Sim<'m> {
             return Ok(false);
         }
         Ok(match guard {
-            Some(g) => self.eval(g, rule.owner, locals)? != 0,
+            Some(g) => self.condition(r, g, rule.owner, locals)? != 0,
             None => true,
         })
     }
@@ -1174,7 +1409,7 @@ impl<'m> Sim<'m> {
         if self.trace {
             self.log.push(LogEntry::Fire { rule: r, tick: t, messenger: cause });
         }
-        for a in &rule.actions {
+        for (ai, a) in rule.actions.iter().enumerate() {
             if !self.live(g) {
                 break;
             }
@@ -1188,6 +1423,9 @@ impl<'m> Sim<'m> {
                         Some(c) => self.eval(c, g, locals)?.max(0) as u64,
                         None => 1,
                     };
+                    if self.fan_out(r, ai, g, msg, n, ch) {
+                        continue;
+                    }
                     for &to in to {
                         for _ in 0..n {
                             self.send(r, g, to, msg, cause, ch)?;
@@ -1249,7 +1487,59 @@ impl<'m> Sim<'m> {
             self.resolve(Unresolved { rule: r, from, to, chan: c, msg, cause, id }, ch);
             return Ok(());
         }
-        // A plain channel, without trace: what `send_any` does, less what cannot apply.
+        self.sent_by_rule[r as usize] += 1;
+        self.send_plain(from, to, c, msg, ch);
+        Ok(())
+    }
+
+    /// A `send` action (action `a` of rule `r`, by `from`, `n` copies to each target) over
+    /// plain channels only, without trace, lazy delivery or staging: sends its messengers
+    /// as `send` would, one by one in the same order with the same choices, but with the
+    /// targets' channels looked up once per model and the event bound checked once per
+    /// action. Returns false (nothing sent) when it does not apply, or when the bound
+    /// would be passed (then `send`, one by one, says where).
+    #[inline]
+    fn fan_out<C: Chooser>(&mut self, r: RuleId, a: usize, from: GenId, msg: Msg, n: u64, ch: &mut C) -> bool {
+        if self.trace || self.lazy || self.deferring || self.plan.reads_sent {
+            return false;
+        }
+        let Some(fan) = &self.plan.fans[r as usize][a] else {
+            return false;
+        };
+        let total = n.saturating_mul(fan.len() as u64);
+        if self.events.saturating_add(total) > self.max_events {
+            return false;
+        }
+        self.events += total;
+        self.sent_by_rule[r as usize] += total as u32;
+        // `send_plain`, inlined, with the target's channel at hand (fields borrowed apart,
+        // counters in locals).
+        let t = self.now;
+        let queue = &mut self.queue;
+        let (mut id, mut captures) = (self.sent_count, self.captures);
+        for f in fan.iter() {
+            for _ in 0..n {
+                ch.about(&About::Messenger { chan: f.chan, tick: t, msg });
+                let delay = if f.lo == f.hi { f.lo } else { f.lo + ch.delay(f.lo, f.hi) };
+                let lost = f.lose.is_some_and(|p| ch.chance(&p).index == 1);
+                if lost {
+                    captures += 1;
+                } else {
+                    queue.push(t.saturating_add(delay), Pending { id, from, to: f.to, msg, duplicate: false });
+                }
+                id += 1;
+            }
+        }
+        (self.sent_count, self.captures) = (id, captures);
+        true
+    }
+
+    /// Sends one messenger over plain channel `c` ([`ChanPlan::plain`]) without trace,
+    /// lazy delivery or staging: what `resolve` does, less what cannot apply. (The caller
+    /// counts the event and the rule's messenger.)
+    #[inline(always)]
+    fn send_plain<C: Chooser>(&mut self, from: GenId, to: GenId, c: ChanId, msg: Msg, ch: &mut C) {
+        let cp = &self.plan.chans[c as usize];
         ch.about(&About::Messenger { chan: c, tick: self.now, msg });
         let delay = if cp.lo == cp.hi { cp.lo } else { cp.lo + ch.delay(cp.lo, cp.hi) };
         let lost = match &cp.loss {
@@ -1258,7 +1548,6 @@ impl<'m> Sim<'m> {
         };
         let id = self.sent_count;
         self.sent_count += 1;
-        self.sent_by_rule[r as usize] += 1;
         let t = self.now;
         if lost {
             self.captures += 1;
@@ -1269,7 +1558,6 @@ impl<'m> Sim<'m> {
             self.dirty_sent = true;
             self.sent[from as usize].push(Sent { msg, to, tick: t, messenger: id });
         }
-        Ok(())
     }
 
     /// Gives a messenger being sent its id, and logs the send when it must be.
@@ -1483,6 +1771,52 @@ impl<C: Chooser> Chooser for Counting<'_, C> {
     fn delay(&mut self, lo: u32, hi: u32) -> u32 {
         self.n += 1;
         self.inner.delay(lo, hi)
+    }
+}
+
+#[cfg(test)]
+mod lean_tests {
+    use super::*;
+
+    /// A lean run (as trials make them: sets of senders heard, compiled conditions, sends
+    /// fanned out, no delivery log unless read) ends as a full run does, with the same
+    /// choices: on every bundled scenario and exercise solution, over many seeds. (Debug
+    /// builds also check each compiled condition against `eval`.)
+    #[test]
+    fn lean_runs_are_the_same_runs() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut names = Vec::new();
+        for dir in ["scenarios", "scenarios/exercises/solutions"] {
+            names.extend(
+                std::fs::read_dir(format!("{root}/{dir}"))
+                    .unwrap()
+                    .map(|e| e.unwrap().path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "herald")),
+            );
+        }
+        names.sort();
+        assert!(names.len() >= 20);
+        let mut compiled = 0;
+        for path in names {
+            let text = std::fs::read(&path).unwrap();
+            let l = crate::load(&path.to_string_lossy(), &text, &[]).unwrap();
+            let mut full = Sim::new(&l.model);
+            let mut lean = Sim::new(&l.model);
+            lean.lean = true;
+            compiled += lean.plan.quick.iter().flatten().count();
+            let (mut a, mut b) = (Seeded::new(11), Seeded::new(11));
+            for k in 0..300 {
+                let (ra, rb) = (full.run(&mut a), lean.run(&mut b));
+                let what = format!("{} run {k}", path.display());
+                assert_eq!(ra, rb, "{what}");
+                assert!(lean.heard_on || lean.plan.heard.kinds == 0, "{what}");
+                let end = |s: &Sim| format!("{:?} {} {:?} {:?} {}", s.end, s.now, s.decisions, s.crashed, s.captures);
+                assert_eq!(end(&full), end(&lean), "{what}");
+            }
+            let c = Choice::Delay { lo: 0, hi: 1 << 20 };
+            assert_eq!(a.choose(&c), b.choose(&c), "{}: the streams part", path.display());
+        }
+        assert!(compiled >= 20, "{compiled} compiled conditions");
     }
 }
 
