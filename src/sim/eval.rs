@@ -103,7 +103,7 @@ impl Sim<'_> {
                 if from.is_none()
                     && let Some(i) = self.heard_index(pattern, by.as_deref(), g, cut)
                 {
-                    return Ok(self.heard_n[i] as i64);
+                    return Ok(self.heard_count(i) as i64);
                 }
                 self.count(pattern, from.as_deref(), by.as_deref(), g, locals, cut)
             }
@@ -222,7 +222,7 @@ impl Sim<'_> {
     ) -> Ev {
         if let Some(set) = self.heard_set(pattern, by, g, cut) {
             return Ok(match from {
-                None => self.heard_n[self.heard_index(pattern, by, g, cut).expect("a set")] as i64,
+                None => set.iter().map(|w| w.count_ones() as i64).sum(),
                 Some(list) => {
                     let mut mask = [0u64; MAX_GENERALS / 64];
                     for s in list {

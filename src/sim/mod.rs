@@ -13,7 +13,7 @@ mod quick;
 pub mod symmetry;
 
 pub use chooser::{About, Choice, Chooser, Chosen, Recording, Script, Seeded};
-pub use queue::{Pending, Queue};
+pub use queue::{Note, Pending, Queue};
 
 use crate::check::*;
 use crate::syntax::ast::Outcome;
@@ -219,8 +219,6 @@ pub struct Sim<'m> {
     /// In a lean run: per general and kind with a slot, the set of generals whose
     /// messengers of that kind were delivered to it (`HeardPlan`).
     heard: Vec<u64>,
-    /// The size of each of those sets.
-    heard_n: Vec<u32>,
     stage: Stage,
     /// With `Stage::Arrive`: the next road entry to choose for.
     arrive_pos: usize,
@@ -303,7 +301,8 @@ struct Plan {
     has_vars: bool,
     /// Per channel, what a send over it needs.
     chans: Vec<ChanPlan>,
-    /// Per rule and action: for a `send` whose every target is over a plain channel
+    /// Per rule and action: for a `send` of [`FAN_MIN`] messengers or more (to as many
+    /// targets, or in copies) whose every target is over a plain channel
     /// ([`ChanPlan::plain`]), its targets with what sending to them needs, in order (see
     /// `fan_out`).
     fans: Vec<Vec<Option<Box<[FanTarget]>>>>,
@@ -311,6 +310,16 @@ struct Plan {
     heard: HeardPlan,
     /// Per general: it has `on receive` rules (else a delivery to it fires nothing).
     listens: Vec<bool>,
+    /// Per rule whose one action sends one copy of a message without payload expressions
+    /// (only constants) to targets over plain channels (a fan in `fans`): the message.
+    simple: Vec<Option<Msg>>,
+    /// Every rule in `first` is `simple`.
+    first_simple: bool,
+    /// Lean runs without a delivery log may queue marks instead of notes (see `Queue`):
+    /// no general has `on receive` rules (a delivery fires nothing, so the order of a
+    /// tick's deliveries does not matter), none ever crashes (every delivery counts),
+    /// and the sets of senders heard are small.
+    marks: bool,
     /// Per rule: its condition compiled for lean runs, if it has one and it compiles.
     quick: Vec<Option<quick::Code>>,
 }
@@ -440,6 +449,10 @@ struct ChanPlan {
     plain: bool,
 }
 
+/// The fewest messengers `fan_out` sends (fewer are sent one by one: setting up its loop
+/// costs about what it saves on three).
+const FAN_MIN: usize = 4;
+
 /// One target of a `send` over a plain channel: what `send_plain` looks up, at hand.
 #[derive(Debug, Clone, Copy)]
 struct FanTarget {
@@ -450,6 +463,68 @@ struct FanTarget {
     hi: u32,
     /// Its one loss rule's probability, if it has one.
     lose: Option<Prob>,
+    /// The target has no `on receive` rules: in a lean run without a delivery log, its
+    /// deliveries are [`Note`]s.
+    passive: bool,
+    /// The word of its set of senders heard for the message's kind (see `HeardPlan`)
+    /// with the sender's bit, or [`NONE`] (no set for that kind).
+    word: u32,
+}
+
+/// Messengers being sent by `fan_out` (over plain channels, without trace, lazy delivery
+/// or staging), with the run's counters at hand.
+struct Sending {
+    t: u32,
+    from: GenId,
+    msg: Msg,
+    /// Deliveries to generals without `on receive` rules are [`Note`]s, or all deliveries
+    /// are marks (see `Plan::marks`).
+    notes: bool,
+    marks: bool,
+    /// The next messenger's number, and the captures so far.
+    id: u32,
+    captures: u32,
+}
+
+impl Sending {
+    fn new(sim: &Sim, from: GenId, msg: Msg) -> Sending {
+        let notes = sim.lean_run && !sim.keep_recv;
+        let marks = notes && sim.plan.marks;
+        Sending { t: sim.now, from, msg, notes, marks, id: sim.sent_count, captures: sim.captures }
+    }
+
+    /// Sends `n` copies to each target of `fan`, in order: `send_plain`, with the
+    /// target's channel at hand.
+    #[inline(always)]
+    fn fan<C: Chooser>(&mut self, queue: &mut Queue, fan: &[FanTarget], n: u64, ch: &mut C) {
+        let (t, from, msg) = (self.t, self.from, self.msg);
+        for f in fan {
+            for _ in 0..n {
+                ch.about(&About::Messenger { chan: f.chan, tick: t, msg });
+                let delay = if f.lo == f.hi { f.lo } else { f.lo + ch.delay(f.lo, f.hi) };
+                let lost = f.lose.is_some_and(|p| ch.chance(&p).index == 1);
+                let id = self.id;
+                if self.marks {
+                    self.captures += lost as u32;
+                    queue.push_mark_if(!lost, t.saturating_add(delay), f.word, 1u64 << (from % 64));
+                } else if self.notes && f.passive {
+                    self.captures += lost as u32;
+                    let note = Note { id, word: f.word, from, to: f.to };
+                    queue.push_note_if(!lost, t.saturating_add(delay), note);
+                } else if lost {
+                    self.captures += 1;
+                } else {
+                    queue.push(t.saturating_add(delay), Pending { id, from, to: f.to, msg, duplicate: false });
+                }
+                self.id += 1;
+            }
+        }
+    }
+
+    /// Writes the counters back.
+    fn done(&self, sim: &mut Sim) {
+        (sim.sent_count, sim.captures) = (self.id, self.captures);
+    }
 }
 
 /// A channel's loss rules.
@@ -539,6 +614,7 @@ impl Plan {
                 cp
             })
             .collect();
+        let heard = HeardPlan::new(model);
         let fans = model
             .rules
             .iter()
@@ -546,7 +622,9 @@ impl Plan {
                 r.actions
                     .iter()
                     .map(|a| match a {
-                        Action::Send { to, .. } => to
+                        // A few messengers are sent as cheaply by `send`.
+                        Action::Send { to, copies: None, .. } if to.len() < FAN_MIN => None,
+                        Action::Send { to, kind, .. } => to
                             .iter()
                             .map(|&t| {
                                 let c = model.chan(r.owner, t)?;
@@ -555,7 +633,23 @@ impl Plan {
                                     LossPlan::Chance(p) => Some(p),
                                     _ => None,
                                 };
-                                cp.plain.then_some(FanTarget { to: t, chan: c, lo: cp.lo, hi: cp.hi, lose })
+                                let slot = heard.slot[*kind as usize];
+                                let set = |slot: u32| t as u32 * heard.kinds as u32 + slot;
+                                let word = if slot == NONE {
+                                    NONE
+                                } else {
+                                    set(slot) * heard.words as u32 + r.owner as u32 / 64
+                                };
+                                let passive = model.generals[t as usize].on_receive.is_empty();
+                                cp.plain.then_some(FanTarget {
+                                    to: t,
+                                    chan: c,
+                                    lo: cp.lo,
+                                    hi: cp.hi,
+                                    lose,
+                                    passive,
+                                    word,
+                                })
                             })
                             .collect::<Option<Box<[FanTarget]>>>(),
                         _ => None,
@@ -563,10 +657,34 @@ impl Plan {
                     .collect()
             })
             .collect();
-        let heard = HeardPlan::new(model);
         let quick =
             model.rules.iter().map(|r| quick::condition(r).and_then(|c| quick::Code::compile(c, &heard))).collect();
+        let simple: Vec<Option<Msg>> = model
+            .rules
+            .iter()
+            .zip(&fans)
+            .map(|(r, fans): (&Rule, &Vec<Option<Box<[FanTarget]>>>)| match (r.actions.as_slice(), fans.first()) {
+                ([Action::Send { kind, args, copies: None, .. }], Some(Some(_))) => {
+                    let mut msg = Msg { kind: *kind, args: Args { len: args.len() as u8, vals: [0; MAX_ARGS] } };
+                    for (i, e) in args.iter().enumerate() {
+                        let ExprKind::Const(v) = e.kind else { return None };
+                        msg.args.vals[i] = v;
+                    }
+                    Some(msg)
+                }
+                _ => None,
+            })
+            .collect();
+        let first_simple = first.iter().all(|&(_, r): &(GenId, RuleId)| simple[r as usize].is_some());
+        let marks = model.generals.iter().all(|g| g.on_receive.is_empty())
+            && model.crashes.is_empty()
+            && model.crash_any.is_empty()
+            && !model.rules.iter().any(|r| r.actions.iter().any(|a| matches!(a, Action::Crash(_))))
+            && model.generals.len() * heard.kinds * heard.words <= 256;
         Plan {
+            marks,
+            first_simple,
+            simple,
             quick,
             listens: model.generals.iter().map(|g| !g.on_receive.is_empty()).collect(),
             fans,
@@ -662,7 +780,7 @@ impl<'m> Sim<'m> {
     /// An interpreter for `model`.
     pub fn new(model: &'m Model) -> Sim<'m> {
         let n = model.generals.len();
-        Sim {
+        let mut sim = Sim {
             model,
             trace: false,
             max_events: DEFAULT_MAX_EVENTS,
@@ -685,7 +803,6 @@ impl<'m> Sim<'m> {
             heard_on: false,
             keep_recv: true,
             heard: Vec::new(),
-            heard_n: Vec::new(),
             stage: Stage::Start,
             arrive_pos: 0,
             deferring: false,
@@ -711,7 +828,12 @@ impl<'m> Sim<'m> {
             schedule_pos: 0,
             fault: std::cell::Cell::new((crate::diag::Span::default(), "")),
             plan: Plan::new(model),
+        };
+        if sim.plan.marks {
+            let h = &sim.plan.heard;
+            sim.queue.mark_width(n * h.kinds * h.words);
         }
+        sim
     }
 
     /// A copy of the run's state.
@@ -793,13 +915,11 @@ impl<'m> Sim<'m> {
         self.keep_recv = !self.lean || self.trace || self.lazy || self.defer || self.plan.heard.log_read;
         if self.heard_on {
             let h = &self.plan.heard;
-            let sets = self.model.generals.len() * h.kinds;
-            if self.heard_n.len() != sets {
-                self.heard = vec![0; sets * h.words];
-                self.heard_n = vec![0; sets];
+            let len = self.model.generals.len() * h.kinds * h.words;
+            if self.heard.len() != len {
+                self.heard = vec![0; len];
             } else {
                 self.heard.fill(0);
-                self.heard_n.fill(0);
             }
         }
         for ((d, c), r) in self.decisions.iter_mut().zip(&mut self.crashed).zip(&mut self.recv) {
@@ -1201,8 +1321,23 @@ impl<'m> Sim<'m> {
         // bucket: the bucket of tick `t` does not change while it is delivered.)
         if !self.queue.is_empty() {
             let arrivals = self.queue.take(t);
+            let noted = self.queue.has_notes(t);
+            let notes = if noted { self.queue.take_notes(t) } else { Vec::new() };
+            if self.queue.has_marks(t) {
+                self.merge_marks(t);
+            }
+            // The notes go in among the other arrivals by send order (their numbers).
+            let mut next_note = 0;
             let mut result = Ok(());
             for p in &arrivals {
+                if noted {
+                    while let Some(n) = notes.get(next_note)
+                        && n.id < p.id
+                    {
+                        self.note(n);
+                        next_note += 1;
+                    }
+                }
                 // To a general without `on receive` rules, without trace: only the record.
                 if !self.trace && !self.plan.listens[p.to as usize] {
                     self.note_delivery(t, p);
@@ -1213,11 +1348,21 @@ impl<'m> Sim<'m> {
                     break;
                 }
             }
+            if noted && result.is_ok() {
+                for n in &notes[next_note..] {
+                    self.note(n);
+                }
+            }
             self.queue.give_back(t, arrivals);
+            if noted {
+                self.queue.give_back_notes(t, notes);
+            }
             result?;
         }
         // 3. `on start`, `at` and `every`, general by general.
-        if t == 0 {
+        if t == 0 && self.lean_run && self.plan.first_simple && !self.plan.reads_sent {
+            self.fire_first_simple(ch)?;
+        } else if t == 0 {
             for i in 0..self.plan.first.len() {
                 let (g, r) = self.plan.first[i];
                 if self.live(g) {
@@ -1343,6 +1488,19 @@ impl<'m> Sim<'m> {
         Ok(())
     }
 
+    /// Records the delivery of a [`Note`], if its receiver is up (what `note_delivery`
+    /// does in a lean run without a delivery log).
+    #[inline(always)]
+    fn note(&mut self, n: &Note) {
+        if !self.live(n.to) {
+            return;
+        }
+        if n.word != NONE {
+            self.heard[n.word as usize] |= 1u64 << (n.from % 64);
+        }
+        self.events += 1;
+    }
+
     /// Records a delivery, if its receiver is up (the trace aside): what the receiver has
     /// heard, and the event.
     #[inline(always)]
@@ -1355,11 +1513,7 @@ impl<'m> Sim<'m> {
             let slot = h.slot[p.msg.kind as usize];
             if slot != NONE {
                 let set = p.to as usize * h.kinds + slot as usize;
-                let (word, bit) = (&mut self.heard[set * h.words + p.from as usize / 64], 1u64 << (p.from % 64));
-                if *word & bit == 0 {
-                    *word |= bit;
-                    self.heard_n[set] += 1;
-                }
+                self.heard[set * h.words + p.from as usize / 64] |= 1u64 << (p.from % 64);
             }
         }
         if self.keep_recv {
@@ -1409,6 +1563,14 @@ impl<'m> Sim<'m> {
         if self.trace {
             self.log.push(LogEntry::Fire { rule: r, tick: t, messenger: cause });
         }
+        // A rule that only sends one message to targets over plain channels: fanned out
+        // at once (what the loop below does for it, less the dispatch).
+        if let Some(msg) = &self.plan.simple[r as usize]
+            && self.live(g)
+            && self.fan_out(r, 0, g, *msg, 1, ch)
+        {
+            return Ok(());
+        }
         for (ai, a) in rule.actions.iter().enumerate() {
             if !self.live(g) {
                 break;
@@ -1423,7 +1585,9 @@ impl<'m> Sim<'m> {
                         Some(c) => self.eval(c, g, locals)?.max(0) as u64,
                         None => 1,
                     };
-                    if self.fan_out(r, ai, g, msg, n, ch) {
+                    if self.plan.fans[r as usize][ai].as_ref().is_some_and(|f| f.len() as u64 * n >= FAN_MIN as u64)
+                        && self.fan_out(r, ai, g, msg, n, ch)
+                    {
                         continue;
                     }
                     for &to in to {
@@ -1507,31 +1671,60 @@ impl<'m> Sim<'m> {
             return false;
         };
         let total = n.saturating_mul(fan.len() as u64);
-        if self.events.saturating_add(total) > self.max_events {
+        // A few messengers: `send` costs less than setting up the loop.
+        if total < FAN_MIN as u64 || self.events.saturating_add(total) > self.max_events {
             return false;
         }
         self.events += total;
         self.sent_by_rule[r as usize] += total as u32;
-        // `send_plain`, inlined, with the target's channel at hand (fields borrowed apart,
-        // counters in locals).
-        let t = self.now;
-        let queue = &mut self.queue;
-        let (mut id, mut captures) = (self.sent_count, self.captures);
-        for f in fan.iter() {
-            for _ in 0..n {
-                ch.about(&About::Messenger { chan: f.chan, tick: t, msg });
-                let delay = if f.lo == f.hi { f.lo } else { f.lo + ch.delay(f.lo, f.hi) };
-                let lost = f.lose.is_some_and(|p| ch.chance(&p).index == 1);
-                if lost {
-                    captures += 1;
-                } else {
-                    queue.push(t.saturating_add(delay), Pending { id, from, to: f.to, msg, duplicate: false });
-                }
-                id += 1;
-            }
-        }
-        (self.sent_count, self.captures) = (id, captures);
+        let mut s = Sending::new(self, from, msg);
+        s.fan(&mut self.queue, fan, n, ch);
+        s.done(self);
         true
+    }
+
+    /// Adds the marks of tick `t` to the sets of senders heard (all at once: nothing can
+    /// tell the order, `Plan::marks`), and counts their deliveries.
+    #[inline(never)]
+    fn merge_marks(&mut self, t: u32) {
+        let (marked, marks) = self.queue.take_marks(t);
+        for (bits, h) in marks.iter_mut().zip(&mut self.heard) {
+            *h |= std::mem::take(bits);
+        }
+        self.events += marked as u64;
+    }
+
+    /// At tick 0 of a lean run where every rule that fires first (`Plan::first`) is
+    /// `simple`: fires them in order as `fire` does, in one loop (the queue and the
+    /// counters at hand throughout). A rule whose messengers would pass the event bound
+    /// is fired by `fire`, which says where.
+    #[inline(never)]
+    fn fire_first_simple<C: Chooser>(&mut self, ch: &mut C) -> Result<(), RunError> {
+        let mut s = Sending::new(self, 0, Msg { kind: 0, args: Args::default() });
+        for i in 0..self.plan.first.len() {
+            let (g, r) = self.plan.first[i];
+            if self.crashed[g as usize].is_some() {
+                continue;
+            }
+            let (Some(msg), Some(Some(fan))) = (self.plan.simple[r as usize], self.plan.fans[r as usize].first())
+            else {
+                unreachable!("the rules that fire first are simple");
+            };
+            let total = fan.len() as u64;
+            if self.events.saturating_add(1 + total) > self.max_events {
+                s.done(self);
+                self.fire(r, &[0; MAX_ARGS], NONE, ch)?;
+                s = Sending::new(self, 0, msg);
+                continue;
+            }
+            self.current = r;
+            self.events += 1 + total;
+            self.sent_by_rule[r as usize] += total as u32;
+            (s.from, s.msg) = (g, msg);
+            s.fan(&mut self.queue, fan, 1, ch);
+        }
+        s.done(self);
+        Ok(())
     }
 
     /// Sends one messenger over plain channel `c` ([`ChanPlan::plain`]) without trace,

@@ -30,6 +30,13 @@ enum Op {
     Var(u16),
     /// `count received K` (from anyone): the size of the general's set for this slot.
     Count(u32),
+    /// `count received K` compared with a constant (`Count` then `BinK` folded, see
+    /// `Compiler::fold`): the usual quorum test, in one step.
+    CountCmp {
+        slot: u32,
+        op: BinOp,
+        k: i64,
+    },
     /// `received K` from anyone: the set for this slot is not empty.
     Heard(u32),
     /// `received K` from any (`each`: from each) of the generals in `lists[list]`.
@@ -95,6 +102,31 @@ impl Compiler<'_> {
         (super::heard_answers(pattern, by.as_deref()) && s != NONE).then_some(s)
     }
 
+    /// Folds a comparison with a constant into the `count received K` it compares, with
+    /// a constant added or subtracted on the way: `count + a >= k` is `count >= k - a`.
+    /// (A count is at most [`MAX_GENERALS`], so `count + a` cannot overflow unless `a` is
+    /// within that of the limits, nor can `k - a` here; those are left as they are.)
+    fn fold(&mut self) {
+        let n = self.ops.len();
+        let Some(&Op::BinK(op @ (BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne), k)) =
+            self.ops.last()
+        else {
+            return;
+        };
+        let room =
+            |a: i64| a.checked_add(MAX_GENERALS as i64).is_some() && a.checked_sub(MAX_GENERALS as i64).is_some();
+        let folded = match self.ops[..n - 1] {
+            [.., Op::Count(slot)] => Some((slot, k, 2)),
+            [.., Op::Count(slot), Op::BinK(BinOp::Add, a)] if room(a) => k.checked_sub(a).map(|k| (slot, k, 3)),
+            [.., Op::Count(slot), Op::BinK(BinOp::Sub, a)] if room(a) => k.checked_add(a).map(|k| (slot, k, 3)),
+            _ => None,
+        };
+        if let Some((slot, k, len)) = folded {
+            self.ops.truncate(n - len);
+            self.ops.push(Op::CountCmp { slot, op, k });
+        }
+    }
+
     fn expr(&mut self, e: &Expr) -> Option<()> {
         match &e.kind {
             ExprKind::Const(v) => self.push(Op::Const(*v)),
@@ -123,6 +155,7 @@ impl Compiler<'_> {
                 self.expr(a)?;
                 if let ExprKind::Const(k) = b.kind {
                     self.ops.push(Op::BinK(*op, k));
+                    self.fold();
                     return Some(());
                 }
                 self.expr(b)?;
@@ -177,7 +210,11 @@ impl Sim<'_> {
     pub(super) fn condition(&self, r: RuleId, c: &Expr, g: GenId, locals: &[i64]) -> Result<i64, super::RunError> {
         if self.lean_run
             && let Some(code) = &self.plan.quick[r as usize]
-            && let Some(v) = self.run_code(code, g, locals)
+            && let Some(v) = match *code.ops {
+                // One step (a quorum test, `received K`...): no stack.
+                [op] => self.leaf(op, g, locals, &code.lists),
+                _ => self.run_code(code, g, locals),
+            }
         {
             debug_assert_eq!(Ok(v), self.eval(c, g, locals), "a compiled condition gives what eval gives");
             return Ok(v);
@@ -191,26 +228,17 @@ impl Sim<'_> {
         let mut st = [0i64; STACK];
         let mut sp = 0;
         let mut pc = 0;
-        let heard = |slot: u32| {
-            let words = self.plan.heard.words;
-            let at = self.heard_at(g, slot) * words;
-            &self.heard[at..at + words]
-        };
-        while let Some(op) = code.ops.get(pc) {
+        while let Some(&op) = code.ops.get(pc) {
             pc += 1;
-            let v = match *op {
-                Op::Const(v) => v,
-                Op::Now => self.now as i64,
-                Op::Local(i) => locals[i as usize],
-                Op::Var(i) => self.vars[g as usize][i as usize],
-                Op::Count(slot) => self.heard_n[self.heard_at(g, slot)] as i64,
-                Op::Heard(slot) => (self.heard_n[self.heard_at(g, slot)] > 0) as i64,
-                Op::HeardOf { slot, list, each } => {
-                    let set = heard(slot);
-                    let has = |s: &GenId| set[*s as usize / 64] & (1u64 << (s % 64)) != 0;
-                    let list = &code.lists[list as usize];
-                    (if each { list.iter().all(has) } else { list.iter().any(has) }) as i64
-                }
+            let v = match op {
+                Op::Const(_)
+                | Op::Now
+                | Op::Local(_)
+                | Op::Var(_)
+                | Op::Count(_)
+                | Op::CountCmp { .. }
+                | Op::Heard(_)
+                | Op::HeardOf { .. } => self.leaf(op, g, locals, &code.lists)?,
                 Op::Neg => {
                     st[sp - 1] = st[sp - 1].wrapping_neg();
                     continue;
@@ -253,6 +281,36 @@ impl Sim<'_> {
             sp += 1;
         }
         Some(st[0])
+    }
+
+    /// The value a step that only pushes one pushes (`None` for the others).
+    #[inline(always)]
+    fn leaf(&self, op: Op, g: GenId, locals: &[i64], lists: &[Box<[GenId]>]) -> Option<i64> {
+        Some(match op {
+            Op::Const(v) => v,
+            Op::Now => self.now as i64,
+            Op::Local(i) => locals[i as usize],
+            Op::Var(i) => self.vars[g as usize][i as usize],
+            Op::Count(slot) => self.heard_count(self.heard_at(g, slot)) as i64,
+            Op::CountCmp { slot, op, k } => bin(op, self.heard_count(self.heard_at(g, slot)) as i64, k)?,
+            Op::Heard(slot) => (self.heard_count(self.heard_at(g, slot)) > 0) as i64,
+            Op::HeardOf { slot, list, each } => {
+                let words = self.plan.heard.words;
+                let at = self.heard_at(g, slot) * words;
+                let set = &self.heard[at..at + words];
+                let has = |s: &GenId| set[*s as usize / 64] & (1u64 << (s % 64)) != 0;
+                let list = &lists[list as usize];
+                (if each { list.iter().all(has) } else { list.iter().any(has) }) as i64
+            }
+            _ => return None,
+        })
+    }
+
+    /// The size of set number `set` of senders heard.
+    #[inline(always)]
+    pub(super) fn heard_count(&self, set: usize) -> u32 {
+        let words = self.plan.heard.words;
+        self.heard[set * words..(set + 1) * words].iter().map(|w| w.count_ones()).sum()
     }
 
     /// The number of general `g`'s set for `slot`.
