@@ -309,8 +309,10 @@ impl Sim<'_> {
     /// The size of set number `set` of senders heard.
     #[inline(always)]
     pub(super) fn heard_count(&self, set: usize) -> u32 {
-        let words = self.plan.heard.words;
-        self.heard[set * words..(set + 1) * words].iter().map(|w| w.count_ones()).sum()
+        match self.plan.heard.words {
+            1 => self.heard[set].count_ones(),
+            words => self.heard[set * words..(set + 1) * words].iter().map(|w| w.count_ones()).sum(),
+        }
     }
 
     /// The number of general `g`'s set for `slot`.
