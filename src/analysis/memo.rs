@@ -107,6 +107,13 @@ impl Memo {
         }
     }
 
+    /// Whether the memo is in use (off: each trial is interpreted, and [`Memo::trial`]
+    /// only runs it).
+    #[inline]
+    pub(crate) fn is_on(&self) -> bool {
+        self.on
+    }
+
     /// Runs one trial (`sim.trace` must be off) drawing from `rng`. Returns its
     /// summary, as `summary` writes it (`width` bytes) for a finished run; or `None` when
     /// the tree knew the run, which is then counted in the memo until [`Memo::flush`].

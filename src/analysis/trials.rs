@@ -163,6 +163,16 @@ fn run_with(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) ->
                 next_explain = next_explain.saturating_add(stride);
             }
             sim.trace = explain;
+            if !explain && !memo.is_on() {
+                // Interpreted (the memo is off): counted straight from the run.
+                sim.run(&mut rng).map_err(|error| TrialError { trial: k, error })?;
+                tally.trials += 1;
+                tally.outcomes[outcome_index(sim.outcome())] += 1;
+                for (g, f) in tally.fates.iter_mut().enumerate() {
+                    f[fate_index(sim, g)] += 1;
+                }
+                continue;
+            }
             if !explain {
                 tally.trials += 1;
                 let s = memo.trial(sim, &mut rng, summary).map_err(|error| TrialError { trial: k, error })?;
@@ -204,6 +214,8 @@ fn run_with(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) ->
                 || {
                     let mut sim = Sim::new(model);
                     sim.max_events = cfg.max_events;
+                    // Trials read only decisions (and, explained, the trace).
+                    sim.lean = true;
                     (sim, Memo::new(1 + generals, memo))
                 },
                 |state, b| work(state, b),
@@ -216,6 +228,7 @@ fn run_with(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) ->
         Some(1) => {
             let mut sim = Sim::new(model);
             sim.max_events = cfg.max_events;
+            sim.lean = true;
             let mut state = (sim, Memo::new(1 + generals, memo));
             let mut total = Tally::new(model.generals.len());
             for b in 0..blocks {

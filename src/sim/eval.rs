@@ -99,6 +99,12 @@ impl Sim<'_> {
             ExprKind::Const(v) => Ok(*v),
             ExprKind::Local(i) => Ok(locals[*i as usize]),
             ExprKind::Count { pattern, from, by } => {
+                // The usual `count received K`, in a lean run: the size of a set.
+                if from.is_none()
+                    && let Some(i) = self.heard_index(pattern, by.as_deref(), g, cut)
+                {
+                    return Ok(self.heard_count(i) as i64);
+                }
                 self.count(pattern, from.as_deref(), by.as_deref(), g, locals, cut)
             }
             _ => self.ev(e, g, locals, cut),
@@ -137,8 +143,36 @@ impl Sim<'_> {
         Ok(true)
     }
 
+    /// In a lean run, the number of the set of senders of `pattern`'s kind heard by `g`
+    /// (see `HeardPlan`), when it answers an expression with this pattern and `by`
+    /// evaluated now.
+    #[inline(always)]
+    fn heard_index(&self, pattern: &Pattern, by: Option<&Expr>, g: GenId, cut: u32) -> Option<usize> {
+        if !self.heard_on || cut != u32::MAX || !super::heard_answers(pattern, by) {
+            return None;
+        }
+        let slot = self.plan.heard.slot[pattern.kind as usize];
+        (slot != super::NONE).then(|| self.heard_at(g, slot))
+    }
+
+    /// In a lean run, the set of senders of `pattern`'s kind heard by `g`, when it
+    /// answers an expression with this pattern and `by` evaluated now.
+    #[inline]
+    fn heard_set(&self, pattern: &Pattern, by: Option<&Expr>, g: GenId, cut: u32) -> Option<&[u64]> {
+        let at = self.heard_index(pattern, by, g, cut)? * self.plan.heard.words;
+        Some(&self.heard[at..at + self.plan.heard.words])
+    }
+
     #[inline(never)]
     fn received(&self, pattern: &Pattern, from: &Senders, by: Option<&Expr>, g: GenId, locals: &[i64], cut: u32) -> Ev {
+        if let Some(set) = self.heard_set(pattern, by, g, cut) {
+            let has = |s: &GenId| set[*s as usize / 64] & (1u64 << (s % 64)) != 0;
+            return Ok(match from {
+                Senders::Any(None) => set.iter().any(|w| *w != 0),
+                Senders::Any(Some(list)) => list.iter().any(has),
+                Senders::Each(list) => list.iter().all(has),
+            } as i64);
+        }
         let by = self.by(by, g, locals, cut)?;
         let recv = &self.recv[g as usize];
         Ok(match from {
@@ -186,6 +220,18 @@ impl Sim<'_> {
         locals: &[i64],
         cut: u32,
     ) -> Ev {
+        if let Some(set) = self.heard_set(pattern, by, g, cut) {
+            return Ok(match from {
+                None => set.iter().map(|w| w.count_ones() as i64).sum(),
+                Some(list) => {
+                    let mut mask = [0u64; MAX_GENERALS / 64];
+                    for s in list {
+                        mask[*s as usize / 64] |= 1u64 << (s % 64);
+                    }
+                    set.iter().zip(&mask).map(|(w, m)| (w & m).count_ones() as i64).sum()
+                }
+            });
+        }
         let by = self.by(by, g, locals, cut)?;
         let mut seen = [0u64; MAX_GENERALS / 64];
         let mut n = 0;

@@ -9,10 +9,11 @@ pub mod chooser;
 mod eval;
 mod key;
 pub mod queue;
+mod quick;
 pub mod symmetry;
 
 pub use chooser::{About, Choice, Chooser, Chosen, Recording, Script, Seeded};
-pub use queue::{Pending, Queue};
+pub use queue::{Note, Pending, Queue};
 
 use crate::check::*;
 use crate::syntax::ast::{BinOp, Outcome};
@@ -202,6 +203,22 @@ pub struct Sim<'m> {
     /// Let the state key forget senders and use symmetry (see `key`); off only to check
     /// that the reductions change no answer.
     pub reduce: bool,
+    /// Lean runs (for trials): keep only what the rules read. `count received K` and
+    /// `received K` are answered from sets of senders heard (see `HeardPlan`), and the
+    /// delivery log [`Sim::recv`] is not kept unless some rule needs it. Off, every run
+    /// keeps `recv` in full (tools and tests read it afterwards). It applies to runs that
+    /// start without trace, lazy delivery or staging ([`Sim::start`] decides, per run).
+    pub lean: bool,
+    /// This run is lean (see [`Sim::lean`]): compiled conditions answer (`quick`).
+    lean_run: bool,
+    /// This run is lean and some expression asks what was heard: the sets in `heard` are
+    /// kept and answer.
+    heard_on: bool,
+    /// This run keeps the delivery log `recv`.
+    keep_recv: bool,
+    /// In a lean run: per general and kind with a slot, the set of generals whose
+    /// messengers of that kind were delivered to it (`HeardPlan`).
+    heard: Vec<u64>,
     stage: Stage,
     /// With `Stage::Arrive`: the next road entry to choose for.
     arrive_pos: usize,
@@ -288,7 +305,139 @@ struct Plan {
     /// trace, the others are not kept: no condition could find them, and a search's
     /// states stay small however long the run).
     reads: Vec<Reads>,
+    /// Per rule and action: for a `send` of [`FAN_MIN`] messengers or more (to as many
+    /// targets, or in copies) whose every target is over a plain channel
+    /// ([`ChanPlan::plain`]), its targets with what sending to them needs, in order (see
+    /// `fan_out`).
+    fans: Vec<Vec<Option<Box<[FanTarget]>>>>,
+    /// What lean runs ([`Sim::lean`]) keep of deliveries.
+    heard: HeardPlan,
+    /// Per general: it has `on receive` rules (else a delivery to it fires nothing).
+    listens: Vec<bool>,
+    /// Per rule whose one action sends one copy of a message without payload expressions
+    /// (only constants) to targets over plain channels (a fan in `fans`): the message.
+    simple: Vec<Option<Msg>>,
+    /// Every rule in `first` is `simple`.
+    first_simple: bool,
+    /// Lean runs without a delivery log may queue marks instead of notes (see `Queue`):
+    /// no general has `on receive` rules (a delivery fires nothing, so the order of a
+    /// tick's deliveries does not matter), none ever crashes (every delivery counts),
+    /// and the sets of senders heard are small.
+    marks: bool,
+    /// Per rule: its condition compiled for lean runs, if it has one and it compiles.
+    quick: Vec<Option<quick::Code>>,
 }
+
+/// Sets of senders heard, for lean runs: each `count received K` and `received K` whose
+/// answer depends only on which generals delivered a `K` to the general asking (no
+/// `by`, no payload value to match) is answered from a bit set per general and kind,
+/// kept up to date at each delivery, instead of a scan of the delivery log.
+#[derive(Debug, Clone)]
+struct HeardPlan {
+    /// Per message kind: its set's slot, or [`NONE`] when no such expression asks about it.
+    slot: Vec<u32>,
+    /// Kinds with a slot.
+    kinds: usize,
+    /// 64-bit words per set of generals.
+    words: usize,
+    /// Some expression reads the delivery log in a way the sets cannot answer (`by`, a
+    /// payload value), so lean runs keep the log too.
+    log_read: bool,
+}
+
+impl HeardPlan {
+    fn new(model: &Model) -> HeardPlan {
+        let mut slot = vec![NONE; model.kinds.len()];
+        let mut kinds = 0;
+        let mut log_read = false;
+        for r in &model.rules {
+            each_expr(r, &mut |e: &Expr| {
+                let (pattern, by) = match &e.kind {
+                    ExprKind::Received { pattern, by, .. } | ExprKind::Count { pattern, by, .. } => (pattern, by),
+                    _ => return,
+                };
+                if heard_answers(pattern, by.as_deref()) {
+                    if slot[pattern.kind as usize] == NONE {
+                        slot[pattern.kind as usize] = kinds as u32;
+                        kinds += 1;
+                    }
+                } else {
+                    log_read = true;
+                }
+            });
+        }
+        HeardPlan { slot, kinds, words: model.generals.len().div_ceil(64), log_read }
+    }
+}
+
+/// Whether `count received`/`received` with this pattern and `by` can be answered from
+/// the set of senders heard: no `by`, and no payload value to compare (then a message
+/// matches by its kind alone).
+#[inline]
+fn heard_answers(pattern: &Pattern, by: Option<&Expr>) -> bool {
+    by.is_none() && !pattern.args.iter().any(|a| matches!(a, PatArg::Eq(_)))
+}
+
+/// Calls `f` on every expression of a rule and all their parts (payload patterns included).
+fn each_expr(r: &Rule, f: &mut dyn FnMut(&Expr)) {
+    fn walk(e: &Expr, f: &mut dyn FnMut(&Expr)) {
+        f(e);
+        match &e.kind {
+            ExprKind::Neg(a) | ExprKind::Not(a) => walk(a, f),
+            ExprKind::Bin(_, a, b) | ExprKind::MinMax { a, b, .. } => {
+                walk(a, f);
+                walk(b, f);
+            }
+            ExprKind::Received { pattern, by, .. } | ExprKind::Count { pattern, by, .. } => {
+                pattern_walk(pattern, f);
+                if let Some(b) = by {
+                    walk(b, f);
+                }
+            }
+            ExprKind::Sent { pattern, .. } => pattern_walk(pattern, f),
+            _ => {}
+        }
+    }
+    fn pattern_walk(p: &Pattern, f: &mut dyn FnMut(&Expr)) {
+        for a in &p.args {
+            if let PatArg::Eq(x) = a {
+                walk(x, f);
+            }
+        }
+    }
+    match &r.trigger {
+        Trigger::Receive { pattern, guard, .. } => {
+            pattern_walk(pattern, f);
+            if let Some(g) = guard {
+                walk(g, f);
+            }
+        }
+        Trigger::Every { until: Some(c), .. } | Trigger::When(c) => walk(c, f),
+        Trigger::Decide { what: DecideWhat::Attack(Some(c)), .. } => walk(c, f),
+        Trigger::Decide { what: DecideWhat::Commit(v, g), .. } => {
+            walk(v, f);
+            if let Some(g) = g {
+                walk(g, f);
+            }
+        }
+        _ => {}
+    }
+    for a in &r.actions {
+        match a {
+            Action::Send { args, copies, .. } => {
+                for x in args {
+                    walk(x, f);
+                }
+                if let Some(c) = copies {
+                    walk(c, f);
+                }
+            }
+            Action::Set { value, .. } | Action::Commit { value, .. } => walk(value, f),
+            _ => {}
+        }
+    }
+}
+
 
 /// Which received messages of a kind some `received` or `count received` can match.
 #[derive(Debug, Clone)]
@@ -345,6 +494,84 @@ struct ChanPlan {
     duplicate: Option<Prob>,
     /// No counter, no partition, no loss rule but one chance, no duplicate.
     plain: bool,
+}
+
+/// The fewest messengers `fan_out` sends (fewer are sent one by one: setting up its loop
+/// costs about what it saves on three).
+const FAN_MIN: usize = 4;
+
+/// One target of a `send` over a plain channel: what `send_plain` looks up, at hand.
+#[derive(Debug, Clone, Copy)]
+struct FanTarget {
+    to: GenId,
+    chan: ChanId,
+    /// The channel's delay range.
+    lo: u32,
+    hi: u32,
+    /// Its one loss rule's probability, if it has one.
+    lose: Option<Prob>,
+    /// The target has no `on receive` rules: in a lean run without a delivery log, its
+    /// deliveries are [`Note`]s.
+    passive: bool,
+    /// The word of its set of senders heard for the message's kind (see `HeardPlan`)
+    /// with the sender's bit, or [`NONE`] (no set for that kind).
+    word: u32,
+}
+
+/// Messengers being sent by `fan_out` (over plain channels, without trace, lazy delivery
+/// or staging), with the run's counters at hand.
+struct Sending {
+    t: u32,
+    from: GenId,
+    msg: Msg,
+    /// Deliveries to generals without `on receive` rules are [`Note`]s, or all deliveries
+    /// are marks (see `Plan::marks`).
+    notes: bool,
+    marks: bool,
+    /// The next messenger's number, and the captures so far.
+    id: u32,
+    captures: u32,
+}
+
+impl Sending {
+    fn new(sim: &Sim, from: GenId, msg: Msg) -> Sending {
+        let notes = sim.lean_run && !sim.keep_recv;
+        let marks = notes && sim.plan.marks;
+        Sending { t: sim.now, from, msg, notes, marks, id: sim.sent_count, captures: sim.captures }
+    }
+
+    /// Sends `n` copies to each target of `fan`, in order: `send_plain`, with the
+    /// target's channel at hand.
+    #[inline(always)]
+    fn fan<C: Chooser>(&mut self, queue: &mut Queue, fan: &[FanTarget], n: u64, ch: &mut C) {
+        let (t, from, msg) = (self.t, self.from, self.msg);
+        for f in fan {
+            for _ in 0..n {
+                ch.about(&About::Messenger { chan: f.chan, tick: t, msg });
+                let delay = if f.lo == f.hi { f.lo } else { f.lo + ch.delay(f.lo, f.hi) };
+                let lost = f.lose.is_some_and(|p| ch.chance(&p).index == 1);
+                let id = self.id;
+                if self.marks {
+                    self.captures += lost as u32;
+                    queue.push_mark_if(!lost, t.saturating_add(delay), f.word, 1u64 << (from % 64));
+                } else if self.notes && f.passive {
+                    self.captures += lost as u32;
+                    let note = Note { id, word: f.word, from, to: f.to };
+                    queue.push_note_if(!lost, t.saturating_add(delay), note);
+                } else if lost {
+                    self.captures += 1;
+                } else {
+                    queue.push(t.saturating_add(delay), Pending { id, from, to: f.to, msg, duplicate: false });
+                }
+                self.id += 1;
+            }
+        }
+    }
+
+    /// Writes the counters back.
+    fn done(&self, sim: &mut Sim) {
+        (sim.sent_count, sim.captures) = (self.id, self.captures);
+    }
 }
 
 /// A channel's loss rules.
@@ -406,7 +633,7 @@ impl Plan {
                 })
             })
             .collect();
-        let chans = model
+        let chans: Vec<ChanPlan> = model
             .channels
             .iter()
             .zip(&counting)
@@ -465,8 +692,82 @@ impl Plan {
                 }
             };
         }
+        let heard = HeardPlan::new(model);
+        let fans = model
+            .rules
+            .iter()
+            .map(|r| {
+                r.actions
+                    .iter()
+                    .map(|a| match a {
+                        // A few messengers are sent as cheaply by `send`.
+                        Action::Send { to, copies: None, .. } if to.len() < FAN_MIN => None,
+                        Action::Send { to, kind, .. } => to
+                            .iter()
+                            .map(|&t| {
+                                let c = model.chan(r.owner, t)?;
+                                let cp = &chans[c as usize];
+                                let lose = match cp.loss {
+                                    LossPlan::Chance(p) => Some(p),
+                                    _ => None,
+                                };
+                                let slot = heard.slot[*kind as usize];
+                                let set = |slot: u32| t as u32 * heard.kinds as u32 + slot;
+                                let word = if slot == NONE {
+                                    NONE
+                                } else {
+                                    set(slot) * heard.words as u32 + r.owner as u32 / 64
+                                };
+                                let passive = model.generals[t as usize].on_receive.is_empty();
+                                cp.plain.then_some(FanTarget {
+                                    to: t,
+                                    chan: c,
+                                    lo: cp.lo,
+                                    hi: cp.hi,
+                                    lose,
+                                    passive,
+                                    word,
+                                })
+                            })
+                            .collect::<Option<Box<[FanTarget]>>>(),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect();
+        let quick =
+            model.rules.iter().map(|r| quick::condition(r).and_then(|c| quick::Code::compile(c, &heard))).collect();
+        let simple: Vec<Option<Msg>> = model
+            .rules
+            .iter()
+            .zip(&fans)
+            .map(|(r, fans): (&Rule, &Vec<Option<Box<[FanTarget]>>>)| match (r.actions.as_slice(), fans.first()) {
+                ([Action::Send { kind, args, copies: None, .. }], Some(Some(_))) => {
+                    let mut msg = Msg { kind: *kind, args: Args { len: args.len() as u8, vals: [0; MAX_ARGS] } };
+                    for (i, e) in args.iter().enumerate() {
+                        let ExprKind::Const(v) = e.kind else { return None };
+                        msg.args.vals[i] = v;
+                    }
+                    Some(msg)
+                }
+                _ => None,
+            })
+            .collect();
+        let first_simple = first.iter().all(|&(_, r): &(GenId, RuleId)| simple[r as usize].is_some());
+        let marks = model.generals.iter().all(|g| g.on_receive.is_empty())
+            && model.crashes.is_empty()
+            && model.crash_any.is_empty()
+            && !model.rules.iter().any(|r| r.actions.iter().any(|a| matches!(a, Action::Crash(_))))
+            && model.generals.len() * heard.kinds * heard.words <= 256;
         Plan {
             reads,
+            marks,
+            first_simple,
+            simple,
+            quick,
+            listens: model.generals.iter().map(|g| !g.on_receive.is_empty()).collect(),
+            fans,
+            heard,
             chans,
             schedule,
             every,
@@ -558,7 +859,7 @@ impl<'m> Sim<'m> {
     /// An interpreter for `model`.
     pub fn new(model: &'m Model) -> Sim<'m> {
         let n = model.generals.len();
-        Sim {
+        let mut sim = Sim {
             model,
             trace: false,
             max_events: DEFAULT_MAX_EVENTS,
@@ -576,6 +877,11 @@ impl<'m> Sim<'m> {
             road: Vec::new(),
             defer: false,
             reduce: true,
+            lean: false,
+            lean_run: false,
+            heard_on: false,
+            keep_recv: true,
+            heard: Vec::new(),
             stage: Stage::Start,
             arrive_pos: 0,
             deferring: false,
@@ -601,7 +907,12 @@ impl<'m> Sim<'m> {
             schedule_pos: 0,
             fault: std::cell::Cell::new((crate::diag::Span::default(), "")),
             plan: Plan::new(model),
+        };
+        if sim.plan.marks {
+            let h = &sim.plan.heard;
+            sim.queue.mark_width(n * h.kinds * h.words);
         }
+        sim
     }
 
     /// A copy of the run's state.
@@ -643,6 +954,10 @@ impl<'m> Sim<'m> {
         self.decisions.clone_from(&s.decisions);
         self.crashed.clone_from(&s.crashed);
         self.recv.clone_from(&s.recv);
+        // A snapshot has the delivery log, not the sets of a lean run: go on in full.
+        self.lean_run = false;
+        self.heard_on = false;
+        self.keep_recv = true;
         self.sent.clone_from(&s.sent);
         self.dirty_sent = true;
         self.dirty_count = true;
@@ -674,6 +989,18 @@ impl<'m> Sim<'m> {
     fn reset(&mut self) {
         self.now = 0;
         self.end = End::Quiet;
+        self.lean_run = self.lean && !self.trace && !self.lazy && !self.defer;
+        self.heard_on = self.lean_run && self.plan.heard.kinds > 0;
+        self.keep_recv = !self.lean || self.trace || self.lazy || self.defer || self.plan.heard.log_read;
+        if self.heard_on {
+            let h = &self.plan.heard;
+            let len = self.model.generals.len() * h.kinds * h.words;
+            if self.heard.len() != len {
+                self.heard = vec![0; len];
+            } else {
+                self.heard.fill(0);
+            }
+        }
         for ((d, c), r) in self.decisions.iter_mut().zip(&mut self.crashed).zip(&mut self.recv) {
             *d = None;
             *c = None;
@@ -1073,18 +1400,48 @@ impl<'m> Sim<'m> {
         // bucket: the bucket of tick `t` does not change while it is delivered.)
         if !self.queue.is_empty() {
             let arrivals = self.queue.take(t);
+            let noted = self.queue.has_notes(t);
+            let notes = if noted { self.queue.take_notes(t) } else { Vec::new() };
+            if self.queue.has_marks(t) {
+                self.merge_marks(t);
+            }
+            // The notes go in among the other arrivals by send order (their numbers).
+            let mut next_note = 0;
             let mut result = Ok(());
             for p in &arrivals {
+                if noted {
+                    while let Some(n) = notes.get(next_note)
+                        && n.id < p.id
+                    {
+                        self.note(n);
+                        next_note += 1;
+                    }
+                }
+                // To a general without `on receive` rules, without trace: only the record.
+                if !self.trace && !self.plan.listens[p.to as usize] {
+                    self.note_delivery(t, p);
+                    continue;
+                }
                 result = self.deliver(t, p, ch);
                 if result.is_err() {
                     break;
                 }
             }
+            if noted && result.is_ok() {
+                for n in &notes[next_note..] {
+                    self.note(n);
+                }
+            }
             self.queue.give_back(t, arrivals);
+            if noted {
+                self.queue.give_back_notes(t, notes);
+            }
             result?;
         }
         // 3. `on start`, `at` and `every`, general by general.
-        if t == 0 {
+        if t == 0 && self.lean_run && self.plan.first_simple && !self.plan.reads_sent {
+            self.fire_first_simple(ch)?;
+        } else if t == 0 {
             for i in 0..self.plan.first.len() {
                 let (g, r) = self.plan.first[i];
                 if self.live(g) {
@@ -1102,7 +1459,7 @@ impl<'m> Sim<'m> {
                     Trigger::Every { period, until } if t.is_multiple_of(*period) && !self.every_done[r as usize] => {
                         self.current = r;
                         let stop = match until {
-                            Some(c) => self.eval(c, g, &[0; MAX_ARGS])? != 0,
+                            Some(c) => self.condition(r, c, g, &[0; MAX_ARGS])? != 0,
                             None => false,
                         };
                         if stop {
@@ -1127,7 +1484,7 @@ impl<'m> Sim<'m> {
                         continue;
                     };
                     self.current = r;
-                    if self.eval(c, g as GenId, &[0; MAX_ARGS])? != 0 {
+                    if self.condition(r, c, g as GenId, &[0; MAX_ARGS])? != 0 {
                         self.when_fired[r as usize] = true;
                         fired = true;
                         self.fire(r, &[0; MAX_ARGS], NONE, ch)?;
@@ -1158,12 +1515,12 @@ impl<'m> Sim<'m> {
             let decided = match what {
                 DecideWhat::Attack(None) => Some(Decided::Attack),
                 DecideWhat::Attack(Some(c)) => {
-                    Some(if self.eval(c, g, &none)? != 0 { Decided::Attack } else { Decided::Wait })
+                    Some(if self.condition(r, c, g, &none)? != 0 { Decided::Attack } else { Decided::Wait })
                 }
                 DecideWhat::Wait => Some(Decided::Wait),
                 DecideWhat::Commit(v, guard) => {
                     let ok = match guard {
-                        Some(c) => self.eval(c, g, &none)? != 0,
+                        Some(c) => self.condition(r, c, g, &none)? != 0,
                         None => true,
                     };
                     if ok { Some(Decided::Commit(self.eval(v, g, &none)?)) } else { None }
@@ -1197,10 +1554,7 @@ impl<'m> Sim<'m> {
             }
             self.log.push(LogEntry::Deliver { messenger: m, tick: t, duplicate: p.duplicate });
         }
-        if self.trace || self.plan.read(&p.msg) {
-            self.recv[p.to as usize].push(Recv { msg: p.msg, from: p.from, tick: t, messenger: m });
-        }
-        self.events += 1;
+        self.note_delivery(t, p);
         for &r in &self.model.generals[p.to as usize].on_receive {
             if !self.live(p.to) {
                 break;
@@ -1211,6 +1565,40 @@ impl<'m> Sim<'m> {
             }
         }
         Ok(())
+    }
+
+    /// Records the delivery of a [`Note`], if its receiver is up (what `note_delivery`
+    /// does in a lean run without a delivery log).
+    #[inline(always)]
+    fn note(&mut self, n: &Note) {
+        if !self.live(n.to) {
+            return;
+        }
+        if n.word != NONE {
+            self.heard[n.word as usize] |= 1u64 << (n.from % 64);
+        }
+        self.events += 1;
+    }
+
+    /// Records a delivery, if its receiver is up (the trace aside): what the receiver has
+    /// heard, and the event.
+    #[inline(always)]
+    fn note_delivery(&mut self, t: u32, p: &Pending) {
+        if !self.live(p.to) {
+            return;
+        }
+        if self.heard_on {
+            let h = &self.plan.heard;
+            let slot = h.slot[p.msg.kind as usize];
+            if slot != NONE {
+                let set = p.to as usize * h.kinds + slot as usize;
+                self.heard[set * h.words + p.from as usize / 64] |= 1u64 << (p.from % 64);
+            }
+        }
+        if self.keep_recv && (self.trace || self.plan.read(&p.msg)) {
+            self.recv[p.to as usize].push(Recv { msg: p.msg, from: p.from, tick: t, messenger: p.id });
+        }
+        self.events += 1;
     }
 
     /// Whether a delivered messenger fires an `on receive` rule (binding payload values).
@@ -1232,7 +1620,7 @@ impl<'m> Sim<'m> {
             return Ok(false);
         }
         Ok(match guard {
-            Some(g) => self.eval(g, rule.owner, locals)? != 0,
+            Some(g) => self.condition(r, g, rule.owner, locals)? != 0,
             None => true,
         })
     }
@@ -1254,7 +1642,15 @@ impl<'m> Sim<'m> {
         if self.trace {
             self.log.push(LogEntry::Fire { rule: r, tick: t, messenger: cause });
         }
-        for a in &rule.actions {
+        // A rule that only sends one message to targets over plain channels: fanned out
+        // at once (what the loop below does for it, less the dispatch).
+        if let Some(msg) = &self.plan.simple[r as usize]
+            && self.live(g)
+            && self.fan_out(r, 0, g, *msg, 1, ch)
+        {
+            return Ok(());
+        }
+        for (ai, a) in rule.actions.iter().enumerate() {
             if !self.live(g) {
                 break;
             }
@@ -1268,6 +1664,11 @@ impl<'m> Sim<'m> {
                         Some(c) => self.eval(c, g, locals)?.max(0) as u64,
                         None => 1,
                     };
+                    if self.plan.fans[r as usize][ai].as_ref().is_some_and(|f| f.len() as u64 * n >= FAN_MIN as u64)
+                        && self.fan_out(r, ai, g, msg, n, ch)
+                    {
+                        continue;
+                    }
                     for &to in to {
                         for _ in 0..n {
                             self.send(r, g, to, msg, cause, ch)?;
@@ -1329,7 +1730,88 @@ impl<'m> Sim<'m> {
             self.resolve(Unresolved { rule: r, from, to, chan: c, msg, cause, id }, ch);
             return Ok(());
         }
-        // A plain channel, without trace: what `send_any` does, less what cannot apply.
+        self.sent_by_rule[r as usize] += 1;
+        self.send_plain(from, to, c, msg, ch);
+        Ok(())
+    }
+
+    /// A `send` action (action `a` of rule `r`, by `from`, `n` copies to each target) over
+    /// plain channels only, without trace, lazy delivery or staging: sends its messengers
+    /// as `send` would, one by one in the same order with the same choices, but with the
+    /// targets' channels looked up once per model and the event bound checked once per
+    /// action. Returns false (nothing sent) when it does not apply, or when the bound
+    /// would be passed (then `send`, one by one, says where).
+    #[inline]
+    fn fan_out<C: Chooser>(&mut self, r: RuleId, a: usize, from: GenId, msg: Msg, n: u64, ch: &mut C) -> bool {
+        if self.trace || self.lazy || self.deferring || self.plan.reads_sent {
+            return false;
+        }
+        let Some(fan) = &self.plan.fans[r as usize][a] else {
+            return false;
+        };
+        let total = n.saturating_mul(fan.len() as u64);
+        // A few messengers: `send` costs less than setting up the loop.
+        if total < FAN_MIN as u64 || self.events.saturating_add(total) > self.max_events {
+            return false;
+        }
+        self.events += total;
+        self.sent_by_rule[r as usize] += total as u32;
+        let mut s = Sending::new(self, from, msg);
+        s.fan(&mut self.queue, fan, n, ch);
+        s.done(self);
+        true
+    }
+
+    /// Adds the marks of tick `t` to the sets of senders heard (all at once: nothing can
+    /// tell the order, `Plan::marks`), and counts their deliveries.
+    #[inline(never)]
+    fn merge_marks(&mut self, t: u32) {
+        let (marked, marks) = self.queue.take_marks(t);
+        for (bits, h) in marks.iter_mut().zip(&mut self.heard) {
+            *h |= std::mem::take(bits);
+        }
+        self.events += marked as u64;
+    }
+
+    /// At tick 0 of a lean run where every rule that fires first (`Plan::first`) is
+    /// `simple`: fires them in order as `fire` does, in one loop (the queue and the
+    /// counters at hand throughout). A rule whose messengers would pass the event bound
+    /// is fired by `fire`, which says where.
+    #[inline(never)]
+    fn fire_first_simple<C: Chooser>(&mut self, ch: &mut C) -> Result<(), RunError> {
+        let mut s = Sending::new(self, 0, Msg { kind: 0, args: Args::default() });
+        for i in 0..self.plan.first.len() {
+            let (g, r) = self.plan.first[i];
+            if self.crashed[g as usize].is_some() {
+                continue;
+            }
+            let (Some(msg), Some(Some(fan))) = (self.plan.simple[r as usize], self.plan.fans[r as usize].first())
+            else {
+                unreachable!("the rules that fire first are simple");
+            };
+            let total = fan.len() as u64;
+            if self.events.saturating_add(1 + total) > self.max_events {
+                s.done(self);
+                self.fire(r, &[0; MAX_ARGS], NONE, ch)?;
+                s = Sending::new(self, 0, msg);
+                continue;
+            }
+            self.current = r;
+            self.events += 1 + total;
+            self.sent_by_rule[r as usize] += total as u32;
+            (s.from, s.msg) = (g, msg);
+            s.fan(&mut self.queue, fan, 1, ch);
+        }
+        s.done(self);
+        Ok(())
+    }
+
+    /// Sends one messenger over plain channel `c` ([`ChanPlan::plain`]) without trace,
+    /// lazy delivery or staging: what `resolve` does, less what cannot apply. (The caller
+    /// counts the event and the rule's messenger.)
+    #[inline(always)]
+    fn send_plain<C: Chooser>(&mut self, from: GenId, to: GenId, c: ChanId, msg: Msg, ch: &mut C) {
+        let cp = &self.plan.chans[c as usize];
         ch.about(&About::Messenger { chan: c, tick: self.now, msg });
         let delay = if cp.lo == cp.hi { cp.lo } else { cp.lo + ch.delay(cp.lo, cp.hi) };
         let lost = match &cp.loss {
@@ -1338,7 +1820,6 @@ impl<'m> Sim<'m> {
         };
         let id = self.sent_count;
         self.sent_count += 1;
-        self.sent_by_rule[r as usize] += 1;
         let t = self.now;
         if lost {
             self.captures += 1;
@@ -1349,7 +1830,6 @@ impl<'m> Sim<'m> {
             self.dirty_sent = true;
             self.sent[from as usize].push(Sent { msg, to, tick: t, messenger: id });
         }
-        Ok(())
     }
 
     /// Gives a messenger being sent its id, and logs the send when it must be.
@@ -1563,6 +2043,52 @@ impl<C: Chooser> Chooser for Counting<'_, C> {
     fn delay(&mut self, lo: u32, hi: u32) -> u32 {
         self.n += 1;
         self.inner.delay(lo, hi)
+    }
+}
+
+#[cfg(test)]
+mod lean_tests {
+    use super::*;
+
+    /// A lean run (as trials make them: sets of senders heard, compiled conditions, sends
+    /// fanned out, no delivery log unless read) ends as a full run does, with the same
+    /// choices: on every bundled scenario and exercise solution, over many seeds. (Debug
+    /// builds also check each compiled condition against `eval`.)
+    #[test]
+    fn lean_runs_are_the_same_runs() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut names = Vec::new();
+        for dir in ["scenarios", "scenarios/exercises/solutions"] {
+            names.extend(
+                std::fs::read_dir(format!("{root}/{dir}"))
+                    .unwrap()
+                    .map(|e| e.unwrap().path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "herald")),
+            );
+        }
+        names.sort();
+        assert!(names.len() >= 20);
+        let mut compiled = 0;
+        for path in names {
+            let text = std::fs::read(&path).unwrap();
+            let l = crate::load(&path.to_string_lossy(), &text, &[]).unwrap();
+            let mut full = Sim::new(&l.model);
+            let mut lean = Sim::new(&l.model);
+            lean.lean = true;
+            compiled += lean.plan.quick.iter().flatten().count();
+            let (mut a, mut b) = (Seeded::new(11), Seeded::new(11));
+            for k in 0..300 {
+                let (ra, rb) = (full.run(&mut a), lean.run(&mut b));
+                let what = format!("{} run {k}", path.display());
+                assert_eq!(ra, rb, "{what}");
+                assert!(lean.heard_on || lean.plan.heard.kinds == 0, "{what}");
+                let end = |s: &Sim| format!("{:?} {} {:?} {:?} {}", s.end, s.now, s.decisions, s.crashed, s.captures);
+                assert_eq!(end(&full), end(&lean), "{what}");
+            }
+            let c = Choice::Delay { lo: 0, hi: 1 << 20 };
+            assert_eq!(a.choose(&c), b.choose(&c), "{}: the streams part", path.display());
+        }
+        assert!(compiled >= 20, "{compiled} compiled conditions");
     }
 }
 

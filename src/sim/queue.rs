@@ -18,10 +18,34 @@ pub struct Pending {
     pub duplicate: bool,
 }
 
+/// A delivery that only has to be recorded, in a lean run (`Sim::lean`): to a general
+/// without `on receive` rules, when no delivery log is kept. What recording it needs,
+/// in 12 bytes instead of a [`Pending`]'s 64.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Note {
+    /// Its messenger's number (deliveries of one tick go in this order).
+    pub id: u32,
+    /// The word of the receiver's set of senders heard for the message's kind that has
+    /// the sender's bit (`from % 64`), or `NONE` (no set for that kind).
+    pub word: u32,
+    pub from: GenId,
+    pub to: GenId,
+}
+
 /// Arrivals by tick.
 #[derive(Debug, Clone)]
 pub struct Queue {
     buckets: Vec<Vec<Pending>>,
+    /// The [`Note`]s, bucket by bucket likewise (never in staged runs, which compare the
+    /// [`Pending`]s).
+    notes: Vec<Vec<Note>>,
+    /// Marks, in lean runs where every delivery only adds a sender to a set and the
+    /// order of a tick's deliveries does not matter (`Sim`'s plan says when): per
+    /// bucket, `width` words of sender bits to add to the sets of senders heard (laid
+    /// out like them), and how many deliveries the bucket's marks stand for.
+    marks: Vec<u64>,
+    marked: Vec<u32>,
+    width: usize,
     mask: u32,
     len: usize,
     /// With at most 64 buckets, bit `b`: bucket `b` is not empty.
@@ -32,7 +56,22 @@ impl Queue {
     /// A queue for delays of at most `longest` ticks.
     pub fn new(longest: u32) -> Queue {
         let size = (longest as usize + 1).next_power_of_two();
-        Queue { buckets: vec![Vec::new(); size], mask: size as u32 - 1, len: 0, occupied: 0 }
+        Queue {
+            buckets: vec![Vec::new(); size],
+            notes: vec![Vec::new(); size],
+            marks: Vec::new(),
+            marked: vec![0; size],
+            width: 0,
+            mask: size as u32 - 1,
+            len: 0,
+            occupied: 0,
+        }
+    }
+
+    /// Makes room for marks `width` words wide.
+    pub fn mark_width(&mut self, width: usize) {
+        self.width = width;
+        self.marks = vec![0; width * self.buckets.len()];
     }
 
     /// Nothing on the road.
@@ -46,6 +85,11 @@ impl Queue {
             for b in &mut self.buckets {
                 b.clear();
             }
+            for b in &mut self.notes {
+                b.clear();
+            }
+            self.marks.fill(0);
+            self.marked.fill(0);
             self.len = 0;
             self.occupied = 0;
         }
@@ -60,7 +104,84 @@ impl Queue {
         self.occupied |= 1u64 << (b & 63);
     }
 
-    /// Takes the arrivals of tick `t`, in send order; give the buffer back with
+    /// Adds a [`Note`] at tick `at` (after every one already added for that tick).
+    #[inline]
+    pub fn push_note(&mut self, at: u32, n: Note) {
+        let b = (at & self.mask) as usize;
+        self.notes[b].push(n);
+        self.len += 1;
+        self.occupied |= 1u64 << (b & 63);
+    }
+
+    /// [`Queue::push_note`] if `keep`, else nothing, without a branch on `keep` (whether
+    /// a messenger was captured at random: a branch no processor predicts).
+    #[inline]
+    pub fn push_note_if(&mut self, keep: bool, at: u32, n: Note) {
+        let b = (at & self.mask) as usize;
+        let bucket = &mut self.notes[b];
+        bucket.push(n);
+        bucket.truncate(bucket.len() - !keep as usize);
+        self.len += keep as usize;
+        self.occupied |= (keep as u64) << (b & 63);
+    }
+
+    /// If `keep`, a delivery at tick `at` that adds bit `bit` to word `word` of the sets
+    /// of senders heard (`word`: `NONE` for none, only the delivery counts); else nothing
+    /// changes. No branch on `keep` (see [`Queue::push_note_if`]).
+    #[inline]
+    pub fn push_mark_if(&mut self, keep: bool, at: u32, word: u32, bit: u64) {
+        let b = (at & self.mask) as usize;
+        if word != u32::MAX {
+            self.marks[b * self.width + word as usize] |= bit & (keep as u64).wrapping_neg();
+        }
+        self.marked[b] += keep as u32;
+        self.len += keep as usize;
+        self.occupied |= (keep as u64) << (b & 63);
+    }
+
+    /// Whether tick `t` has marks.
+    #[inline]
+    pub fn has_marks(&self, t: u32) -> bool {
+        self.marked[(t & self.mask) as usize] > 0
+    }
+
+    /// Whether tick `t` has [`Note`]s.
+    #[inline]
+    pub fn has_notes(&self, t: u32) -> bool {
+        !self.notes[(t & self.mask) as usize].is_empty()
+    }
+
+    /// Takes the marks of tick `t`, after [`Queue::take`]: how many deliveries they stand
+    /// for, and their words, to be added then zeroed by the caller.
+    #[inline]
+    pub fn take_marks(&mut self, t: u32) -> (u32, &mut [u64]) {
+        let b = (t & self.mask) as usize;
+        let n = std::mem::take(&mut self.marked[b]);
+        self.len -= n as usize;
+        (n, &mut self.marks[b * self.width..(b + 1) * self.width])
+    }
+
+    /// Takes the [`Note`]s of tick `t`, in send order, after [`Queue::take`]; give the
+    /// buffer back with [`Queue::give_back_notes`].
+    #[inline]
+    pub fn take_notes(&mut self, t: u32) -> Vec<Note> {
+        let b = std::mem::take(&mut self.notes[(t & self.mask) as usize]);
+        self.len -= b.len();
+        b
+    }
+
+    /// Returns a buffer of [`Note`]s (emptied) so that its capacity is reused.
+    #[inline]
+    pub fn give_back_notes(&mut self, t: u32, mut b: Vec<Note>) {
+        b.clear();
+        let slot = &mut self.notes[(t & self.mask) as usize];
+        if slot.is_empty() {
+            *slot = b;
+        }
+    }
+
+    /// Takes the arrivals of tick `t`, in send order (then take its notes: the bucket is
+    /// only empty with both taken); give the buffer back with
     /// [`Queue::give_back`]. (What they send arrives at a later tick, in another bucket.)
     #[inline]
     pub fn take(&mut self, t: u32) -> Vec<Pending> {
@@ -99,7 +220,10 @@ impl Queue {
             };
             return Some(t.wrapping_add(1).wrapping_add(bits.trailing_zeros()));
         }
-        (1..=self.mask + 1).map(|d| t.wrapping_add(d)).find(|a| !self.buckets[(a & self.mask) as usize].is_empty())
+        (1..=self.mask + 1).map(|d| t.wrapping_add(d)).find(|a| {
+            let i = (a & self.mask) as usize;
+            !self.buckets[i].is_empty() || !self.notes[i].is_empty() || self.marked[i] > 0
+        })
     }
 
     /// Everything on the road from tick `t` on, by arrival tick then send order (for
