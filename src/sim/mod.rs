@@ -438,7 +438,6 @@ fn each_expr(r: &Rule, f: &mut dyn FnMut(&Expr)) {
     }
 }
 
-
 /// Which received messages of a kind some `received` or `count received` can match.
 #[derive(Debug, Clone)]
 enum Reads {
