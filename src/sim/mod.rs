@@ -2053,6 +2053,24 @@ mod lean_tests {
     /// fanned out, no delivery log unless read) ends as a full run does, with the same
     /// choices: on every bundled scenario and exercise solution, over many seeds. (Debug
     /// builds also check each compiled condition against `eval`.)
+    /// A chooser that notes what each choice is about.
+    struct Told<'a> {
+        inner: &'a mut Seeded,
+        seen: Vec<String>,
+    }
+
+    impl Chooser for Told<'_> {
+        fn choose(&mut self, c: &Choice) -> Chosen {
+            let r = self.inner.choose(c);
+            self.seen.push(format!("{c:?} {}", r.index));
+            r
+        }
+
+        fn about(&mut self, m: &About) {
+            self.seen.push(format!("{m:?}"));
+        }
+    }
+
     #[test]
     fn lean_runs_are_the_same_runs() {
         let root = env!("CARGO_MANIFEST_DIR");
@@ -2077,11 +2095,24 @@ mod lean_tests {
             compiled += lean.plan.quick.iter().flatten().count();
             let (mut a, mut b) = (Seeded::new(11), Seeded::new(11));
             for k in 0..300 {
-                let (ra, rb) = (full.run(&mut a), lean.run(&mut b));
+                // Every 30th run, also what each choice was about.
+                let (ra, rb, seen_a, seen_b) = if k % 30 == 0 {
+                    let (mut la, mut lb) = (Told { inner: &mut a, seen: vec![] }, Told { inner: &mut b, seen: vec![] });
+                    let (ra, rb) = (full.run(&mut la), lean.run(&mut lb));
+                    (ra, rb, la.seen, lb.seen)
+                } else {
+                    (full.run(&mut a), lean.run(&mut b), vec![], vec![])
+                };
                 let what = format!("{} run {k}", path.display());
                 assert_eq!(ra, rb, "{what}");
+                assert_eq!(seen_a, seen_b, "{what}");
                 assert!(lean.heard_on || lean.plan.heard.kinds == 0, "{what}");
-                let end = |s: &Sim| format!("{:?} {} {:?} {:?} {}", s.end, s.now, s.decisions, s.crashed, s.captures);
+                let end = |s: &Sim| {
+                    format!(
+                        "{:?} {} {:?} {:?} {} {} {} {:?}",
+                        s.end, s.now, s.decisions, s.crashed, s.captures, s.events, s.sent_count, s.sent_by_rule
+                    )
+                };
                 assert_eq!(end(&full), end(&lean), "{what}");
             }
             let c = Choice::Delay { lo: 0, hi: 1 << 20 };
