@@ -33,7 +33,7 @@ pub struct Note {
 }
 
 /// Arrivals by tick.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Queue {
     buckets: Vec<Vec<Pending>>,
     /// The [`Note`]s, bucket by bucket likewise (never in staged runs, which compare the
@@ -50,6 +50,33 @@ pub struct Queue {
     len: usize,
     /// With at most 64 buckets, bit `b`: bucket `b` is not empty.
     occupied: u64,
+}
+
+impl Clone for Queue {
+    fn clone(&self) -> Queue {
+        Queue {
+            buckets: self.buckets.clone(),
+            notes: self.notes.clone(),
+            marks: self.marks.clone(),
+            marked: self.marked.clone(),
+            width: self.width,
+            mask: self.mask,
+            len: self.len,
+            occupied: self.occupied,
+        }
+    }
+
+    /// Reuses the buffers (restoring a snapshot allocates nothing once they have grown).
+    fn clone_from(&mut self, other: &Queue) {
+        self.buckets.clone_from(&other.buckets);
+        self.notes.clone_from(&other.notes);
+        self.marks.clone_from(&other.marks);
+        self.marked.clone_from(&other.marked);
+        self.width = other.width;
+        self.mask = other.mask;
+        self.len = other.len;
+        self.occupied = other.occupied;
+    }
 }
 
 impl Queue {
