@@ -12,7 +12,6 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap;
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -169,7 +168,7 @@ struct Node {
 
 /// The distinct states at one point of a run (tick and stage), in the order found, and
 /// their keys.
-type Stage = (Vec<Node>, FxHashMap<Vec<u64>, usize>);
+type Stage = (Vec<Node>, super::index::StateIndex);
 
 /// Enumerates every run of the model.
 pub fn analyze(model: &Model, max_states: u64, progress: Option<&dyn Fn(u64)>) -> Result<Exact, ExactError> {
@@ -259,8 +258,8 @@ pub fn analyze_with(
                 } else {
                     sim.state_key(&mut key);
                     let (nodes, index) = frontier.entry(sim.progress()).or_default();
-                    match index.get(&key) {
-                        Some(&i) => {
+                    match index.find_or_add(&key) {
+                        Ok(i) => {
                             let existing = &mut nodes[i];
                             existing.prob += &p;
                             if best > existing.best.0 {
@@ -271,7 +270,8 @@ pub fn analyze_with(
                                 existing.snap = sim.save();
                             }
                         }
-                        None => {
+                        Err(i) => {
+                            debug_assert_eq!(i, nodes.len());
                             result.states += 1;
                             if result.states > max_states {
                                 return Err(ExactError::TooManyStates { limit: max_states });
@@ -281,7 +281,6 @@ pub fn analyze_with(
                             {
                                 f(result.states);
                             }
-                            index.insert(key.clone(), nodes.len());
                             let path = paths.push(node.best.1, &taken);
                             nodes.push(Node { snap: sim.save(), prob: p, best: (best, path) });
                         }

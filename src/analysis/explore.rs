@@ -9,7 +9,6 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap;
 
 use super::exact::{Paths, Walk, next_prefix};
 use crate::check::Model;
@@ -67,7 +66,7 @@ struct Node {
     path: u32,
 }
 
-type Stage = (Vec<Node>, FxHashMap<Vec<u64>, usize>);
+type Stage = (Vec<Node>, super::index::StateIndex);
 
 /// Explores every run the adversary can make happen.
 pub fn explore(model: &Model, max_states: u64, fixed_delays: bool) -> Result<Explored, ExploreError> {
@@ -148,8 +147,8 @@ pub fn explore_with(
                 } else {
                     sim.state_key(&mut key);
                     let (nodes, index) = frontier.entry(sim.progress()).or_default();
-                    match index.get(&key) {
-                        Some(&i) => {
+                    match index.find_or_add(&key) {
+                        Ok(i) => {
                             if captures < nodes[i].captures {
                                 // The state goes on from its best path (merged states go on
                                 // alike, but not always with their choices in the same order).
@@ -158,12 +157,12 @@ pub fn explore_with(
                                 nodes[i].snap = sim.save();
                             }
                         }
-                        None => {
+                        Err(i) => {
+                            debug_assert_eq!(i, nodes.len());
                             out.states += 1;
                             if out.states > max_states {
                                 return Err(ExploreError::TooManyStates { limit: max_states });
                             }
-                            index.insert(key.clone(), nodes.len());
                             let path = paths.push(node.path, &taken);
                             nodes.push(Node { snap: sim.save(), captures, path });
                         }

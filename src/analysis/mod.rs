@@ -4,6 +4,7 @@ pub mod counterfactual;
 pub mod exact;
 pub mod explore;
 pub mod lazy;
+pub(crate) mod index;
 mod memo;
 pub mod mirror;
 pub mod stats;
