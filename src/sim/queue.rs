@@ -95,6 +95,55 @@ impl Queue {
         }
     }
 
+    /// Writes what the queue holds, compactly (for snapshots): the arrivals and the
+    /// [`Note`]s, bucket by bucket; per bucket, their numbers and its count of marked
+    /// deliveries (in `counts`); the marks. Returns what [`Queue::restore`] needs besides.
+    pub fn save(
+        &self,
+        pending: &mut Vec<Pending>,
+        notes: &mut Vec<Note>,
+        counts: &mut Vec<u32>,
+        marks: &mut Vec<u64>,
+    ) -> (usize, u64) {
+        for ((b, n), m) in self.buckets.iter().zip(&self.notes).zip(&self.marked) {
+            pending.extend_from_slice(b);
+            notes.extend_from_slice(n);
+            counts.extend([b.len() as u32, n.len() as u32, *m]);
+        }
+        marks.extend_from_slice(&self.marks);
+        (self.len, self.occupied)
+    }
+
+    /// Goes back to what [`Queue::save`] wrote (reusing the buffers).
+    pub fn restore(
+        &mut self,
+        pending: &[Pending],
+        notes: &[Note],
+        counts: &[u32],
+        marks: &[u64],
+        (len, occupied): (usize, u64),
+    ) {
+        let (mut p, mut q) = (0, 0);
+        for (i, c) in counts.chunks_exact(3).enumerate() {
+            let (a, b) = (c[0] as usize, c[1] as usize);
+            self.buckets[i].clear();
+            self.buckets[i].extend_from_slice(&pending[p..p + a]);
+            self.notes[i].clear();
+            self.notes[i].extend_from_slice(&notes[q..q + b]);
+            self.marked[i] = c[2];
+            p += a;
+            q += b;
+        }
+        self.marks.copy_from_slice(marks);
+        self.len = len;
+        self.occupied = occupied;
+    }
+
+    /// How many words of counts [`Queue::save`] writes.
+    pub fn count_words(&self) -> usize {
+        3 * self.buckets.len()
+    }
+
     /// Makes room for marks `width` words wide.
     pub fn mark_width(&mut self, width: usize) {
         self.width = width;
