@@ -232,9 +232,13 @@ impl Sim<'_> {
                 let (a, b) = sig_at[g as usize];
                 &sigs[a as usize..b as usize]
             };
-            // Ties are broken by number: a total order, the same as a stable sort's.
-            s.order.sort_unstable_by(|a, b| {
-                (class[*a as usize], sig(*a), a).cmp(&(class[*b as usize], sig(*b), b))
+            // Ties are broken by number: a total order, the same as a stable sort's. (Equal
+            // records are common: compared for equality first, which is cheap.)
+            s.order.sort_unstable_by(|&a, &b| {
+                class[a as usize].cmp(&class[b as usize]).then_with(|| {
+                    let (x, y) = (sig(a), sig(b));
+                    if x == y { a.cmp(&b) } else { x.cmp(y) }
+                })
             });
             s.sigs = sigs;
             s.rank.clear();
@@ -356,9 +360,14 @@ impl Sim<'_> {
             // Most often a sender is silent towards everyone (its sending rules are done).
             let everyone =
                 (self.crashed[from].is_some() && !recovers(from)) || plan.senders[from].iter().all(|&r| done(r, from));
-            for to in 0..n {
-                if plan.anon[to] {
-                    s.silent[from * n + to] = everyone || plan.sends[from * n + to].iter().all(|&r| done(r, from));
+            let row = &mut s.silent[from * n..(from + 1) * n];
+            if everyone {
+                row.copy_from_slice(&plan.anon);
+            } else {
+                for to in 0..n {
+                    if plan.anon[to] {
+                        row[to] = plan.sends[from * n + to].iter().all(|&r| done(r, from));
+                    }
                 }
             }
         }
