@@ -39,6 +39,8 @@ pub(super) struct KeyPlan {
     sym: bool,
     /// Per general: it has a class of its own (its place in the order is its class's).
     alone: Vec<bool>,
+    /// Some channel's loss rules count messengers (its counter is part of the key).
+    counting: bool,
     /// Per receiver: the senders of its messengers may be forgotten.
     anon: Vec<bool>,
     /// Per receiver: the order in which its messengers arrive matters (it has `on
@@ -57,7 +59,7 @@ pub(super) struct KeyPlan {
 }
 
 impl KeyPlan {
-    fn new(model: &Model, reduce: bool) -> KeyPlan {
+    fn new(model: &Model, reduce: bool, counting: bool) -> KeyPlan {
         let n = model.generals.len();
         let symmetry = if reduce { Symmetry::of(model) } else { Symmetry::none(model) };
         let reads_sender = |e: &Expr| match &e.kind {
@@ -124,7 +126,7 @@ impl KeyPlan {
         }
         let sym = symmetry.any();
         let alone = (0..n).map(|g| symmetry.members[symmetry.class[g] as usize].len() < 2).collect();
-        KeyPlan { n, symmetry, sym, alone, anon, ordered, sends, senders, local, when, every }
+        KeyPlan { n, symmetry, sym, alone, counting, anon, ordered, sends, senders, local, when, every }
     }
 }
 
@@ -197,7 +199,7 @@ impl Sim<'_> {
         let mut guard = self.key.borrow_mut();
         let s = &mut *guard;
         if s.plan.is_none() {
-            s.plan = Some(KeyPlan::new(self.model, self.reduce));
+            s.plan = Some(KeyPlan::new(self.model, self.reduce, self.plan.counting.iter().any(|c| *c)));
         }
         let plan = s.plan.take().expect("made above");
         let n = plan.n;
@@ -269,7 +271,7 @@ impl Sim<'_> {
             }
         }
         // Counters of counting channels, between generals in the canonical order.
-        if self.plan.counting.iter().any(|c| *c) {
+        if plan.counting {
             for a in 0..n {
                 for b in 0..n {
                     if let Some(c) = self.model.chan(s.order[a], s.order[b])
