@@ -938,7 +938,10 @@ impl<'m> Sim<'m> {
         counts.extend_from_slice(&self.chan_count);
         counts.extend_from_slice(&self.sent_by_rule);
         counts.extend_from_slice(&self.any_crashed);
-        let mut values: Vec<u64> = self.vars.iter().flatten().map(|v| *v as u64).collect();
+        let mut values = Vec::new();
+        for v in self.vars.iter().filter(|v| !v.is_empty()) {
+            values.extend(v.iter().map(|v| *v as u64));
+        }
         let (mut pending, mut notes) = (Vec::new(), Vec::new());
         let queue = self.queue.save(&mut pending, &mut notes, &mut counts, &mut values);
         let mut flags = Vec::with_capacity(2 * self.when_fired.len());
@@ -983,19 +986,26 @@ impl<'m> Sim<'m> {
         let n = s.generals.len();
         let (lens, rest) = s.counts.split_at(3 * n);
         let (mut r, mut x, mut v) = (0, 0, 0);
+        // (Most lists are short or empty: copying nothing is skipped.)
         for g in 0..n {
             let k = lens[g] as usize;
             self.recv[g].clear();
-            self.recv[g].extend_from_slice(&s.recv[r..r + k]);
-            r += k;
+            if k > 0 {
+                self.recv[g].extend_from_slice(&s.recv[r..r + k]);
+                r += k;
+            }
             let k = lens[n + g] as usize;
             self.sent[g].clear();
-            self.sent[g].extend_from_slice(&s.sent[x..x + k]);
-            x += k;
+            if k > 0 {
+                self.sent[g].extend_from_slice(&s.sent[x..x + k]);
+                x += k;
+            }
             let k = lens[2 * n + g] as usize;
             self.vars[g].clear();
-            self.vars[g].extend(s.values[v..v + k].iter().map(|w| *w as i64));
-            v += k;
+            if k > 0 {
+                self.vars[g].extend(s.values[v..v + k].iter().map(|w| *w as i64));
+                v += k;
+            }
         }
         let (chan_count, rest) = rest.split_at(self.chan_count.len());
         self.chan_count.copy_from_slice(chan_count);

@@ -105,9 +105,14 @@ impl Queue {
         counts: &mut Vec<u32>,
         marks: &mut Vec<u64>,
     ) -> (usize, u64) {
+        pending.reserve(self.buckets.iter().map(|b| b.len()).sum());
         for ((b, n), m) in self.buckets.iter().zip(&self.notes).zip(&self.marked) {
-            pending.extend_from_slice(b);
-            notes.extend_from_slice(n);
+            if !b.is_empty() {
+                pending.extend_from_slice(b);
+            }
+            if !n.is_empty() {
+                notes.extend_from_slice(n);
+            }
             counts.extend([b.len() as u32, n.len() as u32, *m]);
         }
         marks.extend_from_slice(&self.marks);
@@ -127,9 +132,13 @@ impl Queue {
         for (i, c) in counts.chunks_exact(3).enumerate() {
             let (a, b) = (c[0] as usize, c[1] as usize);
             self.buckets[i].clear();
-            self.buckets[i].extend_from_slice(&pending[p..p + a]);
+            if a > 0 {
+                self.buckets[i].extend_from_slice(&pending[p..p + a]);
+            }
             self.notes[i].clear();
-            self.notes[i].extend_from_slice(&notes[q..q + b]);
+            if b > 0 {
+                self.notes[i].extend_from_slice(&notes[q..q + b]);
+            }
             self.marked[i] = c[2];
             p += a;
             q += b;
