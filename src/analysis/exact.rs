@@ -12,7 +12,6 @@
 
 use std::collections::BTreeMap;
 
-
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, ToPrimitive, Zero};

@@ -9,7 +9,6 @@
 
 use std::collections::BTreeMap;
 
-
 use super::exact::{Paths, Walk, next_prefix};
 use crate::check::Model;
 use crate::sim::{RunError, Sim, Snapshot};

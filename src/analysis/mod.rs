@@ -3,8 +3,8 @@
 pub mod counterfactual;
 pub mod exact;
 pub mod explore;
-pub mod lazy;
 pub(crate) mod index;
+pub mod lazy;
 mod memo;
 pub mod mirror;
 pub mod stats;

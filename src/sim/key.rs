@@ -366,9 +366,9 @@ impl Sim<'_> {
             if everyone {
                 row.copy_from_slice(&plan.anon);
             } else {
-                for to in 0..n {
+                for (to, silent) in row.iter_mut().enumerate() {
                     if plan.anon[to] {
-                        row[to] = plan.sends[from * n + to].iter().all(|&r| done(r, from));
+                        *silent = plan.sends[from * n + to].iter().all(|&r| done(r, from));
                     }
                 }
             }

@@ -926,11 +926,8 @@ impl<'m> Sim<'m> {
     /// A copy of the run's state.
     pub fn save(&self) -> Snapshot {
         let n = self.decisions.len();
-        let words = 3 * n
-            + self.chan_count.len()
-            + self.sent_by_rule.len()
-            + self.any_crashed.len()
-            + self.queue.count_words();
+        let words =
+            3 * n + self.chan_count.len() + self.sent_by_rule.len() + self.any_crashed.len() + self.queue.count_words();
         let mut counts = Vec::with_capacity(words);
         counts.extend(self.recv.iter().map(|r| r.len() as u32));
         counts.extend(self.sent.iter().map(|r| r.len() as u32));
