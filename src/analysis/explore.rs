@@ -98,15 +98,17 @@ pub fn explore_with(
     let mut paths = Paths::default();
     frontier.entry(sim.progress()).or_default().0.push(Node { snap: sim.save(), captures: 0, path: Paths::ROOT });
     let mut key = Vec::new();
+    let (mut prefix, mut spare) = (Vec::new(), Vec::new());
     while let Some((_, (nodes, _))) = frontier.pop_first() {
         for node in nodes {
-            let mut prefix: Vec<u32> = Vec::new();
+            prefix.clear();
             loop {
                 sim.restore(&node.snap);
                 // A merged state goes on from its best path, not the first one found.
                 sim.captures = node.captures;
                 sim.crashes_chosen = 0;
-                let mut walk = Walk { prefix: &prefix, taken: Vec::new() };
+                spare.clear();
+                let mut walk = Walk { prefix: &prefix, taken: std::mem::take(&mut spare) };
                 let ended = sim.advance(&mut walk);
                 out.steps += 1;
                 if out.steps > max_states {
@@ -167,9 +169,11 @@ pub fn explore_with(
                         }
                     }
                 }
-                match next_prefix(&taken, fixed_delays) {
-                    Some(p) => prefix = p,
-                    None => break,
+                let more = next_prefix(&taken, fixed_delays, &mut prefix);
+                // Its buffer is reused.
+                spare = taken;
+                if !more {
+                    break;
                 }
             }
         }
