@@ -12,8 +12,6 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap;
-
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, ToPrimitive, Zero};
@@ -119,41 +117,48 @@ fn gcd(a: u128, b: u128) -> u128 {
     if b == 0 { a } else { gcd(b, a % b) }
 }
 
-/// The next choice sequence after `taken` (an odometer over the possible options).
-pub(crate) fn next_prefix(taken: &[(Choice, u32)], fixed_delays: bool) -> Option<Vec<u32>> {
+/// The next choice sequence after `taken` (an odometer over the possible options), into
+/// `prefix`; false when there is none.
+pub(crate) fn next_prefix(taken: &[(Choice, u32)], fixed_delays: bool, prefix: &mut Vec<u32>) -> bool {
     for j in (0..taken.len()).rev() {
         let (c, i) = taken[j];
         let options = if fixed_delays && matches!(c, Choice::Delay { .. }) { 1 } else { c.options() };
         if let Some(next) = (i + 1..options).find(|k| !impossible(&c, *k)) {
-            let mut p: Vec<u32> = taken[..j].iter().map(|(_, i)| *i).collect();
-            p.push(next);
-            return Some(p);
+            prefix.clear();
+            prefix.extend(taken[..j].iter().map(|(_, i)| *i));
+            prefix.push(next);
+            return true;
         }
     }
-    None
+    false
 }
 
 /// Paths shared by prefix: each entry is one step's choices after its parent's (a state's
 /// path is not copied at every step, which made long runs quadratic).
 #[derive(Default)]
 pub(crate) struct Paths {
-    steps: Vec<(u32, Vec<u32>)>,
+    /// Per step: its parent, and where its choices end in `choices` (they start where
+    /// the previous step's end).
+    steps: Vec<(u32, usize)>,
+    choices: Vec<u32>,
 }
 
 impl Paths {
     pub const ROOT: u32 = u32::MAX;
 
     pub fn push(&mut self, parent: u32, taken: &[(crate::sim::Choice, u32)]) -> u32 {
-        self.steps.push((parent, taken.iter().map(|(_, i)| *i).collect()));
+        self.choices.extend(taken.iter().map(|(_, i)| *i));
+        self.steps.push((parent, self.choices.len()));
         self.steps.len() as u32 - 1
     }
 
     pub fn full(&self, mut at: u32) -> Vec<u32> {
         let mut segments = Vec::new();
         while at != Self::ROOT {
-            let (parent, seg) = &self.steps[at as usize];
-            segments.push(seg);
-            at = *parent;
+            let (parent, end) = self.steps[at as usize];
+            let start = if at == 0 { 0 } else { self.steps[at as usize - 1].1 };
+            segments.push(&self.choices[start..end]);
+            at = parent;
         }
         segments.into_iter().rev().flatten().copied().collect()
     }
@@ -169,7 +174,7 @@ struct Node {
 
 /// The distinct states at one point of a run (tick and stage), in the order found, and
 /// their keys.
-type Stage = (Vec<Node>, FxHashMap<Vec<u64>, usize>);
+type Stage = (Vec<Node>, super::index::StateIndex);
 
 /// Enumerates every run of the model.
 pub fn analyze(model: &Model, max_states: u64, progress: Option<&dyn Fn(u64)>) -> Result<Exact, ExactError> {
@@ -215,12 +220,14 @@ pub fn analyze_with(
     frontier.entry(sim.progress()).or_default().0.push(start);
     result.states = 1;
     let mut key = Vec::new();
+    let (mut prefix, mut spare) = (Vec::new(), Vec::new());
     while let Some((_, (nodes, _))) = frontier.pop_first() {
         for node in nodes {
-            let mut prefix: Vec<u32> = Vec::new();
+            prefix.clear();
             loop {
                 sim.restore(&node.snap);
-                let mut walk = Walk { prefix: &prefix, taken: Vec::new() };
+                spare.clear();
+                let mut walk = Walk { prefix: &prefix, taken: std::mem::take(&mut spare) };
                 let ended = sim.advance(&mut walk);
                 result.steps += 1;
                 // A step whose messengers make many choices is explored once per sequence of
@@ -259,8 +266,8 @@ pub fn analyze_with(
                 } else {
                     sim.state_key(&mut key);
                     let (nodes, index) = frontier.entry(sim.progress()).or_default();
-                    match index.get(&key) {
-                        Some(&i) => {
+                    match index.find_or_add(&key) {
+                        Ok(i) => {
                             let existing = &mut nodes[i];
                             existing.prob += &p;
                             if best > existing.best.0 {
@@ -271,7 +278,8 @@ pub fn analyze_with(
                                 existing.snap = sim.save();
                             }
                         }
-                        None => {
+                        Err(i) => {
+                            debug_assert_eq!(i, nodes.len());
                             result.states += 1;
                             if result.states > max_states {
                                 return Err(ExactError::TooManyStates { limit: max_states });
@@ -281,15 +289,16 @@ pub fn analyze_with(
                             {
                                 f(result.states);
                             }
-                            index.insert(key.clone(), nodes.len());
                             let path = paths.push(node.best.1, &taken);
                             nodes.push(Node { snap: sim.save(), prob: p, best: (best, path) });
                         }
                     }
                 }
-                match next_prefix(&taken, false) {
-                    Some(p) => prefix = p,
-                    None => break,
+                let more = next_prefix(&taken, false, &mut prefix);
+                // Its buffer is reused.
+                spare = taken;
+                if !more {
+                    break;
                 }
             }
         }

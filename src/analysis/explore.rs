@@ -9,8 +9,6 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap;
-
 use super::exact::{Paths, Walk, next_prefix};
 use crate::check::Model;
 use crate::sim::{RunError, Sim, Snapshot};
@@ -67,7 +65,7 @@ struct Node {
     path: u32,
 }
 
-type Stage = (Vec<Node>, FxHashMap<Vec<u64>, usize>);
+type Stage = (Vec<Node>, super::index::StateIndex);
 
 /// Explores every run the adversary can make happen.
 pub fn explore(model: &Model, max_states: u64, fixed_delays: bool) -> Result<Explored, ExploreError> {
@@ -100,15 +98,17 @@ pub fn explore_with(
     let mut paths = Paths::default();
     frontier.entry(sim.progress()).or_default().0.push(Node { snap: sim.save(), captures: 0, path: Paths::ROOT });
     let mut key = Vec::new();
+    let (mut prefix, mut spare) = (Vec::new(), Vec::new());
     while let Some((_, (nodes, _))) = frontier.pop_first() {
         for node in nodes {
-            let mut prefix: Vec<u32> = Vec::new();
+            prefix.clear();
             loop {
                 sim.restore(&node.snap);
                 // A merged state goes on from its best path, not the first one found.
                 sim.captures = node.captures;
                 sim.crashes_chosen = 0;
-                let mut walk = Walk { prefix: &prefix, taken: Vec::new() };
+                spare.clear();
+                let mut walk = Walk { prefix: &prefix, taken: std::mem::take(&mut spare) };
                 let ended = sim.advance(&mut walk);
                 out.steps += 1;
                 if out.steps > max_states {
@@ -148,8 +148,8 @@ pub fn explore_with(
                 } else {
                     sim.state_key(&mut key);
                     let (nodes, index) = frontier.entry(sim.progress()).or_default();
-                    match index.get(&key) {
-                        Some(&i) => {
+                    match index.find_or_add(&key) {
+                        Ok(i) => {
                             if captures < nodes[i].captures {
                                 // The state goes on from its best path (merged states go on
                                 // alike, but not always with their choices in the same order).
@@ -158,20 +158,22 @@ pub fn explore_with(
                                 nodes[i].snap = sim.save();
                             }
                         }
-                        None => {
+                        Err(i) => {
+                            debug_assert_eq!(i, nodes.len());
                             out.states += 1;
                             if out.states > max_states {
                                 return Err(ExploreError::TooManyStates { limit: max_states });
                             }
-                            index.insert(key.clone(), nodes.len());
                             let path = paths.push(node.path, &taken);
                             nodes.push(Node { snap: sim.save(), captures, path });
                         }
                     }
                 }
-                match next_prefix(&taken, fixed_delays) {
-                    Some(p) => prefix = p,
-                    None => break,
+                let more = next_prefix(&taken, fixed_delays, &mut prefix);
+                // Its buffer is reused.
+                spare = taken;
+                if !more {
+                    break;
                 }
             }
         }

@@ -35,6 +35,12 @@ const END: u64 = u64::MAX;
 pub(super) struct KeyPlan {
     n: usize,
     symmetry: Symmetry,
+    /// Some class has two members or more (else the order is the identity).
+    sym: bool,
+    /// Per general: it has a class of its own (its place in the order is its class's).
+    alone: Vec<bool>,
+    /// Some channel's loss rules count messengers (its counter is part of the key).
+    counting: bool,
     /// Per receiver: the senders of its messengers may be forgotten.
     anon: Vec<bool>,
     /// Per receiver: the order in which its messengers arrive matters (it has `on
@@ -53,7 +59,7 @@ pub(super) struct KeyPlan {
 }
 
 impl KeyPlan {
-    fn new(model: &Model, reduce: bool) -> KeyPlan {
+    fn new(model: &Model, reduce: bool, counting: bool) -> KeyPlan {
         let n = model.generals.len();
         let symmetry = if reduce { Symmetry::of(model) } else { Symmetry::none(model) };
         let reads_sender = |e: &Expr| match &e.kind {
@@ -118,7 +124,9 @@ impl KeyPlan {
                     .collect(),
             );
         }
-        KeyPlan { n, symmetry, anon, ordered, sends, senders, local, when, every }
+        let sym = symmetry.any();
+        let alone = (0..n).map(|g| symmetry.members[symmetry.class[g] as usize].len() < 2).collect();
+        KeyPlan { n, symmetry, sym, alone, counting, anon, ordered, sends, senders, local, when, every }
     }
 }
 
@@ -131,20 +139,28 @@ pub(super) struct KeyScratch {
     /// The canonical order of the generals, and each general's place in it.
     order: Vec<GenId>,
     rank: Vec<u64>,
-    /// Per general, the record used to order it, and whether it names other generals.
-    sigs: Vec<Vec<u64>>,
+    /// The records the generals are ordered by, one after the other (`sig_at[g]`: where
+    /// general `g`'s is), and whether each names other generals.
+    sigs: Vec<u64>,
+    sig_at: Vec<(u32, u32)>,
     names: Vec<bool>,
     /// Set by `record` when it names a general.
     named: bool,
     entries: Vec<(Msg, u64, u32)>,
-    /// Anonymous groups of one receiver: (sender, content).
-    groups: Vec<(GenId, Vec<u64>)>,
-    group_bufs: Vec<Vec<u64>>,
-    /// The messengers on their way to each receiver, with where they are.
-    inbox: Vec<Vec<(Pending, Token)>>,
+    /// Anonymous groups of one receiver, by sender (empty: no group), and the senders
+    /// with one.
+    groups: Vec<Vec<u64>>,
+    grouped: Vec<GenId>,
+    /// The messengers on their way, by receiver (`mail_at[g]..mail_at[g + 1]` in `mail`):
+    /// sender and where its words (token, message, duplicate) are in `words`.
+    words: Vec<u64>,
+    mail: Vec<(GenId, u32, u32)>,
+    mail_at: Vec<u32>,
+    /// The same in the order found, with receivers.
+    found: Vec<(GenId, GenId, u32, u32)>,
     /// The messengers on their way to one receiver, and where each is in `tokens`.
     tokens: Vec<u64>,
-    spans: Vec<(usize, usize)>,
+    spans: Vec<(u32, u32)>,
 }
 
 fn msg(out: &mut Vec<u64>, m: &Msg) {
@@ -183,30 +199,48 @@ impl Sim<'_> {
         let mut guard = self.key.borrow_mut();
         let s = &mut *guard;
         if s.plan.is_none() {
-            s.plan = Some(KeyPlan::new(self.model, self.reduce));
+            s.plan = Some(KeyPlan::new(self.model, self.reduce, self.plan.counting.iter().any(|c| *c)));
         }
         let plan = s.plan.take().expect("made above");
         let n = plan.n;
         self.silences(&plan, s);
         self.sort_mail(n, s);
+        s.groups.resize_with(n, Vec::new);
         // The canonical order: identity, or by what each general holds, within classes.
         s.order.clear();
         s.order.extend(0..n as GenId);
         s.rank.clear();
-        if plan.symmetry.any() {
+        if plan.sym {
             s.rank.extend((0..n).map(|g| CLASS | plan.symmetry.class[g] as u64));
             let mut sigs = std::mem::take(&mut s.sigs);
-            sigs.resize_with(n, Vec::new);
+            sigs.clear();
+            s.sig_at.clear();
             s.names.clear();
-            for (g, sig) in sigs.iter_mut().enumerate() {
-                sig.clear();
-                s.named = false;
-                self.record(g as GenId, &plan, s, sig);
-                s.names.push(s.named);
+            for g in 0..n {
+                let at = sigs.len() as u32;
+                if plan.alone[g] {
+                    // Its place is its class's: no need of a record to order it by.
+                    s.names.push(true);
+                } else {
+                    s.named = false;
+                    self.record(g as GenId, &plan, s, &mut sigs);
+                    s.names.push(s.named);
+                }
+                s.sig_at.push((at, sigs.len() as u32));
             }
             let class = &plan.symmetry.class;
-            s.order.sort_by(|a, b| {
-                (class[*a as usize], &sigs[*a as usize], a).cmp(&(class[*b as usize], &sigs[*b as usize], b))
+            let sig_at = &s.sig_at;
+            let sig = |g: GenId| {
+                let (a, b) = sig_at[g as usize];
+                &sigs[a as usize..b as usize]
+            };
+            // Ties are broken by number: a total order, the same as a stable sort's. (Equal
+            // records are common: compared for equality first, which is cheap.)
+            s.order.sort_unstable_by(|&a, &b| {
+                class[a as usize].cmp(&class[b as usize]).then_with(|| {
+                    let (x, y) = (sig(a), sig(b));
+                    if x == y { a.cmp(&b) } else { x.cmp(y) }
+                })
             });
             s.sigs = sigs;
             s.rank.clear();
@@ -226,19 +260,18 @@ impl Sim<'_> {
         });
         out.push(self.next_crash as u64);
         out.extend(self.any_crashed.iter().map(|n| *n as u64));
-        let sigs = std::mem::take(&mut s.sigs);
         for i in 0..n {
             let g = s.order[i];
-            if plan.symmetry.any() && !s.names[g as usize] {
+            if plan.sym && !s.names[g as usize] {
                 // It names no other general: its record is the one it was ordered by.
-                out.extend_from_slice(&sigs[g as usize]);
+                let (a, b) = s.sig_at[g as usize];
+                out.extend_from_slice(&s.sigs[a as usize..b as usize]);
             } else {
                 self.record(g, &plan, s, out);
             }
         }
-        s.sigs = sigs;
         // Counters of counting channels, between generals in the canonical order.
-        if self.plan.counting.iter().any(|c| *c) {
+        if plan.counting {
             for a in 0..n {
                 for b in 0..n {
                     if let Some(c) = self.model.chan(s.order[a], s.order[b])
@@ -252,27 +285,57 @@ impl Sim<'_> {
         s.plan = Some(plan);
     }
 
-    /// The messengers on their way, by receiver, in the order they would be delivered.
+    /// The messengers on their way, by receiver, in the order they would be delivered,
+    /// each written once (token, message, duplicate) for `record` to copy.
     fn sort_mail(&self, n: usize, s: &mut KeyScratch) {
-        s.inbox.resize_with(n, Vec::new);
-        for v in &mut s.inbox {
-            v.clear();
-        }
+        s.words.clear();
+        s.found.clear();
+        let words = &mut s.words;
+        let found = &mut s.found;
+        let mut add = |from: GenId, to: GenId, token: Token, m: &Msg, duplicate: bool| {
+            let at = words.len() as u32;
+            words.push(token.code());
+            msg(words, m);
+            words.push(duplicate as u64);
+            found.push((to, from, at, words.len() as u32));
+        };
         for (i, r) in self.road.iter().enumerate() {
             let decided = if self.stage == Stage::Arrive && r.earliest <= self.now && i < self.arrive_pos {
                 1 + r.arrive as u8
             } else {
                 0
             };
-            s.inbox[r.p.to as usize].push((r.p, Token::Road { earliest: r.earliest, latest: r.latest, decided }));
+            let token = Token::Road { earliest: r.earliest, latest: r.latest, decided };
+            add(r.p.from, r.p.to, token, &r.p.msg, r.p.duplicate);
         }
         for (at, p) in self.queue.pending_from(self.now) {
-            s.inbox[p.to as usize].push((*p, Token::Queue(at)));
+            add(p.from, p.to, Token::Queue(at), &p.msg, p.duplicate);
         }
         for u in &self.unresolved[self.resolve_pos..] {
-            let p = Pending { id: u.id, from: u.from, to: u.to, msg: u.msg, duplicate: false };
-            s.inbox[u.to as usize].push((p, Token::Unresolved));
+            add(u.from, u.to, Token::Unresolved, &u.msg, false);
         }
+        // By receiver, keeping the order found (a counting sort): `mail_at[g + 1]` counts
+        // first, then is where receiver `g`'s next messenger goes, then where its end is.
+        s.mail_at.clear();
+        s.mail_at.resize(n + 1, 0);
+        for f in &s.found {
+            s.mail_at[f.0 as usize + 1] += 1;
+        }
+        for g in 1..n {
+            s.mail_at[g + 1] += s.mail_at[g];
+        }
+        s.mail.clear();
+        s.mail.resize(s.found.len(), (0, 0, 0));
+        for &(to, from, a, b) in &s.found {
+            let slot = &mut s.mail_at[to as usize];
+            s.mail[*slot as usize] = (from, a, b);
+            *slot += 1;
+        }
+        // Each start has moved to its end, the next one's start: shift back.
+        for g in (0..n).rev() {
+            s.mail_at[g + 1] = s.mail_at[g];
+        }
+        s.mail_at[0] = 0;
     }
 
     /// Which senders will never send to which receivers again.
@@ -299,9 +362,14 @@ impl Sim<'_> {
             // Most often a sender is silent towards everyone (its sending rules are done).
             let everyone =
                 (self.crashed[from].is_some() && !recovers(from)) || plan.senders[from].iter().all(|&r| done(r, from));
-            for to in 0..n {
-                if plan.anon[to] {
-                    s.silent[from * n + to] = everyone || plan.sends[from * n + to].iter().all(|&r| done(r, from));
+            let row = &mut s.silent[from * n..(from + 1) * n];
+            if everyone {
+                row.copy_from_slice(&plan.anon);
+            } else {
+                for (to, silent) in row.iter_mut().enumerate() {
+                    if plan.anon[to] {
+                        *silent = plan.sends[from * n + to].iter().all(|&r| done(r, from));
+                    }
                 }
             }
         }
@@ -346,7 +414,7 @@ impl Sim<'_> {
         let reads_arrival = self.plan.reads_arrival;
         let tick = |t: u32| if reads_arrival { t } else { 0 };
         let anon = plan.anon[gi];
-        let silent_tab = std::mem::take(&mut s.silent);
+        let silent_tab = &s.silent;
         let silent = |from: GenId| anon && silent_tab[from as usize * n + gi];
         // What it received from senders it still knows by name.
         s.entries.clear();
@@ -365,9 +433,9 @@ impl Sim<'_> {
         }
         // Anonymous groups, one per forgotten sender: first what came from it (sorted,
         // without repeats), then what is on its way from it.
-        for (_, buf) in s.groups.drain(..) {
-            s.group_bufs.push(buf);
-        }
+        let groups = &mut s.groups;
+        let grouped = &mut s.grouped;
+        grouped.clear();
         if anon {
             s.entries.clear();
             for r in &self.recv[gi] {
@@ -377,85 +445,65 @@ impl Sim<'_> {
             }
             s.entries.sort_unstable_by_key(|(m, from, t)| (*from, *m, *t));
             s.entries.dedup();
-            let entries = std::mem::take(&mut s.entries);
-            for (m, from, t) in &entries {
-                let buf = group(s, *from as GenId);
+            for (m, from, t) in &s.entries {
+                let buf = &mut groups[*from as usize];
+                if buf.is_empty() {
+                    grouped.push(*from as GenId);
+                }
                 msg(buf, m);
                 buf.push(*t as u64);
             }
-            s.entries = entries;
-            for (_, buf) in &mut s.groups {
-                buf.push(END);
+            for &f in grouped.iter() {
+                groups[f as usize].push(END);
             }
         }
         // The messengers on their way to it, in the order they would be delivered (if
         // that order can matter). Those from forgotten senders go into their groups, which
         // are then sorted; which group a messenger belongs to is in the group, and its
         // place in the order does not depend on it (the receiver's rules read neither).
-        let mut tokens = std::mem::take(&mut s.tokens);
-        let mut spans = std::mem::take(&mut s.spans);
+        let tokens = &mut s.tokens;
+        let spans = &mut s.spans;
         tokens.clear();
         spans.clear();
         let ordered = plan.ordered[gi];
-        let mut add = |s: &mut KeyScratch, p: &Pending, token: Token| {
-            let at = tokens.len();
-            if silent(p.from) {
-                let buf = group(s, p.from);
+        let mail = &s.mail[s.mail_at[gi] as usize..s.mail_at[gi + 1] as usize];
+        for &(from, a, b) in mail {
+            let words = &s.words[a as usize..b as usize];
+            let at = tokens.len() as u32;
+            if silent(from) {
+                let buf = &mut groups[from as usize];
                 if buf.is_empty() {
+                    grouped.push(from);
                     buf.push(END);
                 }
-                buf.push(token.code());
-                msg(buf, &p.msg);
-                buf.push(p.duplicate as u64);
+                buf.extend_from_slice(words);
                 if !ordered {
                     // Its group says all there is to say about it.
-                    return;
+                    continue;
                 }
                 tokens.push(GROUP);
             } else {
-                tokens.push(s.rank[p.from as usize]);
+                tokens.push(s.rank[from as usize]);
                 s.named = true;
             }
-            tokens.push(token.code());
-            msg(&mut tokens, &p.msg);
-            tokens.push(p.duplicate as u64);
-            spans.push((at, tokens.len()));
-        };
-        let inbox = std::mem::take(&mut s.inbox[gi]);
-        for (p, token) in &inbox {
-            add(s, p, *token);
+            tokens.extend_from_slice(words);
+            spans.push((at, tokens.len() as u32));
         }
-        s.inbox[gi] = inbox;
         if !ordered {
-            spans.sort_unstable_by(|a, b| tokens[a.0..a.1].cmp(&tokens[b.0..b.1]));
+            spans.sort_unstable_by(|a, b| tokens[a.0 as usize..a.1 as usize].cmp(&tokens[b.0 as usize..b.1 as usize]));
         }
         out.push(spans.len() as u64);
-        for (a, b) in &spans {
-            out.extend_from_slice(&tokens[*a..*b]);
+        for (a, b) in spans.iter() {
+            out.extend_from_slice(&tokens[*a as usize..*b as usize]);
         }
-        s.tokens = tokens;
-        s.spans = spans;
         if anon {
             // The groups in a canonical order.
-            s.groups.sort_unstable_by(|a, b| a.1.cmp(&b.1));
-            out.push(s.groups.len() as u64);
-            for (_, buf) in &s.groups {
-                out.extend_from_slice(buf);
+            grouped.sort_unstable_by(|a, b| groups[*a as usize].cmp(&groups[*b as usize]));
+            out.push(grouped.len() as u64);
+            for &f in grouped.iter() {
+                out.extend_from_slice(&groups[f as usize]);
+                groups[f as usize].clear();
             }
-        }
-        s.silent = silent_tab;
-    }
-}
-
-/// The anonymous group of sender `from` (made if new).
-fn group(s: &mut KeyScratch, from: GenId) -> &mut Vec<u64> {
-    match s.groups.iter().position(|(f, _)| *f == from) {
-        Some(i) => &mut s.groups[i].1,
-        None => {
-            let mut buf = s.group_bufs.pop().unwrap_or_default();
-            buf.clear();
-            s.groups.push((from, buf));
-            &mut s.groups.last_mut().expect("pushed").1
         }
     }
 }

@@ -823,35 +823,44 @@ fn expr_has(e: &Expr, hit: &dyn Fn(&Expr) -> bool) -> bool {
 }
 
 /// Everything that changes during a run: a copy of it can be restored to continue from
-/// there (exact enumeration and the adversary branch on it).
+/// there (exact enumeration and the adversary branch on it). Compact: what is kept per
+/// general or per bucket is kept one after the other, in few buffers (few allocations
+/// to save it; restoring copies slices into the run's buffers).
 #[derive(Debug, Clone)]
 pub struct Snapshot {
     now: u32,
     end: End,
-    decisions: Vec<Option<Decision>>,
-    crashed: Vec<Option<u32>>,
-    recv: Vec<Vec<Recv>>,
-    sent: Vec<Vec<Sent>>,
-    vars: Vec<Vec<i64>>,
-    messengers: Vec<Messenger>,
-    log: Vec<LogEntry>,
-    queue: Queue,
-    road: Vec<Road>,
     stage: Stage,
     arrive_pos: usize,
-    unresolved: Vec<Unresolved>,
     resolve_pos: usize,
-    chan_count: Vec<u32>,
-    when_fired: Vec<bool>,
-    every_done: Vec<bool>,
     events: u64,
     next_crash: usize,
     sent_count: u32,
-    sent_by_rule: Vec<u32>,
     open: usize,
     captures: u32,
     crashes_chosen: u32,
-    any_crashed: Vec<u32>,
+    /// The queue's length and occupied buckets.
+    queue: (usize, u64),
+    /// Per general: its decision and when it crashed.
+    generals: Vec<(Option<Decision>, Option<u32>)>,
+    /// Every general's deliveries, and sends, one general after the other.
+    recv: Vec<Recv>,
+    sent: Vec<Sent>,
+    /// One after the other: per general, how many deliveries, sends and variables it
+    /// has; the channel counters; the messengers sent per rule; the `crash any` counts;
+    /// the queue's counts ([`Queue::save`]).
+    counts: Vec<u32>,
+    /// Per rule: `when_fired`, then per rule `every_done`.
+    flags: Vec<bool>,
+    /// Every general's variables, one after the other, then the queue's marks.
+    values: Vec<u64>,
+    /// The queue's arrivals and notes.
+    pending: Vec<Pending>,
+    notes: Vec<queue::Note>,
+    messengers: Vec<Messenger>,
+    log: Vec<LogEntry>,
+    road: Vec<Road>,
+    unresolved: Vec<Unresolved>,
 }
 
 impl<'m> Sim<'m> {
@@ -916,33 +925,50 @@ impl<'m> Sim<'m> {
 
     /// A copy of the run's state.
     pub fn save(&self) -> Snapshot {
+        let n = self.decisions.len();
+        let words =
+            3 * n + self.chan_count.len() + self.sent_by_rule.len() + self.any_crashed.len() + self.queue.count_words();
+        let mut counts = Vec::with_capacity(words);
+        counts.extend(self.recv.iter().map(|r| r.len() as u32));
+        counts.extend(self.sent.iter().map(|r| r.len() as u32));
+        counts.extend(self.vars.iter().map(|r| r.len() as u32));
+        counts.extend_from_slice(&self.chan_count);
+        counts.extend_from_slice(&self.sent_by_rule);
+        counts.extend_from_slice(&self.any_crashed);
+        let mut values = Vec::new();
+        for v in self.vars.iter().filter(|v| !v.is_empty()) {
+            values.extend(v.iter().map(|v| *v as u64));
+        }
+        let (mut pending, mut notes) = (Vec::new(), Vec::new());
+        let queue = self.queue.save(&mut pending, &mut notes, &mut counts, &mut values);
+        let mut flags = Vec::with_capacity(2 * self.when_fired.len());
+        flags.extend_from_slice(&self.when_fired);
+        flags.extend_from_slice(&self.every_done);
         Snapshot {
             now: self.now,
             end: self.end,
-            decisions: self.decisions.clone(),
-            crashed: self.crashed.clone(),
-            recv: self.recv.clone(),
-            sent: self.sent.clone(),
-            vars: self.vars.clone(),
-            messengers: self.messengers.clone(),
-            log: self.log.clone(),
-            queue: self.queue.clone(),
-            road: self.road.clone(),
             stage: self.stage,
             arrive_pos: self.arrive_pos,
-            unresolved: self.unresolved.clone(),
             resolve_pos: self.resolve_pos,
-            chan_count: self.chan_count.clone(),
-            when_fired: self.when_fired.clone(),
-            every_done: self.every_done.clone(),
             events: self.events,
             next_crash: self.next_crash,
             sent_count: self.sent_count,
-            sent_by_rule: self.sent_by_rule.clone(),
             open: self.open,
             captures: self.captures,
             crashes_chosen: self.crashes_chosen,
-            any_crashed: self.any_crashed.clone(),
+            queue,
+            generals: self.decisions.iter().copied().zip(self.crashed.iter().copied()).collect(),
+            recv: self.recv.concat(),
+            sent: self.sent.concat(),
+            counts,
+            flags,
+            values,
+            pending,
+            notes,
+            messengers: self.messengers.clone(),
+            log: self.log.clone(),
+            road: self.road.clone(),
+            unresolved: self.unresolved.clone(),
         }
     }
 
@@ -950,39 +976,66 @@ impl<'m> Sim<'m> {
     pub fn restore(&mut self, s: &Snapshot) {
         self.now = s.now;
         self.end = s.end;
-        self.decisions.clone_from(&s.decisions);
-        self.crashed.clone_from(&s.crashed);
-        self.recv.clone_from(&s.recv);
+        for (g, (d, c)) in s.generals.iter().enumerate() {
+            self.decisions[g] = *d;
+            self.crashed[g] = *c;
+        }
+        let n = s.generals.len();
+        let (lens, rest) = s.counts.split_at(3 * n);
+        let (mut r, mut x, mut v) = (0, 0, 0);
+        // (Most lists are short or empty: copying nothing is skipped.)
+        for g in 0..n {
+            let k = lens[g] as usize;
+            self.recv[g].clear();
+            if k > 0 {
+                self.recv[g].extend_from_slice(&s.recv[r..r + k]);
+                r += k;
+            }
+            let k = lens[n + g] as usize;
+            self.sent[g].clear();
+            if k > 0 {
+                self.sent[g].extend_from_slice(&s.sent[x..x + k]);
+                x += k;
+            }
+            let k = lens[2 * n + g] as usize;
+            self.vars[g].clear();
+            if k > 0 {
+                self.vars[g].extend(s.values[v..v + k].iter().map(|w| *w as i64));
+                v += k;
+            }
+        }
+        let (chan_count, rest) = rest.split_at(self.chan_count.len());
+        self.chan_count.copy_from_slice(chan_count);
+        let (sent_by_rule, rest) = rest.split_at(self.sent_by_rule.len());
+        self.sent_by_rule.copy_from_slice(sent_by_rule);
+        let (any_crashed, rest) = rest.split_at(self.any_crashed.len());
+        self.any_crashed.copy_from_slice(any_crashed);
+        self.queue.restore(&s.pending, &s.notes, rest, &s.values[v..], s.queue);
         // A snapshot has the delivery log, not the sets of a lean run: go on in full.
         self.lean_run = false;
         self.heard_on = false;
         self.keep_recv = true;
-        self.sent.clone_from(&s.sent);
         self.dirty_sent = true;
         self.dirty_count = true;
         self.decide_pos = 0;
         self.schedule_pos = 0;
-        self.vars.clone_from(&s.vars);
         self.messengers.clone_from(&s.messengers);
         self.log.clone_from(&s.log);
-        self.queue.clone_from(&s.queue);
         self.road.clone_from(&s.road);
         self.stage = s.stage;
         self.arrive_pos = s.arrive_pos;
         self.unresolved.clone_from(&s.unresolved);
         self.resolve_pos = s.resolve_pos;
         self.deferring = false;
-        self.chan_count.clone_from(&s.chan_count);
-        self.when_fired.clone_from(&s.when_fired);
-        self.every_done.clone_from(&s.every_done);
+        let (when_fired, every_done) = s.flags.split_at(self.when_fired.len());
+        self.when_fired.copy_from_slice(when_fired);
+        self.every_done.copy_from_slice(every_done);
         self.events = s.events;
         self.next_crash = s.next_crash;
         self.sent_count = s.sent_count;
-        self.sent_by_rule.clone_from(&s.sent_by_rule);
         self.open = s.open;
         self.captures = s.captures;
         self.crashes_chosen = s.crashes_chosen;
-        self.any_crashed.clone_from(&s.any_crashed);
     }
 
     fn reset(&mut self) {

@@ -33,7 +33,7 @@ pub struct Note {
 }
 
 /// Arrivals by tick.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Queue {
     buckets: Vec<Vec<Pending>>,
     /// The [`Note`]s, bucket by bucket likewise (never in staged runs, which compare the
@@ -52,6 +52,33 @@ pub struct Queue {
     occupied: u64,
 }
 
+impl Clone for Queue {
+    fn clone(&self) -> Queue {
+        Queue {
+            buckets: self.buckets.clone(),
+            notes: self.notes.clone(),
+            marks: self.marks.clone(),
+            marked: self.marked.clone(),
+            width: self.width,
+            mask: self.mask,
+            len: self.len,
+            occupied: self.occupied,
+        }
+    }
+
+    /// Reuses the buffers (restoring a snapshot allocates nothing once they have grown).
+    fn clone_from(&mut self, other: &Queue) {
+        self.buckets.clone_from(&other.buckets);
+        self.notes.clone_from(&other.notes);
+        self.marks.clone_from(&other.marks);
+        self.marked.clone_from(&other.marked);
+        self.width = other.width;
+        self.mask = other.mask;
+        self.len = other.len;
+        self.occupied = other.occupied;
+    }
+}
+
 impl Queue {
     /// A queue for delays of at most `longest` ticks.
     pub fn new(longest: u32) -> Queue {
@@ -66,6 +93,64 @@ impl Queue {
             len: 0,
             occupied: 0,
         }
+    }
+
+    /// Writes what the queue holds, compactly (for snapshots): the arrivals and the
+    /// [`Note`]s, bucket by bucket; per bucket, their numbers and its count of marked
+    /// deliveries (in `counts`); the marks. Returns what [`Queue::restore`] needs besides.
+    pub fn save(
+        &self,
+        pending: &mut Vec<Pending>,
+        notes: &mut Vec<Note>,
+        counts: &mut Vec<u32>,
+        marks: &mut Vec<u64>,
+    ) -> (usize, u64) {
+        pending.reserve(self.buckets.iter().map(|b| b.len()).sum());
+        for ((b, n), m) in self.buckets.iter().zip(&self.notes).zip(&self.marked) {
+            if !b.is_empty() {
+                pending.extend_from_slice(b);
+            }
+            if !n.is_empty() {
+                notes.extend_from_slice(n);
+            }
+            counts.extend([b.len() as u32, n.len() as u32, *m]);
+        }
+        marks.extend_from_slice(&self.marks);
+        (self.len, self.occupied)
+    }
+
+    /// Goes back to what [`Queue::save`] wrote (reusing the buffers).
+    pub fn restore(
+        &mut self,
+        pending: &[Pending],
+        notes: &[Note],
+        counts: &[u32],
+        marks: &[u64],
+        (len, occupied): (usize, u64),
+    ) {
+        let (mut p, mut q) = (0, 0);
+        for (i, c) in counts.chunks_exact(3).enumerate() {
+            let (a, b) = (c[0] as usize, c[1] as usize);
+            self.buckets[i].clear();
+            if a > 0 {
+                self.buckets[i].extend_from_slice(&pending[p..p + a]);
+            }
+            self.notes[i].clear();
+            if b > 0 {
+                self.notes[i].extend_from_slice(&notes[q..q + b]);
+            }
+            self.marked[i] = c[2];
+            p += a;
+            q += b;
+        }
+        self.marks.copy_from_slice(marks);
+        self.len = len;
+        self.occupied = occupied;
+    }
+
+    /// How many words of counts [`Queue::save`] writes.
+    pub fn count_words(&self) -> usize {
+        3 * self.buckets.len()
     }
 
     /// Makes room for marks `width` words wide.
