@@ -189,17 +189,9 @@ impl Queue {
         self.occupied |= 1u64 << (b & 63);
     }
 
-    /// Adds a [`Note`] at tick `at` (after every one already added for that tick).
-    #[inline]
-    pub fn push_note(&mut self, at: u32, n: Note) {
-        let b = (at & self.mask) as usize;
-        self.notes[b].push(n);
-        self.len += 1;
-        self.occupied |= 1u64 << (b & 63);
-    }
-
-    /// [`Queue::push_note`] if `keep`, else nothing, without a branch on `keep` (whether
-    /// a messenger was captured at random: a branch no processor predicts).
+    /// Adds a [`Note`] at tick `at` (after every one already added for that tick) if
+    /// `keep`, else nothing, without a branch on `keep` (whether a messenger was captured
+    /// at random: a branch no processor predicts).
     #[inline]
     pub fn push_note_if(&mut self, keep: bool, at: u32, n: Note) {
         let b = (at & self.mask) as usize;
