@@ -1129,23 +1129,30 @@ impl<'m> Sim<'m> {
     pub fn step<C: Chooser>(&mut self, ch: &mut C) -> Result<bool, RunError> {
         let t = self.now;
         self.tick(t, ch)?;
+        Ok(self.end_tick(t))
+    }
+
+    /// After tick `t`: whether the run has ended (and why, in [`Sim::end`]), else moves
+    /// to the next tick at which anything can happen.
+    #[inline]
+    fn end_tick(&mut self, t: u32) -> bool {
         if self.all_done() {
             self.end = End::AllDecided;
-            return Ok(true);
+            return true;
         }
         match self.next_tick(t) {
             None => {
                 self.end = End::Quiet;
-                Ok(true)
+                true
             }
             Some(n) if n > self.model.horizon => {
                 self.end = End::Horizon;
                 self.now = self.model.horizon.max(t);
-                Ok(true)
+                true
             }
             Some(n) => {
                 self.now = n;
-                Ok(false)
+                false
             }
         }
     }
@@ -1202,25 +1209,7 @@ impl<'m> Sim<'m> {
         self.unresolved.clear();
         self.resolve_pos = 0;
         self.stage = Stage::Start;
-        if self.all_done() {
-            self.end = End::AllDecided;
-            return Ok(true);
-        }
-        match self.next_tick(t) {
-            None => {
-                self.end = End::Quiet;
-                Ok(true)
-            }
-            Some(n) if n > self.model.horizon => {
-                self.end = End::Horizon;
-                self.now = self.model.horizon.max(t);
-                Ok(true)
-            }
-            Some(n) => {
-                self.now = n;
-                Ok(false)
-            }
-        }
+        Ok(self.end_tick(t))
     }
 
     /// Where a staged run is within its tick, and how far: it only grows from one
