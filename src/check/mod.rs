@@ -9,6 +9,7 @@ mod warn;
 use std::collections::HashMap;
 
 pub use model::*;
+pub(crate) use rules::fold;
 
 use crate::diag::{Diag, Span, did_you_mean, line_col};
 use crate::syntax::ast::{self, BinOp, ExprKind as AE, ParamValue, Stmt};

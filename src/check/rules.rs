@@ -790,7 +790,9 @@ impl<'a> Checker<'a> {
 }
 
 /// Folds a constant binary operation; `None` where it cannot (overflow, division by zero).
-fn fold(op: BinOp, x: i64, y: i64) -> Option<i64> {
+/// (Also what lean runs' compiled conditions compute, `sim::quick`.)
+#[inline]
+pub(crate) fn fold(op: BinOp, x: i64, y: i64) -> Option<i64> {
     Some(match op {
         BinOp::Add => x.checked_add(y)?,
         BinOp::Sub => x.checked_sub(y)?,

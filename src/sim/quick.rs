@@ -263,11 +263,11 @@ impl Sim<'_> {
                 }
                 Op::Bin(op) => {
                     sp -= 1;
-                    st[sp - 1] = bin(op, st[sp - 1], st[sp])?;
+                    st[sp - 1] = fold(op, st[sp - 1], st[sp])?;
                     continue;
                 }
                 Op::BinK(op, k) => {
-                    st[sp - 1] = bin(op, st[sp - 1], k)?;
+                    st[sp - 1] = fold(op, st[sp - 1], k)?;
                     continue;
                 }
                 Op::MinMax { max } => {
@@ -292,7 +292,7 @@ impl Sim<'_> {
             Op::Local(i) => locals[i as usize],
             Op::Var(i) => self.vars[g as usize][i as usize],
             Op::Count(slot) => self.heard_count(self.heard_at(g, slot)) as i64,
-            Op::CountCmp { slot, op, k } => bin(op, self.heard_count(self.heard_at(g, slot)) as i64, k)?,
+            Op::CountCmp { slot, op, k } => fold(op, self.heard_count(self.heard_at(g, slot)) as i64, k)?,
             Op::Heard(slot) => (self.heard_count(self.heard_at(g, slot)) > 0) as i64,
             Op::HeardOf { slot, list, each } => {
                 let words = self.plan.heard.words;
@@ -320,22 +320,4 @@ impl Sim<'_> {
     pub(super) fn heard_at(&self, g: GenId, slot: u32) -> usize {
         g as usize * self.plan.heard.kinds + slot as usize
     }
-}
-
-/// `x op y`, as `ev` computes it (`None`: an arithmetic fault), `op` not `and` or `or`.
-#[inline(always)]
-fn bin(op: BinOp, x: i64, y: i64) -> Option<i64> {
-    Some(match op {
-        BinOp::Add => x.checked_add(y)?,
-        BinOp::Sub => x.checked_sub(y)?,
-        BinOp::Mul => x.checked_mul(y)?,
-        BinOp::Div => x.checked_div(y)?,
-        BinOp::Lt => (x < y) as i64,
-        BinOp::Le => (x <= y) as i64,
-        BinOp::Gt => (x > y) as i64,
-        BinOp::Ge => (x >= y) as i64,
-        BinOp::Eq => (x == y) as i64,
-        BinOp::Ne => (x != y) as i64,
-        BinOp::And | BinOp::Or => unreachable!("compiled as Skip and Truthy"),
-    })
 }
