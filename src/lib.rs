@@ -93,3 +93,20 @@ fn parse_override(p: &str) -> Result<ParamOverride, Diag> {
         )),
     }
 }
+
+/// The `.herald` files directly in each of `dirs` (relative to the crate's root), each
+/// folder's sorted, for unit tests that go over the bundled scenarios.
+#[cfg(test)]
+pub(crate) fn bundled_files(dirs: &[&str]) -> Vec<std::path::PathBuf> {
+    let mut all = Vec::new();
+    for dir in dirs {
+        let mut files: Vec<_> = std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
+            .expect("a bundled folder")
+            .map(|e| e.expect("an entry").path())
+            .filter(|p| p.extension().is_some_and(|x| x == "herald"))
+            .collect();
+        files.sort();
+        all.extend(files);
+    }
+    all
+}

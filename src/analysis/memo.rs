@@ -272,13 +272,7 @@ mod tests {
     /// that the memo both answers from its tree and (for some) turns itself off.
     #[test]
     fn the_memo_changes_nothing() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
-        let mut names: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "herald"))
-            .collect();
-        names.sort();
+        let names = crate::bundled_files(&["scenarios"]);
         let (mut hits, mut off) = (0, 0);
         for path in names {
             let bytes = std::fs::read(&path).unwrap();

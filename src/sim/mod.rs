@@ -2115,17 +2115,7 @@ mod lean_tests {
 
     #[test]
     fn lean_runs_are_the_same_runs() {
-        let root = env!("CARGO_MANIFEST_DIR");
-        let mut names = Vec::new();
-        for dir in ["scenarios", "scenarios/exercises/solutions"] {
-            names.extend(
-                std::fs::read_dir(format!("{root}/{dir}"))
-                    .unwrap()
-                    .map(|e| e.unwrap().path())
-                    .filter(|p| p.extension().is_some_and(|x| x == "herald")),
-            );
-        }
-        names.sort();
+        let names = crate::bundled_files(&["scenarios", "scenarios/exercises/solutions"]);
         assert!(names.len() >= 20);
         let mut compiled = 0;
         for path in names {
@@ -2195,13 +2185,7 @@ mod staged_tests {
     /// lazy, over many seeds.
     #[test]
     fn staged_runs_are_the_same_runs() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
-        let mut names: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "herald"))
-            .collect();
-        names.sort();
+        let names = crate::bundled_files(&["scenarios"]);
         assert!(names.len() >= 10);
         for path in names {
             let text = std::fs::read(&path).unwrap();

@@ -984,16 +984,7 @@ mod tests {
 
     #[test]
     fn every_swap_within_a_class_of_a_bundled_scenario_is_an_automorphism() {
-        let dir = format!("{}/scenarios", env!("CARGO_MANIFEST_DIR"));
-        let mut files = Vec::new();
-        for sub in ["", "exercises", "exercises/solutions"] {
-            for entry in std::fs::read_dir(format!("{dir}/{sub}")).expect("scenarios") {
-                let path = entry.expect("entry").path();
-                if path.extension().is_some_and(|e| e == "herald") {
-                    files.push(path);
-                }
-            }
-        }
+        let files = crate::bundled_files(&["scenarios", "scenarios/exercises", "scenarios/exercises/solutions"]);
         assert!(files.len() > 20, "the bundled scenarios are found");
         let mut with_classes = 0;
         for path in files {
