@@ -382,9 +382,7 @@ fn lazy_delivery_finds_what_every_combination_of_delays_finds() {
 fn the_state_reductions_change_nothing_the_adversary_finds() {
     use herald::analysis::explore::{Reach, explore_with};
     use herald::sim::{Script, Sim};
-    let mut files = common::herald_files("scenarios");
-    files.extend(common::herald_files("scenarios/exercises"));
-    files.extend(common::herald_files("scenarios/exercises/solutions"));
+    let files = common::every_bundled();
     let mut compared = 0;
     for path in files {
         let name = path.display().to_string();

@@ -444,9 +444,7 @@ fn lazy_delays_give_the_same_exact_probabilities() {
 #[test]
 fn the_state_reductions_change_no_exact_answer() {
     use herald::sim::{Script, Sim};
-    let mut files = common::herald_files("scenarios");
-    files.extend(common::herald_files("scenarios/exercises"));
-    files.extend(common::herald_files("scenarios/exercises/solutions"));
+    let files = common::every_bundled();
     let mut compared = 0;
     for path in files {
         let name = path.display().to_string();

@@ -66,3 +66,8 @@ pub fn herald_files(dir: &str) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// Every bundled scenario, exercise and exercise solution (see [`herald_files`]).
+pub fn every_bundled() -> Vec<PathBuf> {
+    ["scenarios", "scenarios/exercises", "scenarios/exercises/solutions"].into_iter().flat_map(herald_files).collect()
+}
