@@ -13,9 +13,9 @@
 
 use std::collections::HashMap;
 
-use super::subject::{Key, Tracker};
+use super::subject::{Key, Label, Tracker};
 use crate::check::Model;
-use crate::sim::{About, Choice, Chooser, Chosen, Fate, Script, Sim};
+use crate::sim::{About, Choice, Chooser, Chosen, Fate, Sim};
 use crate::syntax::ast::Outcome;
 
 /// At most this many captured messengers are tried (one run each).
@@ -30,32 +30,6 @@ pub struct Flip {
     pub outcome: Outcome,
     /// Whether a live general would still have ended undecided.
     pub blocked: bool,
-}
-
-/// Replays a run, labelling each choice with its messenger and slot.
-struct Label<'a> {
-    script: Script<'a>,
-    track: Tracker,
-    /// Messenger id (send order) to key.
-    keys: Vec<Key>,
-    chosen: HashMap<(Key, u32), u32>,
-}
-
-impl Chooser for Label<'_> {
-    fn choose(&mut self, c: &Choice) -> Chosen {
-        let r = self.script.choose(c);
-        if let Some(at) = self.track.next_slot() {
-            self.chosen.insert(at, r.index);
-        }
-        r
-    }
-
-    fn about(&mut self, m: &About) {
-        let key = self.track.about(m);
-        if let About::Messenger { .. } = m {
-            self.keys.push(key);
-        }
-    }
 }
 
 /// Replays the original choices messenger by messenger, with one capture undone.
@@ -85,8 +59,7 @@ impl Chooser for Undo<'_> {
 pub fn flips(model: &Model, choices: &[u32], original: &Sim, max_events: u64) -> Vec<Flip> {
     let mut sim = Sim::new(model);
     sim.max_events = max_events;
-    let mut label =
-        Label { script: Script::new(choices), track: Tracker::default(), keys: Vec::new(), chosen: HashMap::new() };
+    let mut label = Label::new(choices);
     if sim.run(&mut label).is_err() || label.keys.len() != original.messengers.len() {
         return Vec::new();
     }

@@ -10,30 +10,9 @@
 
 use std::collections::HashMap;
 
-use super::subject::{Key, Tracker};
+use super::subject::{Key, Label, Tracker};
 use crate::check::{GenId, Model};
-use crate::sim::{About, Choice, Chooser, Chosen, Recording, Script, Sim};
-
-/// Replays a run and notes each subject's choices.
-struct Note<'a> {
-    script: Script<'a>,
-    track: Tracker,
-    chosen: HashMap<(Key, u32), u32>,
-}
-
-impl Chooser for Note<'_> {
-    fn choose(&mut self, c: &Choice) -> Chosen {
-        let r = self.script.choose(c);
-        if let Some(slot) = self.track.next_slot() {
-            self.chosen.insert(slot, r.index);
-        }
-        r
-    }
-
-    fn about(&mut self, m: &About) {
-        self.track.about(m);
-    }
-}
+use crate::sim::{About, Choice, Chooser, Chosen, Recording, Sim};
 
 /// Makes each subject's choices those of its mirror.
 struct Mirror<'a> {
@@ -88,7 +67,7 @@ impl Chooser for Mirror<'_> {
 pub fn swapped(model: &Model, choices: &[u32], a: GenId, b: GenId, max_events: u64) -> Vec<u32> {
     let mut sim = Sim::new(model);
     sim.max_events = max_events;
-    let mut note = Note { script: Script::new(choices), track: Tracker::default(), chosen: HashMap::new() };
+    let mut note = Label::new(choices);
     // A run that stops at a limit stops at the same point in its mirror.
     let _ = sim.run(&mut note);
     let mirror = Mirror { model, swap: (a, b), track: Tracker::default(), chosen: note.chosen };
