@@ -324,6 +324,10 @@ struct Plan {
     /// tick's deliveries does not matter), none ever crashes (every delivery counts),
     /// and the sets of senders heard are small.
     marks: bool,
+    /// With marks, ticks at which only marks arrive need not run: nothing reads the sets
+    /// of senders heard but the rules of ticks that run anyway (no `when` rules), so the
+    /// marks of the ticks skipped are added at the start of the next tick that runs.
+    skip_marks: bool,
     /// Per rule: its condition compiled for lean runs, if it has one and it compiles.
     quick: Vec<Option<quick::Code>>,
 }
@@ -758,9 +762,11 @@ impl Plan {
             && model.crash_any.is_empty()
             && !model.rules.iter().any(|r| r.actions.iter().any(|a| matches!(a, Action::Crash(_))))
             && model.generals.len() * heard.kinds * heard.words <= 256;
+        let has_when = model.generals.iter().any(|g| !g.when.is_empty());
         Plan {
             reads,
             marks,
+            skip_marks: marks && !has_when && !model.when_reads_now,
             first_simple,
             simple,
             quick,
@@ -776,7 +782,7 @@ impl Plan {
             senders,
             has_vars: model.generals.iter().any(|g| !g.vars.is_empty()),
             reads_sent: model.rules.iter().any(|r| rule_reads(r, &|e| matches!(e.kind, ExprKind::Sent { .. }))),
-            has_when: model.generals.iter().any(|g| !g.when.is_empty()),
+            has_when,
             reads_arrival: model.rules.iter().any(|r| {
                 rule_reads(r, &|e| {
                     matches!(&e.kind, ExprKind::Received { by: Some(_), .. } | ExprKind::Count { by: Some(_), .. })
@@ -1363,7 +1369,9 @@ impl<'m> Sim<'m> {
     /// The next tick at which anything can happen.
     #[inline]
     fn next_tick(&mut self, t: u32) -> Option<u32> {
-        let mut next = self.queue.next_after(t).unwrap_or(u32::MAX);
+        let skip_marks = self.plan.skip_marks && self.lean_run;
+        let queued = if skip_marks { self.queue.next_unmarked_after(t) } else { self.queue.next_after(t) };
+        let mut next = queued.unwrap_or(u32::MAX);
         for r in &self.road {
             next = next.min(r.earliest.max(t + 1));
         }
@@ -1398,6 +1406,17 @@ impl<'m> Sim<'m> {
             })
         {
             next = next.min(t + 1);
+        }
+        if skip_marks {
+            let marked = self.queue.next_after(t).unwrap_or(u32::MAX);
+            if marked < next {
+                if next <= self.model.horizon {
+                    // Tick `next` runs: the marks before it are added now.
+                    self.merge_marks_before(t, next);
+                } else {
+                    next = marked;
+                }
+            }
         }
         (next != u32::MAX).then_some(next)
     }
@@ -1814,6 +1833,17 @@ impl<'m> Sim<'m> {
         self.events += marked as u64;
     }
 
+    /// Adds the marks of the ticks after `t` and before `next` ([`Plan::skip_marks`]).
+    #[inline(never)]
+    fn merge_marks_before(&mut self, t: u32, next: u32) {
+        let ticks = (next - t - 1).min(self.queue.buckets() as u32);
+        for a in t + 1..=t + ticks {
+            if self.queue.has_marks(a) {
+                self.merge_marks(a);
+            }
+        }
+    }
+
     /// At tick 0 of a lean run where every rule that fires first (`Plan::first`) is
     /// `simple`: fires them in order as `fire` does, in one loop (the queue and the
     /// counters at hand throughout). A rule whose messengers would pass the event bound
@@ -2121,10 +2151,58 @@ mod lean_tests {
         for path in names {
             let text = std::fs::read(&path).unwrap();
             let l = crate::load(&path.to_string_lossy(), &text, &[]).unwrap();
-            let mut full = Sim::new(&l.model);
-            let mut lean = Sim::new(&l.model);
+            compiled += same_runs(&path.display().to_string(), &l.model);
+        }
+        assert!(compiled >= 20, "{compiled} compiled conditions");
+    }
+
+    /// Lean runs that skip ticks at which only marks arrive (`Plan::skip_marks`) end as
+    /// full runs do: at the last mark after the decisions, at the horizon, or with
+    /// `every` rules that read what arrived.
+    #[test]
+    fn skipped_mark_ticks_change_nothing() {
+        let vote = |rest: &str| {
+            format!(
+                "victory when at least 3 attack\ntime dawn = 2\n{rest}\nchannel * <-> * {{\n  delay 1..6\n  lose 30%\n}}\n\
+                 generals G1..G5 are voters\n"
+            )
+        };
+        let models = [
+            // Marks arrive after the decisions; some generals stay undecided.
+            vote(
+                "role voters {\n  on start { send vote to all }\n  decide at dawn: commit 1 if count received vote >= 3\n}",
+            ),
+            // The horizon ends the run among the marks.
+            vote(
+                "horizon 4\nrole voters {\n  on start { send vote to all }\n  decide at dawn: commit 1 if count received vote >= 4\n}",
+            ),
+            // `every` ticks run and read the sets; they send more marks.
+            vote(
+                "role voters {\n  on start { send vote to all }\n  every 3 until count received vote >= 2 { send vote to all }\n  decide at 9: attack if count received vote >= 3\n}",
+            ),
+            // `at` rules between the marks.
+            vote(
+                "role voters {\n  on start { send vote to all }\n  at 3 { send vote to all }\n  decide at dawn: attack if count received vote >= 2\n}",
+            ),
+        ];
+        for (i, text) in models.iter().enumerate() {
+            let l =
+                crate::load("skip.herald", text.as_bytes(), &[]).unwrap_or_else(|f| panic!("model {i}: {:?}", f.diags));
+            let lean = Sim::new(&l.model);
+            assert!(lean.plan.skip_marks, "model {i} skips mark ticks");
+            same_runs(&format!("model {i}"), &l.model);
+        }
+    }
+
+    /// Runs 300 seeded runs of `model` in full and lean, and checks that they make the
+    /// same choices and end alike. Returns how many conditions the lean runs compiled.
+    fn same_runs(what: &str, model: &Model) -> usize {
+        {
+            let mut full = Sim::new(model);
+            let mut lean = Sim::new(model);
             lean.lean = true;
-            compiled += lean.plan.quick.iter().flatten().count();
+            let compiled = lean.plan.quick.iter().flatten().count();
+            let path = what;
             let (mut a, mut b) = (Seeded::new(11), Seeded::new(11));
             for k in 0..300 {
                 // Every 30th run, also what each choice was about.
@@ -2135,7 +2213,7 @@ mod lean_tests {
                 } else {
                     (full.run(&mut a), lean.run(&mut b), vec![], vec![])
                 };
-                let what = format!("{} run {k}", path.display());
+                let what = format!("{path} run {k}");
                 assert_eq!(ra, rb, "{what}");
                 assert_eq!(seen_a, seen_b, "{what}");
                 assert!(lean.heard_on || lean.plan.heard.kinds == 0, "{what}");
@@ -2148,9 +2226,9 @@ mod lean_tests {
                 assert_eq!(end(&full), end(&lean), "{what}");
             }
             let c = Choice::Delay { lo: 0, hi: 1 << 20 };
-            assert_eq!(a.choose(&c), b.choose(&c), "{}: the streams part", path.display());
+            assert_eq!(a.choose(&c), b.choose(&c), "{path}: the streams part");
+            compiled
         }
-        assert!(compiled >= 20, "{compiled} compiled conditions");
     }
 }
 

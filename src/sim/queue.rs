@@ -50,6 +50,8 @@ pub struct Queue {
     len: usize,
     /// With at most 64 buckets, bit `b`: bucket `b` is not empty.
     occupied: u64,
+    /// Likewise, bit `b`: bucket `b` has [`Pending`]s or notes (not only marks).
+    unmarked: u64,
 }
 
 impl Clone for Queue {
@@ -63,6 +65,7 @@ impl Clone for Queue {
             mask: self.mask,
             len: self.len,
             occupied: self.occupied,
+            unmarked: self.unmarked,
         }
     }
 
@@ -76,6 +79,7 @@ impl Clone for Queue {
         self.mask = other.mask;
         self.len = other.len;
         self.occupied = other.occupied;
+        self.unmarked = other.unmarked;
     }
 }
 
@@ -92,6 +96,7 @@ impl Queue {
             mask: size as u32 - 1,
             len: 0,
             occupied: 0,
+            unmarked: 0,
         }
     }
 
@@ -129,7 +134,9 @@ impl Queue {
         (len, occupied): (usize, u64),
     ) {
         let (mut p, mut q) = (0, 0);
+        self.unmarked = 0;
         for (i, c) in counts.chunks_exact(3).enumerate() {
+            self.unmarked |= (((c[0] | c[1]) > 0) as u64) << (i & 63);
             let (a, b) = (c[0] as usize, c[1] as usize);
             self.buckets[i].clear();
             if a > 0 {
@@ -146,6 +153,11 @@ impl Queue {
         self.marks.copy_from_slice(marks);
         self.len = len;
         self.occupied = occupied;
+    }
+
+    /// How many buckets it has (how many ticks ahead it holds arrivals).
+    pub fn buckets(&self) -> usize {
+        self.buckets.len()
     }
 
     /// How many words of counts [`Queue::save`] writes.
@@ -177,6 +189,7 @@ impl Queue {
             self.marked.fill(0);
             self.len = 0;
             self.occupied = 0;
+            self.unmarked = 0;
         }
     }
 
@@ -187,6 +200,7 @@ impl Queue {
         self.buckets[b].push(p);
         self.len += 1;
         self.occupied |= 1u64 << (b & 63);
+        self.unmarked |= 1u64 << (b & 63);
     }
 
     /// Adds a [`Note`] at tick `at` (after every one already added for that tick) if
@@ -200,6 +214,7 @@ impl Queue {
         bucket.truncate(bucket.len() - !keep as usize);
         self.len += keep as usize;
         self.occupied |= (keep as u64) << (b & 63);
+        self.unmarked |= (keep as u64) << (b & 63);
     }
 
     /// If `keep`, a delivery at tick `at` that adds bit `bit` to word `word` of the sets
@@ -228,13 +243,15 @@ impl Queue {
         !self.notes[(t & self.mask) as usize].is_empty()
     }
 
-    /// Takes the marks of tick `t`, after [`Queue::take`]: how many deliveries they stand
-    /// for, and their words, to be added then zeroed by the caller.
+    /// Takes the marks of tick `t` (after [`Queue::take`] when the tick has other
+    /// arrivals): how many deliveries they stand for, and their words, to be added then
+    /// zeroed by the caller.
     #[inline]
     pub fn take_marks(&mut self, t: u32) -> (u32, &mut [u64]) {
         let b = (t & self.mask) as usize;
         let n = std::mem::take(&mut self.marked[b]);
         self.len -= n as usize;
+        self.occupied &= !(1u64 << (b & 63)) | self.unmarked;
         (n, &mut self.marks[b * self.width..(b + 1) * self.width])
     }
 
@@ -266,6 +283,7 @@ impl Queue {
         let b = std::mem::take(&mut self.buckets[i]);
         self.len -= b.len();
         self.occupied &= !(1u64 << (i & 63));
+        self.unmarked &= !(1u64 << (i & 63));
         b
     }
 
@@ -285,21 +303,37 @@ impl Queue {
         if self.len == 0 {
             return None;
         }
+        self.first_after(t, self.occupied, true)
+    }
+
+    /// The first tick after `t` with an arrival other than marks.
+    #[inline]
+    pub fn next_unmarked_after(&self, t: u32) -> Option<u32> {
+        if self.len == 0 || (self.mask < 64 && self.unmarked == 0) {
+            return None;
+        }
+        self.first_after(t, self.unmarked, false)
+    }
+
+    /// The first tick after `t` whose bucket is in `bits` (with at most 64 buckets), or
+    /// has arrivals (with more; counting marks if `marks`).
+    #[inline]
+    fn first_after(&self, t: u32, bits: u64, marks: bool) -> Option<u32> {
         if self.mask < 64 {
             // Rotate so that bit 0 is the bucket of tick t + 1.
             let size = self.mask + 1;
             let start = t.wrapping_add(1) & self.mask;
             let bits = if size == 64 {
-                self.occupied.rotate_right(start)
+                bits.rotate_right(start)
             } else {
                 let full = (1u64 << size) - 1;
-                ((self.occupied >> start) | (self.occupied << (size - start))) & full
+                ((bits >> start) | (bits << (size - start))) & full
             };
             return Some(t.wrapping_add(1).wrapping_add(bits.trailing_zeros()));
         }
         (1..=self.mask + 1).map(|d| t.wrapping_add(d)).find(|a| {
             let i = (a & self.mask) as usize;
-            !self.buckets[i].is_empty() || !self.notes[i].is_empty() || self.marked[i] > 0
+            !self.buckets[i].is_empty() || !self.notes[i].is_empty() || (marks && self.marked[i] > 0)
         })
     }
 
