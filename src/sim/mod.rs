@@ -319,6 +319,8 @@ struct Plan {
     simple: Vec<Option<Msg>>,
     /// Every rule in `first` is `simple`.
     first_simple: bool,
+    /// With marks and `first_simple`: every messenger of tick 0's rules, in order.
+    first_marks: Option<FirstMarks>,
     /// Lean runs without a delivery log may queue marks instead of notes (see `Queue`):
     /// no general has `on receive` rules (a delivery fires nothing, so the order of a
     /// tick's deliveries does not matter), none ever crashes (every delivery counts),
@@ -547,6 +549,9 @@ impl Sending {
     /// target's channel at hand.
     #[inline(always)]
     fn fan<C: Chooser>(&mut self, queue: &mut Queue, fan: &[FanTarget], n: u64, ch: &mut C) {
+        if self.marks {
+            return self.fan_marks(queue, fan, n, ch);
+        }
         let (t, from, msg) = (self.t, self.from, self.msg);
         for f in fan {
             for _ in 0..n {
@@ -571,9 +576,79 @@ impl Sending {
         }
     }
 
+    /// `fan` when every delivery is a mark: the same choices, with nothing but the
+    /// marks and the counters kept.
+    #[inline(always)]
+    fn fan_marks<C: Chooser>(&mut self, queue: &mut Queue, fan: &[FanTarget], n: u64, ch: &mut C) {
+        let (t, msg) = (self.t, self.msg);
+        let bit = 1u64 << (self.from % 64);
+        let mut captures = self.captures;
+        for f in fan {
+            for _ in 0..n {
+                ch.about(&About::Messenger { chan: f.chan, tick: t, msg });
+                let delay = if f.lo == f.hi { f.lo } else { f.lo + ch.delay(f.lo, f.hi) };
+                let lost = f.lose.is_some_and(|p| ch.chance(&p).index == 1);
+                captures += lost as u32;
+                queue.push_mark_if(!lost, t.saturating_add(delay), f.word, bit);
+            }
+        }
+        self.captures = captures;
+        self.id += (fan.len() as u64 * n) as u32;
+    }
+
     /// Writes the counters back.
     fn done(&self, sim: &mut Sim) {
         (sim.sent_count, sim.captures) = (self.id, self.captures);
+    }
+}
+
+/// The messengers that tick 0's rules send in a lean run with marks (`Plan::marks`,
+/// `Plan::first_simple`): all of them in one list, in order, each with what sending it
+/// needs, so that `fire_first_marks` sends them in one loop.
+#[derive(Debug, Clone)]
+struct FirstMarks {
+    targets: Box<[MarkTarget]>,
+    /// The rules, in order, with how many messengers each sends.
+    rules: Box<[(RuleId, u32)]>,
+    /// Their messages.
+    msgs: Box<[Msg]>,
+}
+
+/// One messenger of [`FirstMarks`]: a [`FanTarget`] with its sender's bit.
+#[derive(Debug, Clone, Copy)]
+struct MarkTarget {
+    lo: u32,
+    hi: u32,
+    word: u32,
+    /// Its rule's place in `FirstMarks::rules`.
+    rule: u32,
+    chan: ChanId,
+    bit: u64,
+    lose: Option<Prob>,
+}
+
+impl FirstMarks {
+    fn new(first: &[(GenId, RuleId)], simple: &[Option<Msg>], fans: &[Vec<Option<Box<[FanTarget]>>>]) -> FirstMarks {
+        let mut targets = Vec::new();
+        let mut rules = Vec::new();
+        let mut msgs = Vec::new();
+        for (i, &(g, r)) in first.iter().enumerate() {
+            let (Some(msg), Some(Some(fan))) = (simple[r as usize], fans[r as usize].first()) else {
+                unreachable!("the rules that fire first are simple");
+            };
+            targets.extend(fan.iter().map(|f| MarkTarget {
+                lo: f.lo,
+                hi: f.hi,
+                word: f.word,
+                rule: i as u32,
+                chan: f.chan,
+                bit: 1u64 << (g % 64),
+                lose: f.lose,
+            }));
+            rules.push((r, fan.len() as u32));
+            msgs.push(msg);
+        }
+        FirstMarks { targets: targets.into(), rules: rules.into(), msgs: msgs.into() }
     }
 }
 
@@ -696,7 +771,7 @@ impl Plan {
             };
         }
         let heard = HeardPlan::new(model);
-        let fans = model
+        let fans: Vec<Vec<Option<Box<[FanTarget]>>>> = model
             .rules
             .iter()
             .map(|r| {
@@ -762,12 +837,14 @@ impl Plan {
             && model.crash_any.is_empty()
             && !model.rules.iter().any(|r| r.actions.iter().any(|a| matches!(a, Action::Crash(_))))
             && model.generals.len() * heard.kinds * heard.words <= 256;
+        let first_marks = (first_simple && marks).then(|| FirstMarks::new(&first, &simple, &fans));
         let has_when = model.generals.iter().any(|g| !g.when.is_empty());
         Plan {
             reads,
             marks,
             skip_marks: marks && !has_when && !model.when_reads_now,
             first_simple,
+            first_marks,
             simple,
             quick,
             listens: model.generals.iter().map(|g| !g.on_receive.is_empty()).collect(),
@@ -1411,8 +1488,8 @@ impl<'m> Sim<'m> {
             let marked = self.queue.next_after(t).unwrap_or(u32::MAX);
             if marked < next {
                 if next <= self.model.horizon {
-                    // Tick `next` runs: the marks before it are added now.
-                    self.merge_marks_before(t, next);
+                    // Tick `next` runs: the marks up to it are added now.
+                    self.merge_marks_through(t, next);
                 } else {
                     next = marked;
                 }
@@ -1499,7 +1576,9 @@ impl<'m> Sim<'m> {
             result?;
         }
         // 3. `on start`, `at` and `every`, general by general.
-        if t == 0 && self.lean_run && self.plan.first_simple && !self.plan.reads_sent {
+        if t == 0 && self.lean_run && !self.keep_recv && self.plan.first_marks.is_some() && !self.plan.reads_sent {
+            self.fire_first_marks(ch)?;
+        } else if t == 0 && self.lean_run && self.plan.first_simple && !self.plan.reads_sent {
             self.fire_first_simple(ch)?;
         } else if t == 0 {
             for i in 0..self.plan.first.len() {
@@ -1833,15 +1912,42 @@ impl<'m> Sim<'m> {
         self.events += marked as u64;
     }
 
-    /// Adds the marks of the ticks after `t` and before `next` ([`Plan::skip_marks`]).
+    /// Adds the marks of the ticks after `t` up to `next` ([`Plan::skip_marks`]).
+    #[inline]
+    fn merge_marks_through(&mut self, t: u32, next: u32) {
+        let ticks = (next - t).min(self.queue.buckets() as u32);
+        self.events += self.queue.take_marks_into(t + 1, ticks, &mut self.heard) as u64;
+    }
+
+    /// At tick 0 of a lean run with marks (`Plan::first_marks`): what `fire_first_simple`
+    /// does, in one loop over every messenger (no general has crashed at tick 0: there
+    /// are no crashes with marks). If they would pass the event bound, `fire_first_simple`
+    /// says where.
     #[inline(never)]
-    fn merge_marks_before(&mut self, t: u32, next: u32) {
-        let ticks = (next - t - 1).min(self.queue.buckets() as u32);
-        for a in t + 1..=t + ticks {
-            if self.queue.has_marks(a) {
-                self.merge_marks(a);
-            }
+    fn fire_first_marks<C: Chooser>(&mut self, ch: &mut C) -> Result<(), RunError> {
+        let Some(first) = &self.plan.first_marks else { unreachable!("called with a plan") };
+        let total = first.targets.len() as u64 + first.rules.len() as u64;
+        if self.events.saturating_add(total) > self.max_events {
+            return self.fire_first_simple(ch);
         }
+        self.events += total;
+        for &(r, n) in &first.rules {
+            self.sent_by_rule[r as usize] += n;
+            self.current = r;
+        }
+        let t = self.now;
+        let mut captures = self.captures;
+        let queue = &mut self.queue;
+        for m in &first.targets {
+            ch.about(&About::Messenger { chan: m.chan, tick: t, msg: first.msgs[m.rule as usize] });
+            let delay = if m.lo == m.hi { m.lo } else { m.lo + ch.delay(m.lo, m.hi) };
+            let lost = m.lose.is_some_and(|p| ch.chance(&p).index == 1);
+            captures += lost as u32;
+            queue.push_mark_if(!lost, t.saturating_add(delay), m.word, m.bit);
+        }
+        self.captures = captures;
+        self.sent_count += first.targets.len() as u32;
+        Ok(())
     }
 
     /// At tick 0 of a lean run where every rule that fires first (`Plan::first`) is

@@ -255,6 +255,27 @@ impl Queue {
         (n, &mut self.marks[b * self.width..(b + 1) * self.width])
     }
 
+    /// Takes the marks of the `ticks` ticks from `from` (`ticks` at most the number of
+    /// buckets; those ticks have no other arrivals) and adds them to `into`, laid out like
+    /// the marks. Returns how many deliveries they stood for.
+    pub fn take_marks_into(&mut self, from: u32, ticks: u32, into: &mut [u64]) -> u32 {
+        let mut n = 0;
+        for a in from..from + ticks {
+            let b = (a & self.mask) as usize;
+            let m = std::mem::take(&mut self.marked[b]);
+            if m > 0 {
+                n += m;
+                let marks = &mut self.marks[b * self.width..(b + 1) * self.width];
+                for (h, w) in into.iter_mut().zip(marks) {
+                    *h |= std::mem::take(w);
+                }
+                self.occupied &= !(1u64 << (b & 63)) | self.unmarked;
+            }
+        }
+        self.len -= n as usize;
+        n
+    }
+
     /// Takes the [`Note`]s of tick `t`, in send order, after [`Queue::take`]; give the
     /// buffer back with [`Queue::give_back_notes`].
     #[inline]
