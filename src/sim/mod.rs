@@ -332,6 +332,10 @@ struct Plan {
     skip_marks: bool,
     /// Per rule: its condition compiled for lean runs, if it has one and it compiles.
     quick: Vec<Option<quick::Code>>,
+    /// Per entry of `decides`, in lean runs: when its rule is `attack if` one comparison
+    /// of a count of senders heard (sets of one word), the set of the deciding general,
+    /// the comparison and the constant (see `quick::Code::count_cmp`).
+    decide_counts: Vec<Option<(u32, BinOp, i64)>>,
 }
 
 /// Sets of senders heard, for lean runs: each `count received K` and `received K` whose
@@ -813,8 +817,20 @@ impl Plan {
                     .collect()
             })
             .collect();
-        let quick =
+        let quick: Vec<Option<quick::Code>> =
             model.rules.iter().map(|r| quick::condition(r).and_then(|c| quick::Code::compile(c, &heard))).collect();
+        let decide_counts = decides
+            .iter()
+            .map(|&(_, g, r)| {
+                let attack_if = matches!(
+                    model.rules[r as usize].trigger,
+                    Trigger::Decide { what: DecideWhat::Attack(Some(_)), .. }
+                );
+                let (slot, op, k) =
+                    quick[r as usize].as_ref().filter(|_| attack_if && heard.words == 1)?.count_cmp()?;
+                Some((g as u32 * heard.kinds as u32 + slot, op, k))
+            })
+            .collect();
         let simple: Vec<Option<Msg>> = model
             .rules
             .iter()
@@ -845,6 +861,7 @@ impl Plan {
             skip_marks: marks && !has_when && !model.when_reads_now,
             first_simple,
             first_marks,
+            decide_counts,
             simple,
             quick,
             listens: model.generals.iter().map(|g| !g.on_receive.is_empty()).collect(),
@@ -1644,6 +1661,20 @@ impl<'m> Sim<'m> {
                 break;
             }
             if self.decisions[g as usize].is_some() || !self.live(g) {
+                continue;
+            }
+            if self.lean_run
+                && let Some((set, op, k)) = self.plan.decide_counts[i]
+            {
+                self.current = r;
+                let yes = quick::compare(op, self.heard[set as usize].count_ones() as i64, k);
+                debug_assert_eq!(
+                    yes,
+                    self.eval(quick::condition(&model.rules[r as usize]).expect("a condition"), g, &[0; MAX_ARGS])
+                        == Ok(1),
+                    "a counted decision decides as eval does"
+                );
+                self.decide_now(g, if yes { Decided::Attack } else { Decided::Wait }, r);
                 continue;
             }
             let Trigger::Decide { what, .. } = &model.rules[r as usize].trigger else {

@@ -72,7 +72,31 @@ pub(super) struct Code {
     lists: Box<[Box<[GenId]>]>,
 }
 
+/// `fold` of a comparison (`Compiler::fold` makes `CountCmp`s of only these), inline.
+#[inline(always)]
+pub(super) fn compare(op: BinOp, x: i64, y: i64) -> bool {
+    match op {
+        BinOp::Lt => x < y,
+        BinOp::Le => x <= y,
+        BinOp::Gt => x > y,
+        BinOp::Ge => x >= y,
+        BinOp::Eq => x == y,
+        _ => x != y,
+    }
+}
+
 impl Code {
+    /// When the condition is one comparison of the number of senders heard with a
+    /// constant (`count received K >= 3`; `received K` is `> 0`): its set's slot, the
+    /// comparison and the constant.
+    pub(super) fn count_cmp(&self) -> Option<(u32, BinOp, i64)> {
+        match *self.ops {
+            [Op::CountCmp { slot, op, k }] => Some((slot, op, k)),
+            [Op::Heard(slot)] => Some((slot, BinOp::Gt, 0)),
+            _ => None,
+        }
+    }
+
     /// The compiled form of `e`, if every part of it has one.
     pub(super) fn compile(e: &Expr, heard: &HeardPlan) -> Option<Code> {
         let mut c = Compiler { heard, ops: Vec::new(), lists: Vec::new(), depth: 0, deepest: 0 };
@@ -292,7 +316,7 @@ impl Sim<'_> {
             Op::Local(i) => locals[i as usize],
             Op::Var(i) => self.vars[g as usize][i as usize],
             Op::Count(slot) => self.heard_count(self.heard_at(g, slot)) as i64,
-            Op::CountCmp { slot, op, k } => fold(op, self.heard_count(self.heard_at(g, slot)) as i64, k)?,
+            Op::CountCmp { slot, op, k } => compare(op, self.heard_count(self.heard_at(g, slot)) as i64, k) as i64,
             Op::Heard(slot) => (self.heard_count(self.heard_at(g, slot)) > 0) as i64,
             Op::HeardOf { slot, list, each } => {
                 let words = self.plan.heard.words;
