@@ -259,6 +259,15 @@ pub struct Sim<'m> {
     pub crashes_chosen: u32,
     /// How many each `crash any` rule has crashed.
     any_crashed: Vec<u32>,
+    /// Lean runs with marks (`Plan::first_marks`): the tick at which each messenger of
+    /// tick 0 arrives, `u32::MAX` if captured. (Not calendar buckets: a table with a
+    /// fixed slot per messenger costs one write per messenger, and the few ticks that run
+    /// read it.)
+    first_arrive: Vec<u32>,
+    /// How many of them are still on the road; those that arrive by tick `first_done`
+    /// are delivered.
+    first_left: u32,
+    first_done: u32,
     /// The rule being fired, for error reports.
     current: RuleId,
     /// Some send log or channel counter may be non-zero (what `reset` must clear).
@@ -614,45 +623,48 @@ struct FirstMarks {
     targets: Box<[MarkTarget]>,
     /// The rules, in order, with how many messengers each sends.
     rules: Box<[(RuleId, u32)]>,
-    /// Their messages.
-    msgs: Box<[Msg]>,
 }
 
-/// One messenger of [`FirstMarks`]: a [`FanTarget`] with its sender's bit.
+/// One messenger of [`FirstMarks`]: a [`FanTarget`] with its sender's bit and message.
 #[derive(Debug, Clone, Copy)]
 struct MarkTarget {
     lo: u32,
     hi: u32,
+    /// `FanTarget::word`, or the scratch word after the sets.
     word: u32,
-    /// Its rule's place in `FirstMarks::rules`.
-    rule: u32,
     chan: ChanId,
     bit: u64,
     lose: Option<Prob>,
+    msg: Msg,
 }
 
 impl FirstMarks {
-    fn new(first: &[(GenId, RuleId)], simple: &[Option<Msg>], fans: &[Vec<Option<Box<[FanTarget]>>>]) -> FirstMarks {
+    /// `scratch`: the word after the sets of senders heard, which nothing reads: where
+    /// the deliveries of a kind without a set go (so that adding one needs no branch).
+    fn new(
+        first: &[(GenId, RuleId)],
+        simple: &[Option<Msg>],
+        fans: &[Vec<Option<Box<[FanTarget]>>>],
+        scratch: u32,
+    ) -> FirstMarks {
         let mut targets = Vec::new();
         let mut rules = Vec::new();
-        let mut msgs = Vec::new();
-        for (i, &(g, r)) in first.iter().enumerate() {
+        for &(g, r) in first {
             let (Some(msg), Some(Some(fan))) = (simple[r as usize], fans[r as usize].first()) else {
                 unreachable!("the rules that fire first are simple");
             };
             targets.extend(fan.iter().map(|f| MarkTarget {
                 lo: f.lo,
                 hi: f.hi,
-                word: f.word,
-                rule: i as u32,
+                word: if f.word == NONE { scratch } else { f.word },
                 chan: f.chan,
                 bit: 1u64 << (g % 64),
                 lose: f.lose,
+                msg,
             }));
             rules.push((r, fan.len() as u32));
-            msgs.push(msg);
         }
-        FirstMarks { targets: targets.into(), rules: rules.into(), msgs: msgs.into() }
+        FirstMarks { targets: targets.into(), rules: rules.into() }
     }
 }
 
@@ -853,7 +865,9 @@ impl Plan {
             && model.crash_any.is_empty()
             && !model.rules.iter().any(|r| r.actions.iter().any(|a| matches!(a, Action::Crash(_))))
             && model.generals.len() * heard.kinds * heard.words <= 256;
-        let first_marks = (first_simple && marks).then(|| FirstMarks::new(&first, &simple, &fans));
+        let first_marks = (first_simple && marks).then(|| {
+            FirstMarks::new(&first, &simple, &fans, (model.generals.len() * heard.kinds * heard.words) as u32)
+        });
         let has_when = model.generals.iter().any(|g| !g.when.is_empty());
         Plan {
             reads,
@@ -967,6 +981,7 @@ impl<'m> Sim<'m> {
     /// An interpreter for `model`.
     pub fn new(model: &'m Model) -> Sim<'m> {
         let n = model.generals.len();
+        let plan = Plan::new(model);
         let mut sim = Sim {
             model,
             trace: false,
@@ -1008,13 +1023,16 @@ impl<'m> Sim<'m> {
             captures: 0,
             crashes_chosen: 0,
             any_crashed: vec![0; model.crash_any.len()],
+            first_arrive: vec![u32::MAX; plan.first_marks.as_ref().map_or(0, |f| f.targets.len())],
+            first_left: 0,
+            first_done: 0,
             current: 0,
             dirty_sent: false,
             dirty_count: false,
             decide_pos: 0,
             schedule_pos: 0,
             fault: std::cell::Cell::new((crate::diag::Span::default(), "")),
-            plan: Plan::new(model),
+            plan,
         };
         if sim.plan.marks {
             let h = &sim.plan.heard;
@@ -1144,9 +1162,12 @@ impl<'m> Sim<'m> {
         self.lean_run = self.lean && !self.trace && !self.lazy && !self.defer;
         self.heard_on = self.lean_run && self.plan.heard.kinds > 0;
         self.keep_recv = !self.lean || self.trace || self.lazy || self.defer || self.plan.heard.log_read;
-        if self.heard_on {
+        {
             let h = &self.plan.heard;
-            let len = self.model.generals.len() * h.kinds * h.words;
+            let sets = if self.heard_on { self.model.generals.len() * h.kinds * h.words } else { 0 };
+            // With `Plan::first_marks`, one more word that nothing reads, at the end (see
+            // `FirstMarks::new`).
+            let len = sets + self.plan.first_marks.is_some() as usize;
             if self.heard.len() != len {
                 self.heard = vec![0; len];
             } else {
@@ -1210,6 +1231,8 @@ impl<'m> Sim<'m> {
         self.captures = 0;
         self.crashes_chosen = 0;
         self.any_crashed.fill(0);
+        self.first_left = 0;
+        self.first_done = 0;
     }
 
     /// Runs the scenario from tick 0 to its end.
@@ -1464,8 +1487,10 @@ impl<'m> Sim<'m> {
     #[inline]
     fn next_tick(&mut self, t: u32) -> Option<u32> {
         let skip_marks = self.plan.skip_marks && self.lean_run;
-        let queued = if skip_marks { self.queue.next_unmarked_after(t) } else { self.queue.next_after(t) };
-        let mut next = queued.unwrap_or(u32::MAX);
+        let mut next = match skip_marks {
+            true => self.queue.next_unmarked_after(t).unwrap_or(u32::MAX),
+            false => self.queue.next_after(t).unwrap_or(u32::MAX).min(self.first_next()),
+        };
         for r in &self.road {
             next = next.min(r.earliest.max(t + 1));
         }
@@ -1503,13 +1528,14 @@ impl<'m> Sim<'m> {
         }
         if skip_marks {
             let marked = self.queue.next_after(t).unwrap_or(u32::MAX);
-            if marked < next {
-                if next <= self.model.horizon {
-                    // Tick `next` runs: the marks up to it are added now.
+            if next <= self.model.horizon {
+                // Tick `next` runs: the marks up to it are added now (those of tick 0's
+                // table, when it runs).
+                if marked < next {
                     self.merge_marks_through(t, next);
-                } else {
-                    next = marked;
                 }
+            } else {
+                next = next.min(marked).min(self.first_next());
             }
         }
         (next != u32::MAX).then_some(next)
@@ -1551,7 +1577,12 @@ impl<'m> Sim<'m> {
     fn tick_body<C: Chooser>(&mut self, t: u32, ch: &mut C) -> Result<(), RunError> {
         let model = self.model;
         // 2. Deliveries, in send order. (What they send arrives at a later tick, in another
-        // bucket: the bucket of tick `t` does not change while it is delivered.)
+        // bucket: the bucket of tick `t` does not change while it is delivered.) Tick 0's
+        // messengers in a lean run with marks, and marks, can go first: their order does
+        // not matter.
+        if self.first_left > 0 {
+            self.merge_first(t);
+        }
         if !self.queue.is_empty() {
             let arrivals = self.queue.take(t);
             let noted = self.queue.has_notes(t);
@@ -1943,6 +1974,35 @@ impl<'m> Sim<'m> {
         self.events += marked as u64;
     }
 
+    /// Delivers the messengers of tick 0 ([`Sim::first_arrive`]) that arrive by tick `t`:
+    /// adds their senders to the sets of senders heard, and counts them.
+    #[inline(never)]
+    fn merge_first(&mut self, t: u32) {
+        let Some(first) = &self.plan.first_marks else { return };
+        let done = self.first_done;
+        let mut n = 0;
+        // Those that arrive after `done`, by `t` (none of the captured, at `u32::MAX`).
+        // No branch on which: that is as random as the losses.
+        for (m, &arrive) in first.targets.iter().zip(&self.first_arrive) {
+            let here = arrive.wrapping_sub(done + 1) < t - done;
+            self.heard[m.word as usize] |= std::hint::select_unpredictable(here, m.bit, 0);
+            n += here as u32;
+        }
+        self.first_left -= n;
+        self.first_done = t;
+        self.events += n as u64;
+    }
+
+    /// The first tick at which a messenger of tick 0's table arrives, if any is on the
+    /// road.
+    fn first_next(&self) -> u32 {
+        if self.first_left == 0 {
+            return u32::MAX;
+        }
+        let done = self.first_done;
+        self.first_arrive.iter().filter(|&&a| a > done).fold(u32::MAX, |n, &a| n.min(a))
+    }
+
     /// Adds the marks of the ticks after `t` up to `next` ([`Plan::skip_marks`]).
     #[inline]
     fn merge_marks_through(&mut self, t: u32, next: u32) {
@@ -1967,17 +2027,27 @@ impl<'m> Sim<'m> {
             self.current = r;
         }
         let t = self.now;
-        let mut captures = self.captures;
-        let queue = &mut self.queue;
-        for m in &first.targets {
-            ch.about(&About::Messenger { chan: m.chan, tick: t, msg: first.msgs[m.rule as usize] });
-            let delay = if m.lo == m.hi { m.lo } else { m.lo + ch.delay(m.lo, m.hi) };
-            let lost = m.lose.is_some_and(|p| ch.chance(&p).index == 1);
-            captures += lost as u32;
-            queue.push_mark_if(!lost, t.saturating_add(delay), m.word, m.bit);
+        // The choices, in order, straight into the table (tick 0 plus a delay is never
+        // `u32::MAX`); then the counters, in a loop of their own (fewer values live
+        // across the draws).
+        // The draws write to a buffer on the stack, which the chooser cannot alias: so
+        // its state (the generator's position in its block) stays in registers.
+        let mut buf = [0u32; 64];
+        for (targets, arrive) in first.targets.chunks(buf.len()).zip(self.first_arrive.chunks_mut(buf.len())) {
+            for (m, a) in targets.iter().zip(&mut buf) {
+                ch.about(&About::Messenger { chan: m.chan, tick: t, msg: m.msg });
+                let delay = if m.lo == m.hi { m.lo } else { m.lo + ch.delay(m.lo, m.hi) };
+                let lost = m.lose.is_some_and(|p| ch.chance(&p).index == 1);
+                // No branch on `lost`: it is as random as the loss.
+                *a = (t + delay) | (lost as u32).wrapping_neg();
+            }
+            arrive.copy_from_slice(&buf[..targets.len()]);
         }
-        self.captures = captures;
-        self.sent_count += first.targets.len() as u32;
+        let left = self.first_arrive.iter().map(|&a| (a != u32::MAX) as u32).sum();
+        let sent = first.targets.len() as u32;
+        (self.first_left, self.first_done) = (left, t);
+        self.captures += sent - left;
+        self.sent_count += sent;
         Ok(())
     }
 
