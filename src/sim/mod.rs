@@ -2030,18 +2030,12 @@ impl<'m> Sim<'m> {
         // The choices, in order, straight into the table (tick 0 plus a delay is never
         // `u32::MAX`); then the counters, in a loop of their own (fewer values live
         // across the draws).
-        // The draws write to a buffer on the stack, which the chooser cannot alias: so
-        // its state (the generator's position in its block) stays in registers.
-        let mut buf = [0u32; 64];
-        for (targets, arrive) in first.targets.chunks(buf.len()).zip(self.first_arrive.chunks_mut(buf.len())) {
-            for (m, a) in targets.iter().zip(&mut buf) {
-                ch.about(&About::Messenger { chan: m.chan, tick: t, msg: m.msg });
-                let delay = if m.lo == m.hi { m.lo } else { m.lo + ch.delay(m.lo, m.hi) };
-                let lost = m.lose.is_some_and(|p| ch.chance(&p).index == 1);
-                // No branch on `lost`: it is as random as the loss.
-                *a = (t + delay) | (lost as u32).wrapping_neg();
-            }
-            arrive.copy_from_slice(&buf[..targets.len()]);
+        for (m, arrive) in first.targets.iter().zip(&mut self.first_arrive) {
+            ch.about(&About::Messenger { chan: m.chan, tick: t, msg: m.msg });
+            let delay = if m.lo == m.hi { m.lo } else { m.lo + ch.delay(m.lo, m.hi) };
+            let lost = m.lose.is_some_and(|p| ch.chance(&p).index == 1);
+            // No branch on `lost`: it is as random as the loss.
+            *arrive = (t + delay) | (lost as u32).wrapping_neg();
         }
         let left = self.first_arrive.iter().map(|&a| (a != u32::MAX) as u32).sum();
         let sent = first.targets.len() as u32;
