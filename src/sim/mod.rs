@@ -259,11 +259,11 @@ pub struct Sim<'m> {
     pub crashes_chosen: u32,
     /// How many each `crash any` rule has crashed.
     any_crashed: Vec<u32>,
-    /// Lean runs with marks (`Plan::first_marks`): the tick at which each messenger of
-    /// tick 0 arrives, `u32::MAX` if captured. (Not calendar buckets: a table with a
-    /// fixed slot per messenger costs one write per messenger, and the few ticks that run
-    /// read it.)
-    first_arrive: Vec<u32>,
+    /// Lean runs with marks (`Plan::first_marks`): tick 0's messengers, each with the
+    /// tick at which it arrives (`MarkTarget::arrive`, `u32::MAX` if captured). (Not
+    /// calendar buckets: a table with a fixed slot per messenger costs one write per
+    /// messenger, and the few ticks that run read it.)
+    first_table: Vec<MarkTarget>,
     /// How many of them are still on the road; those that arrive by tick `first_done`
     /// are delivered.
     first_left: u32,
@@ -632,6 +632,8 @@ struct MarkTarget {
     hi: u32,
     /// `FanTarget::word`, or the scratch word after the sets.
     word: u32,
+    /// In `Sim::first_table`: when it arrives.
+    arrive: u32,
     chan: ChanId,
     bit: u64,
     lose: Option<Prob>,
@@ -657,6 +659,7 @@ impl FirstMarks {
                 lo: f.lo,
                 hi: f.hi,
                 word: if f.word == NONE { scratch } else { f.word },
+                arrive: u32::MAX,
                 chan: f.chan,
                 bit: 1u64 << (g % 64),
                 lose: f.lose,
@@ -1023,7 +1026,7 @@ impl<'m> Sim<'m> {
             captures: 0,
             crashes_chosen: 0,
             any_crashed: vec![0; model.crash_any.len()],
-            first_arrive: vec![u32::MAX; plan.first_marks.as_ref().map_or(0, |f| f.targets.len())],
+            first_table: plan.first_marks.as_ref().map_or(Vec::new(), |f| f.targets.to_vec()),
             first_left: 0,
             first_done: 0,
             current: 0,
@@ -1974,17 +1977,16 @@ impl<'m> Sim<'m> {
         self.events += marked as u64;
     }
 
-    /// Delivers the messengers of tick 0 ([`Sim::first_arrive`]) that arrive by tick `t`:
+    /// Delivers the messengers of tick 0 ([`Sim::first_table`]) that arrive by tick `t`:
     /// adds their senders to the sets of senders heard, and counts them.
     #[inline(never)]
     fn merge_first(&mut self, t: u32) {
-        let Some(first) = &self.plan.first_marks else { return };
         let done = self.first_done;
         let mut n = 0;
         // Those that arrive after `done`, by `t` (none of the captured, at `u32::MAX`).
         // No branch on which: that is as random as the losses.
-        for (m, &arrive) in first.targets.iter().zip(&self.first_arrive) {
-            let here = arrive.wrapping_sub(done + 1) < t - done;
+        for m in &self.first_table {
+            let here = m.arrive.wrapping_sub(done + 1) < t - done;
             self.heard[m.word as usize] |= std::hint::select_unpredictable(here, m.bit, 0);
             n += here as u32;
         }
@@ -2000,7 +2002,7 @@ impl<'m> Sim<'m> {
             return u32::MAX;
         }
         let done = self.first_done;
-        self.first_arrive.iter().filter(|&&a| a > done).fold(u32::MAX, |n, &a| n.min(a))
+        self.first_table.iter().map(|m| m.arrive).filter(|&a| a > done).fold(u32::MAX, u32::min)
     }
 
     /// Adds the marks of the ticks after `t` up to `next` ([`Plan::skip_marks`]).
@@ -2030,14 +2032,14 @@ impl<'m> Sim<'m> {
         // The choices, in order, straight into the table (tick 0 plus a delay is never
         // `u32::MAX`); then the counters, in a loop of their own (fewer values live
         // across the draws).
-        for (m, arrive) in first.targets.iter().zip(&mut self.first_arrive) {
+        for m in &mut self.first_table {
             ch.about(&About::Messenger { chan: m.chan, tick: t, msg: m.msg });
             let delay = if m.lo == m.hi { m.lo } else { m.lo + ch.delay(m.lo, m.hi) };
             let lost = m.lose.is_some_and(|p| ch.chance(&p).index == 1);
             // No branch on `lost`: it is as random as the loss.
-            *arrive = (t + delay) | (lost as u32).wrapping_neg();
+            m.arrive = (t + delay) | (lost as u32).wrapping_neg();
         }
-        let left = self.first_arrive.iter().map(|&a| (a != u32::MAX) as u32).sum();
+        let left = self.first_table.iter().map(|m| (m.arrive != u32::MAX) as u32).sum();
         let sent = first.targets.len() as u32;
         (self.first_left, self.first_done) = (left, t);
         self.captures += sent - left;
