@@ -167,10 +167,16 @@ fn run_with(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) ->
                 // Interpreted (the memo is off): counted straight from the run.
                 sim.run(&mut rng).map_err(|error| TrialError { trial: k, error })?;
                 tally.trials += 1;
-                tally.outcomes[outcome_index(sim.outcome())] += 1;
+                // The fates, and the outcome from them (one pass over the generals).
+                let mut attackers = 0;
                 for (g, f) in tally.fates.iter_mut().enumerate() {
-                    f[fate_index(sim, g)] += 1;
+                    let fate = fate_index(sim, g);
+                    attackers += (fate == 0) as usize;
+                    f[fate] += 1;
                 }
+                let outcome = if model.values { sim.outcome() } else { crate::sim::attack_outcome(model, attackers) };
+                debug_assert_eq!(outcome, sim.outcome());
+                tally.outcomes[outcome_index(outcome)] += 1;
                 continue;
             }
             if !explain {

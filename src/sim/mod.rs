@@ -2279,6 +2279,12 @@ pub fn outcome(model: &Model, decisions: &[Option<Decision>], crashed: &[Option<
         return if undecided { Outcome::Undecided } else { Outcome::Agreement };
     }
     let attackers = decisions.iter().filter(|d| matches!(d.map(|d| d.what), Some(Decided::Attack))).count();
+    attack_outcome(model, attackers)
+}
+
+/// The outcome of an attack-or-wait scenario in which `attackers` generals attacked.
+#[inline]
+pub fn attack_outcome(model: &Model, attackers: usize) -> Outcome {
     if attackers == 0 {
         Outcome::NoAttack
     } else if attackers >= model.victory_at_least {
