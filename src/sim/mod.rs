@@ -1238,11 +1238,18 @@ impl<'m> Sim<'m> {
         self.first_done = 0;
     }
 
-    /// Runs the scenario from tick 0 to its end.
+    /// Runs the scenario from tick 0 to its end. (Not inlined into its callers, so that
+    /// its loop of ticks is one function with the tick inlined.)
+    #[inline(never)]
     pub fn run<C: Chooser>(&mut self, ch: &mut C) -> Result<(), RunError> {
         self.start();
-        while !self.step(ch)? {}
-        Ok(())
+        loop {
+            let t = self.now;
+            self.tick(t, ch)?;
+            if self.end_tick(t) {
+                return Ok(());
+            }
+        }
     }
 
     /// Resets to the start of a run (tick 0, nothing happened yet).
