@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use super::exact::{Paths, Walk, next_prefix};
 use crate::check::Model;
+use crate::sim::key::{Parent, Place};
 use crate::sim::{RunError, Sim, Snapshot};
 
 /// Default bound on the distinct states explored.
@@ -65,7 +66,10 @@ struct Node {
     path: u32,
 }
 
-type Stage = (Vec<Node>, super::index::StateIndex);
+/// The distinct states at one point of a run (tick and stage), in the order found: the
+/// nodes, their keys, and where each general's record is in each key (`n` per node, for
+/// the keys of the states one step on: see `Sim::state_key_from`).
+type Stage = (Vec<Node>, super::index::StateIndex, Vec<Place>);
 
 /// Explores every run the adversary can make happen.
 pub fn explore(model: &Model, max_states: u64, fixed_delays: bool) -> Result<Explored, ExploreError> {
@@ -81,6 +85,20 @@ pub fn explore_with(
     fixed_delays: bool,
     lazy: bool,
     reduce: bool,
+) -> Result<Explored, ExploreError> {
+    search(model, max_states, fixed_delays, lazy, reduce, None)
+}
+
+/// [`explore_with`]; with `check`, each state's key is also written afresh, compared with
+/// the one copied in part from its parent's (it must be the same), and the keys that
+/// copied are counted (of all keys written).
+fn search(
+    model: &Model,
+    max_states: u64,
+    fixed_delays: bool,
+    lazy: bool,
+    reduce: bool,
+    mut check: Option<&mut (u64, u64)>,
 ) -> Result<Explored, ExploreError> {
     // Without a delay in a range, lazy delivery changes nothing (and needs no translation).
     let lazy = lazy && !fixed_delays && model.channels.iter().any(|c| c.delay_lo != c.delay_hi);
@@ -99,8 +117,17 @@ pub fn explore_with(
     frontier.entry(sim.progress()).or_default().0.push(Node { snap: sim.save(), captures: 0, path: Paths::ROOT });
     let mut key = Vec::new();
     let (mut prefix, mut spare) = (Vec::new(), Vec::new());
-    while let Some((_, (nodes, _))) = frontier.pop_first() {
-        for node in nodes {
+    let n = model.generals.len();
+    let mut layout = Vec::new();
+    while let Some((progress, (nodes, index, layouts))) = frontier.pop_first() {
+        for (i, node) in nodes.into_iter().enumerate() {
+            // The keys of the states one step on copy from this one what the step did not
+            // change. (The first state has no key.)
+            let parent = (i < index.len()).then(|| Parent {
+                progress,
+                key: index.key(i),
+                records: &layouts[i * n..(i + 1) * n],
+            });
             prefix.clear();
             loop {
                 sim.restore(&node.snap);
@@ -146,8 +173,15 @@ pub fn explore_with(
                         }
                     }
                 } else {
-                    sim.state_key(&mut key);
-                    let (nodes, index) = frontier.entry(sim.progress()).or_default();
+                    let reused = sim.state_key_from(parent, &mut key, &mut layout);
+                    if let Some(count) = check.as_deref_mut() {
+                        let mut full = Vec::new();
+                        sim.state_key(&mut full);
+                        assert_eq!(key, full, "the key copied from the parent's is the key");
+                        count.0 += reused as u64;
+                        count.1 += 1;
+                    }
+                    let (nodes, index, layouts) = frontier.entry(sim.progress()).or_default();
                     match index.find_or_add(&key) {
                         Ok(i) => {
                             if captures < nodes[i].captures {
@@ -156,6 +190,8 @@ pub fn explore_with(
                                 nodes[i].captures = captures;
                                 nodes[i].path = paths.push(node.path, &taken);
                                 nodes[i].snap = sim.save();
+                                // Its records may be in another order.
+                                layouts[i * n..(i + 1) * n].copy_from_slice(&layout);
                             }
                         }
                         Err(i) => {
@@ -166,6 +202,7 @@ pub fn explore_with(
                             }
                             let path = paths.push(node.path, &taken);
                             nodes.push(Node { snap: sim.save(), captures, path });
+                            layouts.extend_from_slice(&layout);
                         }
                     }
                 }
@@ -222,5 +259,28 @@ fn by_symmetry(model: &Model, out: &mut Explored, max_events: u64) {
             let choices = super::mirror::swapped(model, &w.choices, g, h, max_events);
             out.reached.insert(key, Witness { captures: w.captures, ticks: w.ticks, choices });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The keys copied in part from the parent's are the keys written afresh, on every
+    /// bundled scenario, exercise and solution, lazy and eager, with and without fixed
+    /// delays and reductions (and the copying is used).
+    #[test]
+    fn keys_copied_from_the_parent_are_the_keys() {
+        let mut copied = (0, 0);
+        for path in crate::bundled_files(&["scenarios", "scenarios/exercises", "scenarios/exercises/solutions"]) {
+            let name = path.display().to_string();
+            let l = crate::load(&name, &std::fs::read(&path).unwrap(), &[]).unwrap();
+            for (fixed, lazy, reduce) in
+                [(false, true, true), (false, false, true), (true, false, true), (false, true, false)]
+            {
+                let _ = search(&l.model, 20_000, fixed, lazy, reduce, Some(&mut copied));
+            }
+        }
+        assert!(copied.0 > 10_000, "{copied:?} keys copied from their parents' (of all)");
     }
 }

@@ -161,6 +161,12 @@ pub(super) struct KeyScratch {
     /// The messengers on their way to one receiver, and where each is in `tokens`.
     tokens: Vec<u64>,
     spans: Vec<(u32, u32)>,
+    /// The generals whose records the last step changed (see `changed_since`).
+    dirty: Vec<bool>,
+    /// Per general: where its record is in the parent's key, if it is the same.
+    reuse: Vec<Option<(usize, usize)>>,
+    /// `state_key`'s layout (not returned).
+    layout: Vec<Place>,
 }
 
 fn msg(out: &mut Vec<u64>, m: &Msg) {
@@ -191,11 +197,50 @@ impl Token {
     }
 }
 
+/// The key of a state a search is going on from, as the key of a state one step on
+/// ([`Sim::advance`]) can reuse it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Parent<'a> {
+    /// Where the step started ([`Sim::progress`]).
+    pub progress: (u32, u32),
+    /// Its key (the state's own, or one equal to it).
+    pub key: &'a [u64],
+    /// Per general: where its record is in `key`, as [`Sim::state_key_from`] said.
+    pub records: &'a [Place],
+}
+
+/// Where a general's record is in a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Place {
+    /// Its place in the canonical order.
+    pub rank: u32,
+    /// Its words, `start..end`; `start` is [`Place::NAMED`] if the record names other
+    /// generals (by their places in the canonical order): another key cannot reuse it.
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Place {
+    pub const NAMED: u32 = u32::MAX;
+}
+
 impl Sim<'_> {
     /// Writes the part of the state that decides the rest of the run: two runs with the
     /// same key go on alike (whatever happened before), so exact enumeration and the
     /// adversary merge them. See the module's documentation for what is left out.
     pub fn state_key(&self, out: &mut Vec<u64>) {
+        let mut records = std::mem::take(&mut self.key.borrow_mut().layout);
+        self.state_key_from(None, out, &mut records);
+        self.key.borrow_mut().layout = records;
+    }
+
+    /// [`Sim::state_key`], reusing the key of the state this one is a step on from (if
+    /// given): the records of the generals the step did not change are copied from it,
+    /// and they keep their order. Also says, per general, where its record is in `out`
+    /// (for the next step's `Parent`). The key is the same as `state_key`'s, whatever the
+    /// parent (`explore`'s tests check it on every bundled scenario). Returns whether it
+    /// reused the parent's key.
+    pub(crate) fn state_key_from(&self, parent: Option<Parent>, out: &mut Vec<u64>, records: &mut Vec<Place>) -> bool {
         let mut guard = self.key.borrow_mut();
         let s = &mut *guard;
         if s.plan.is_none() {
@@ -203,73 +248,27 @@ impl Sim<'_> {
         }
         let plan = s.plan.take().expect("made above");
         let n = plan.n;
-        self.silences(&plan, s);
-        self.sort_mail(n, s);
-        s.groups.resize_with(n, Vec::new);
-        // The canonical order: identity, or by what each general holds, within classes.
-        s.order.clear();
-        s.order.extend(0..n as GenId);
-        s.rank.clear();
-        if plan.sym {
-            s.rank.extend((0..n).map(|g| CLASS | plan.symmetry.class[g] as u64));
-            let mut sigs = std::mem::take(&mut s.sigs);
-            sigs.clear();
-            s.sig_at.clear();
-            s.names.clear();
-            for g in 0..n {
-                let at = sigs.len() as u32;
-                if plan.alone[g] {
-                    // Its place is its class's: no need of a record to order it by.
-                    s.names.push(true);
-                } else {
-                    s.named = false;
-                    self.record(g as GenId, &plan, s, &mut sigs);
-                    s.names.push(s.named);
+        // The parent, if the step changed only some generals' records (`dirty`).
+        let parent = parent.filter(|p| p.records.len() == n && self.changed_since(p.progress, &mut s.dirty));
+        // Per general: where its record is in the parent's key, if it can be copied from
+        // there (else it is written afresh, and counts as changed).
+        let old = parent.map_or(&[][..], |p| p.key);
+        s.reuse.clear();
+        s.reuse.resize(n, None);
+        if let Some(p) = parent {
+            for (g, r) in p.records.iter().enumerate() {
+                if r.start == Place::NAMED {
+                    s.dirty[g] = true;
+                } else if !s.dirty[g] {
+                    s.reuse[g] = Some((r.start as usize, r.end as usize));
                 }
-                s.sig_at.push((at, sigs.len() as u32));
-            }
-            let class = &plan.symmetry.class;
-            let sig_at = &s.sig_at;
-            let sig = |g: GenId| {
-                let (a, b) = sig_at[g as usize];
-                &sigs[a as usize..b as usize]
-            };
-            // Ties are broken by number: a total order, the same as a stable sort's. (Equal
-            // records are common: compared for equality first, which is cheap.)
-            s.order.sort_unstable_by(|&a, &b| {
-                class[a as usize].cmp(&class[b as usize]).then_with(|| {
-                    let (x, y) = (sig(a), sig(b));
-                    if x == y { a.cmp(&b) } else { x.cmp(y) }
-                })
-            });
-            s.sigs = sigs;
-            s.rank.clear();
-            s.rank.resize(n, 0);
-            for (i, g) in s.order.iter().enumerate() {
-                s.rank[*g as usize] = i as u64;
-            }
-        } else {
-            s.rank.extend(0..n as u64);
-        }
-        out.clear();
-        out.push(self.now as u64);
-        out.push(match self.stage {
-            Stage::Start => 0,
-            Stage::Arrive => 1,
-            Stage::Resolve => 2,
-        });
-        out.push(self.next_crash as u64);
-        out.extend(self.any_crashed.iter().map(|n| *n as u64));
-        for i in 0..n {
-            let g = s.order[i];
-            if plan.sym && !s.names[g as usize] {
-                // It names no other general: its record is the one it was ordered by.
-                let (a, b) = s.sig_at[g as usize];
-                out.extend_from_slice(&s.sigs[a as usize..b as usize]);
-            } else {
-                self.record(g, &plan, s, out);
             }
         }
+        self.silences(&plan, s);
+        self.sort_mail(n, parent.is_some(), s);
+        s.groups.resize_with(n, Vec::new);
+        self.order(&plan, s, parent);
+        self.write(&plan, s, old, out, records);
         // Counters of counting channels, between generals in the canonical order.
         if plan.counting {
             for a in 0..n {
@@ -283,36 +282,194 @@ impl Sim<'_> {
             }
         }
         s.plan = Some(plan);
+        parent.is_some()
+    }
+
+    /// Puts the generals in the canonical order (`s.order`, and `s.rank`: each one's place
+    /// in it): identity, or by what each general holds, within classes. The records they
+    /// are ordered by are kept (`s.sigs`), those of the generals the step did not change
+    /// copied from the parent's key.
+    fn order(&self, plan: &KeyPlan, s: &mut KeyScratch, parent: Option<Parent>) {
+        let n = plan.n;
+        let old = parent.map_or(&[][..], |p| p.key);
+        s.order.clear();
+        s.rank.clear();
+        if plan.sym {
+            s.rank.extend((0..n).map(|g| CLASS | plan.symmetry.class[g] as u64));
+            let mut sigs = std::mem::take(&mut s.sigs);
+            sigs.clear();
+            s.sig_at.clear();
+            s.names.clear();
+            for g in 0..n {
+                let at = sigs.len() as u32;
+                if plan.alone[g] {
+                    // Its place is its class's: no need of a record to order it by.
+                    s.names.push(true);
+                } else if let Some((a, b)) = s.reuse[g] {
+                    sigs.extend_from_slice(&old[a..b]);
+                    s.names.push(false);
+                } else {
+                    s.named = false;
+                    self.record(g as GenId, plan, s, &mut sigs);
+                    s.names.push(s.named);
+                }
+                s.sig_at.push((at, sigs.len() as u32));
+            }
+            let class = &plan.symmetry.class;
+            let sig_at = &s.sig_at;
+            let sig = |g: GenId| {
+                let (a, b) = sig_at[g as usize];
+                &sigs[a as usize..b as usize]
+            };
+            // Ties are broken by number: a total order, the same as a stable sort's. (Equal
+            // records are common: compared for equality first, which is cheap.)
+            let cmp = |&a: &GenId, &b: &GenId| {
+                class[a as usize].cmp(&class[b as usize]).then_with(|| {
+                    let (x, y) = (sig(a), sig(b));
+                    if x == y { a.cmp(&b) } else { x.cmp(y) }
+                })
+            };
+            if let Some(p) = parent {
+                // The unchanged generals are in order already: the changed ones are put in
+                // their places (the same order as sorting all, the order being total).
+                s.order.resize(n, 0);
+                for (g, r) in p.records.iter().enumerate() {
+                    s.order[r.rank as usize] = g as GenId;
+                }
+                let dirty = &s.dirty;
+                s.order.retain(|g| !dirty[*g as usize]);
+                for g in (0..n as GenId).filter(|g| dirty[*g as usize]) {
+                    let at = s.order.partition_point(|x| cmp(x, &g).is_lt());
+                    s.order.insert(at, g);
+                }
+            } else {
+                s.order.extend(0..n as GenId);
+                s.order.sort_unstable_by(cmp);
+            }
+            s.sigs = sigs;
+            s.rank.clear();
+            s.rank.resize(n, 0);
+            for (i, g) in s.order.iter().enumerate() {
+                s.rank[*g as usize] = i as u64;
+            }
+        } else {
+            s.order.extend(0..n as GenId);
+            s.rank.extend(0..n as u64);
+        }
+    }
+
+    /// Writes the key in the canonical order, and where each general's record is in it.
+    fn write(&self, plan: &KeyPlan, s: &mut KeyScratch, old: &[u64], out: &mut Vec<u64>, records: &mut Vec<Place>) {
+        let n = plan.n;
+        out.clear();
+        out.push(self.now as u64);
+        out.push(match self.stage {
+            Stage::Start => 0,
+            Stage::Arrive => 1,
+            Stage::Resolve => 2,
+        });
+        out.push(self.next_crash as u64);
+        out.extend(self.any_crashed.iter().map(|n| *n as u64));
+        records.clear();
+        records.resize(n, Place { rank: 0, start: Place::NAMED, end: 0 });
+        for i in 0..n {
+            let g = s.order[i];
+            let gi = g as usize;
+            let at = out.len() as u32;
+            // Without symmetry every record names generals by number, and can be reused.
+            let mut named = false;
+            if plan.sym && !s.names[gi] && !plan.alone[gi] {
+                // It names no other general: its record is the one it was ordered by.
+                let (a, b) = s.sig_at[gi];
+                out.extend_from_slice(&s.sigs[a as usize..b as usize]);
+            } else if let Some((a, b)) = s.reuse[gi] {
+                out.extend_from_slice(&old[a..b]);
+            } else {
+                s.named = false;
+                self.record(g, plan, s, out);
+                named = plan.sym && s.named;
+            }
+            let start = if named { Place::NAMED } else { at };
+            records[gi] = Place { rank: i as u32, start, end: out.len() as u32 };
+        }
+    }
+
+    /// Whether the last step, from `progress`, changed only the records of some generals
+    /// (marked in `dirty`): it chose lazy arrivals or messengers' fates, and the tick's
+    /// stage is the same. Nothing else of the key changes in such a step but the counters
+    /// of counting channels (written afresh).
+    fn changed_since(&self, progress: (u32, u32), dirty: &mut Vec<bool>) -> bool {
+        if progress.0 != self.now {
+            return false;
+        }
+        let (stage, pos) = (progress.1 >> 30, (progress.1 & ((1 << 30) - 1)) as usize);
+        dirty.clear();
+        dirty.resize(self.decisions.len(), false);
+        match (self.stage, stage) {
+            // Arrivals chosen for road entries `pos..arrive_pos`.
+            (Stage::Arrive, 1) if pos <= self.arrive_pos => {
+                for r in &self.road[pos..self.arrive_pos] {
+                    dirty[r.p.to as usize] = true;
+                }
+            }
+            // Fates chosen for messengers `pos..resolve_pos`: each is now on the road, in
+            // the queue, or gone, and only its receiver's record says so.
+            (Stage::Resolve, 2) if pos <= self.resolve_pos => {
+                for u in &self.unresolved[pos..self.resolve_pos] {
+                    dirty[u.to as usize] = true;
+                }
+            }
+            _ => return false,
+        }
+        true
     }
 
     /// The messengers on their way, by receiver, in the order they would be delivered,
     /// each written once (token, message, duplicate) for `record` to copy.
-    fn sort_mail(&self, n: usize, s: &mut KeyScratch) {
+    fn sort_mail(&self, n: usize, only_dirty: bool, s: &mut KeyScratch) {
         s.words.clear();
         s.found.clear();
         let words = &mut s.words;
         let found = &mut s.found;
-        let mut add = |from: GenId, to: GenId, token: Token, m: &Msg, duplicate: bool| {
+        let dirty = &s.dirty;
+        // (Only the changed generals' records are written: only their mail is needed.)
+        let wanted = |to: GenId| !only_dirty || dirty[to as usize];
+        #[inline(always)]
+        fn add(
+            words: &mut Vec<u64>,
+            found: &mut Vec<(GenId, GenId, u32, u32)>,
+            (from, to): (GenId, GenId),
+            token: Token,
+            m: &Msg,
+            duplicate: bool,
+        ) {
             let at = words.len() as u32;
             words.push(token.code());
             msg(words, m);
             words.push(duplicate as u64);
             found.push((to, from, at, words.len() as u32));
-        };
+        }
         for (i, r) in self.road.iter().enumerate() {
+            if !wanted(r.p.to) {
+                continue;
+            }
             let decided = if self.stage == Stage::Arrive && r.earliest <= self.now && i < self.arrive_pos {
                 1 + r.arrive as u8
             } else {
                 0
             };
             let token = Token::Road { earliest: r.earliest, latest: r.latest, decided };
-            add(r.p.from, r.p.to, token, &r.p.msg, r.p.duplicate);
+            add(words, found, (r.p.from, r.p.to), token, &r.p.msg, r.p.duplicate);
         }
         for (at, p) in self.queue.pending_from(self.now) {
-            add(p.from, p.to, Token::Queue(at), &p.msg, p.duplicate);
+            if wanted(p.to) {
+                add(words, found, (p.from, p.to), Token::Queue(at), &p.msg, p.duplicate);
+            }
         }
         for u in &self.unresolved[self.resolve_pos..] {
-            add(u.from, u.to, Token::Unresolved, &u.msg, false);
+            if wanted(u.to) {
+                add(words, found, (u.from, u.to), Token::Unresolved, &u.msg, false);
+            }
         }
         // By receiver, keeping the order found (a counting sort): `mail_at[g + 1]` counts
         // first, then is where receiver `g`'s next messenger goes, then where its end is.

@@ -7,7 +7,7 @@
 
 pub mod chooser;
 mod eval;
-mod key;
+pub(crate) mod key;
 pub mod queue;
 mod quick;
 pub mod symmetry;
