@@ -89,16 +89,17 @@ pub fn explore_with(
     search(model, max_states, fixed_delays, lazy, reduce, None)
 }
 
-/// [`explore_with`]; with `check`, each state's key is also written afresh, compared with
-/// the one copied in part from its parent's (it must be the same), and the keys that
-/// copied are counted (of all keys written).
+/// Called with each state's key, and whether it was written from its parent's (tests).
+type KeyCheck<'a> = &'a mut dyn FnMut(&Sim, &[u64], bool);
+
+/// [`explore_with`]; `check` is shown each state's key (tests).
 fn search(
     model: &Model,
     max_states: u64,
     fixed_delays: bool,
     lazy: bool,
     reduce: bool,
-    mut check: Option<&mut (u64, u64)>,
+    mut check: Option<KeyCheck>,
 ) -> Result<Explored, ExploreError> {
     // Without a delay in a range, lazy delivery changes nothing (and needs no translation).
     let lazy = lazy && !fixed_delays && model.channels.iter().any(|c| c.delay_lo != c.delay_hi);
@@ -123,11 +124,7 @@ fn search(
         for (i, node) in nodes.into_iter().enumerate() {
             // The keys of the states one step on copy from this one what the step did not
             // change. (The first state has no key.)
-            let parent = (i < index.len()).then(|| Parent {
-                progress,
-                key: index.key(i),
-                records: &layouts[i * n..(i + 1) * n],
-            });
+            let parent = (i < index.len()).then(|| Parent { progress, records: &layouts[i * n..(i + 1) * n] });
             prefix.clear();
             loop {
                 sim.restore(&node.snap);
@@ -174,12 +171,8 @@ fn search(
                     }
                 } else {
                     let reused = sim.state_key_from(parent, &mut key, &mut layout);
-                    if let Some(count) = check.as_deref_mut() {
-                        let mut full = Vec::new();
-                        sim.state_key(&mut full);
-                        assert_eq!(key, full, "the key copied from the parent's is the key");
-                        count.0 += reused as u64;
-                        count.1 += 1;
+                    if let Some(check) = check.as_mut() {
+                        check(&sim, &key, reused);
                     }
                     let (nodes, index, layouts) = frontier.entry(sim.progress()).or_default();
                     match index.find_or_add(&key) {
@@ -265,22 +258,45 @@ fn by_symmetry(model: &Model, out: &mut Explored, max_events: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
 
-    /// The keys copied in part from the parent's are the keys written afresh, on every
-    /// bundled scenario, exercise and solution, lazy and eager, with and without fixed
-    /// delays and reductions (and the copying is used).
+    /// On every bundled scenario, exercise and solution, lazy and eager, with and without
+    /// fixed delays and reductions, each state's key is checked:
+    ///
+    /// - written from its parent's, it is the key written afresh (and many are);
+    /// - it merges the same states as the key with the generals ordered by their records'
+    ///   contents instead of their numbers (the two keys go one to one).
     #[test]
-    fn keys_copied_from_the_parent_are_the_keys() {
-        let mut copied = (0, 0);
+    fn keys_written_from_the_parent_and_by_record_numbers_merge_the_same_states() {
+        let (mut copied, mut keys, mut reordered) = (0, 0, 0);
         for path in crate::bundled_files(&["scenarios", "scenarios/exercises", "scenarios/exercises/solutions"]) {
             let name = path.display().to_string();
             let l = crate::load(&name, &std::fs::read(&path).unwrap(), &[]).unwrap();
             for (fixed, lazy, reduce) in
                 [(false, true, true), (false, false, true), (true, false, true), (false, true, false)]
             {
-                let _ = search(&l.model, 20_000, fixed, lazy, reduce, Some(&mut copied));
+                let mut there: HashMap<Vec<u64>, Vec<u64>> = HashMap::new();
+                let mut back: HashMap<Vec<u64>, Vec<u64>> = HashMap::new();
+                let mut check = |sim: &Sim, key: &[u64], reused: bool| {
+                    let mut full = Vec::new();
+                    sim.state_key(&mut full);
+                    assert_eq!(key, full, "{name}: the key written from the parent's is the key");
+                    copied += reused as u64;
+                    keys += 1;
+                    sim.order_keys_by_content(true);
+                    let mut by_content = Vec::new();
+                    sim.state_key(&mut by_content);
+                    sim.order_keys_by_content(false);
+                    reordered += (by_content != full) as u64;
+                    let a = there.entry(full.clone()).or_insert_with(|| by_content.clone());
+                    assert_eq!(*a, by_content, "{name}: one key, two keys by content");
+                    let b = back.entry(by_content).or_insert(full.clone());
+                    assert_eq!(*b, full, "{name}: one key by content, two keys");
+                };
+                let _ = search(&l.model, 20_000, fixed, lazy, reduce, Some(&mut check));
             }
         }
-        assert!(copied.0 > 10_000, "{copied:?} keys copied from their parents' (of all)");
+        assert!(copied > 10_000 && keys > copied, "{copied} of {keys} keys written from their parents'");
+        assert!(reordered > 1_000, "{reordered} of {keys} keys in another order by content");
     }
 }

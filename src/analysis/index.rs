@@ -50,6 +50,7 @@ impl StateIndex {
     }
 
     /// Key number `i`.
+    #[cfg(test)]
     pub(crate) fn key(&self, i: usize) -> &[u64] {
         let (_, c, a, b) = self.keys[i];
         &self.chunks[c as usize][a as usize..b as usize]

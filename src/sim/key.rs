@@ -23,6 +23,7 @@
 
 use super::symmetry::Symmetry;
 use super::*;
+use crate::analysis::index::StateIndex;
 
 /// Mark of a reference to an anonymous group (not a general).
 const GROUP: u64 = 1 << 40;
@@ -37,12 +38,14 @@ pub(super) struct KeyPlan {
     symmetry: Symmetry,
     /// Some class has two members or more (else the order is the identity).
     sym: bool,
-    /// Per general: it has a class of its own (its place in the order is its class's).
-    alone: Vec<bool>,
     /// Some channel's loss rules count messengers (its counter is part of the key).
     counting: bool,
     /// Per receiver: the senders of its messengers may be forgotten.
     anon: Vec<bool>,
+    /// Some receiver's may.
+    any_anon: bool,
+    /// Per rule: when it is done firing (what of its trigger `silences` needs).
+    ends: Vec<Ends>,
     /// Per receiver: the order in which its messengers arrive matters (it has `on
     /// receive` rules; without them, a delivery only adds to what it received).
     ordered: Vec<bool>,
@@ -72,7 +75,7 @@ impl KeyPlan {
             && model.rules.iter().all(|r| {
                 !matches!(&r.trigger, Trigger::Receive { from: Some(_), .. }) && !super::rule_reads(r, &reads_sender)
             });
-        let anon = model
+        let anon: Vec<bool> = model
             .generals
             .iter()
             .map(|g| {
@@ -125,9 +128,36 @@ impl KeyPlan {
             );
         }
         let sym = symmetry.any();
-        let alone = (0..n).map(|g| symmetry.members[symmetry.class[g] as usize].len() < 2).collect();
-        KeyPlan { n, symmetry, sym, alone, counting, anon, ordered, sends, senders, local, when, every }
+        let any_anon = anon.iter().any(|a| *a);
+        let ends = model
+            .rules
+            .iter()
+            .map(|r| match &r.trigger {
+                Trigger::Start => Ends::Start,
+                Trigger::Recover => Ends::Recover,
+                Trigger::Receive { .. } => Ends::Never,
+                Trigger::At(at) => Ends::At(*at),
+                Trigger::Every { .. } => Ends::Every,
+                Trigger::When(_) => Ends::When,
+                Trigger::Decide { .. } => Ends::Done,
+            })
+            .collect();
+        KeyPlan { n, symmetry, sym, counting, any_anon, ends, anon, ordered, sends, senders, local, when, every }
     }
+}
+
+/// When a rule is done firing, by its trigger: `on start` once the start is over, `on
+/// recover` when no recovery is left, `on receive` never, `at T` after T, `every` and
+/// `when` when the run says so, `decide` at once (it sends nothing).
+#[derive(Debug, Clone, Copy)]
+enum Ends {
+    Start,
+    Recover,
+    Never,
+    At(u32),
+    Every,
+    When,
+    Done,
 }
 
 /// Buffers reused from key to key (no allocation per state once grown).
@@ -139,11 +169,19 @@ pub(super) struct KeyScratch {
     /// The canonical order of the generals, and each general's place in it.
     order: Vec<GenId>,
     rank: Vec<u64>,
-    /// The records the generals are ordered by, one after the other (`sig_at[g]`: where
-    /// general `g`'s is), and whether each names other generals.
-    sigs: Vec<u64>,
-    sig_at: Vec<(u32, u32)>,
+    /// Every record written so far, once, numbered in the order first written: a key
+    /// holds its records' numbers.
+    records: StateIndex,
+    /// One record, being written.
+    buf: Vec<u64>,
+    /// Per general: the number of the record it is ordered by, and whether that record
+    /// names other generals (its record in the key is then written with their places).
+    sig: Vec<u32>,
     names: Vec<bool>,
+    /// Order generals by their records' contents, not their numbers (to check that the
+    /// order changes no merge).
+    #[cfg(test)]
+    by_content: bool,
     /// Set by `record` when it names a general.
     named: bool,
     entries: Vec<(Msg, u64, u32)>,
@@ -161,10 +199,10 @@ pub(super) struct KeyScratch {
     /// The messengers on their way to one receiver, and where each is in `tokens`.
     tokens: Vec<u64>,
     spans: Vec<(u32, u32)>,
-    /// The generals whose records the last step changed (see `changed_since`).
+    /// The generals whose records the last step changed (see `changed_since`), or that
+    /// name other generals: per general, and listed.
     dirty: Vec<bool>,
-    /// Per general: where its record is in the parent's key, if it is the same.
-    reuse: Vec<Option<(usize, usize)>>,
+    changed: Vec<GenId>,
     /// `state_key`'s layout (not returned).
     layout: Vec<Place>,
 }
@@ -203,21 +241,18 @@ impl Token {
 pub(crate) struct Parent<'a> {
     /// Where the step started ([`Sim::progress`]).
     pub progress: (u32, u32),
-    /// Its key (the state's own, or one equal to it).
-    pub key: &'a [u64],
-    /// Per general: where its record is in `key`, as [`Sim::state_key_from`] said.
+    /// Per general: its record in the parent's key, as [`Sim::state_key_from`] said.
     pub records: &'a [Place],
 }
 
-/// Where a general's record is in a key.
+/// A general's record in a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Place {
     /// Its place in the canonical order.
     pub rank: u32,
-    /// Its words, `start..end`; `start` is [`Place::NAMED`] if the record names other
-    /// generals (by their places in the canonical order): another key cannot reuse it.
-    pub start: u32,
-    pub end: u32,
+    /// Its number, or [`Place::NAMED`] if it names other generals (by their places in the
+    /// canonical order): another key cannot reuse it.
+    pub id: u32,
 }
 
 impl Place {
@@ -228,18 +263,30 @@ impl Sim<'_> {
     /// Writes the part of the state that decides the rest of the run: two runs with the
     /// same key go on alike (whatever happened before), so exact enumeration and the
     /// adversary merge them. See the module's documentation for what is left out.
+    ///
+    /// Each general's record is written once per `Sim` (in a table of records) and the
+    /// key holds its number: keys are short, and generals are put in order by comparing
+    /// numbers. Two keys are equal when their records are, in order; so the key merges
+    /// the same states as the records written out in full would.
     pub fn state_key(&self, out: &mut Vec<u64>) {
         let mut records = std::mem::take(&mut self.key.borrow_mut().layout);
         self.state_key_from(None, out, &mut records);
         self.key.borrow_mut().layout = records;
     }
 
+    /// Orders generals by their records' contents, not their numbers (tests: the keys
+    /// then differ, but merge the same states).
+    #[cfg(test)]
+    pub(crate) fn order_keys_by_content(&self, on: bool) {
+        self.key.borrow_mut().by_content = on;
+    }
+
     /// [`Sim::state_key`], reusing the key of the state this one is a step on from (if
-    /// given): the records of the generals the step did not change are copied from it,
-    /// and they keep their order. Also says, per general, where its record is in `out`
-    /// (for the next step's `Parent`). The key is the same as `state_key`'s, whatever the
-    /// parent (`explore`'s tests check it on every bundled scenario). Returns whether it
-    /// reused the parent's key.
+    /// given): the records of the generals the step did not change are taken from it, and
+    /// they keep their order. Also says, per general, its record in `out` (for the next
+    /// step's `Parent`). The key is the same as `state_key`'s, whatever the parent
+    /// (`explore`'s tests check it on every bundled scenario). Returns whether it reused
+    /// the parent's key.
     pub(crate) fn state_key_from(&self, parent: Option<Parent>, out: &mut Vec<u64>, records: &mut Vec<Place>) -> bool {
         let mut guard = self.key.borrow_mut();
         let s = &mut *guard;
@@ -248,27 +295,23 @@ impl Sim<'_> {
         }
         let plan = s.plan.take().expect("made above");
         let n = plan.n;
-        // The parent, if the step changed only some generals' records (`dirty`).
+        // The parent, if the step changed only some generals' records (`dirty`); those
+        // that name other generals are written afresh too.
         let parent = parent.filter(|p| p.records.len() == n && self.changed_since(p.progress, &mut s.dirty));
-        // Per general: where its record is in the parent's key, if it can be copied from
-        // there (else it is written afresh, and counts as changed).
-        let old = parent.map_or(&[][..], |p| p.key);
-        s.reuse.clear();
-        s.reuse.resize(n, None);
+        s.changed.clear();
         if let Some(p) = parent {
             for (g, r) in p.records.iter().enumerate() {
-                if r.start == Place::NAMED {
-                    s.dirty[g] = true;
-                } else if !s.dirty[g] {
-                    s.reuse[g] = Some((r.start as usize, r.end as usize));
+                s.dirty[g] |= r.id == Place::NAMED;
+                if s.dirty[g] {
+                    s.changed.push(g as GenId);
                 }
             }
         }
-        self.silences(&plan, s);
+        self.silences(&plan, parent.is_some(), s);
         self.sort_mail(n, parent.is_some(), s);
         s.groups.resize_with(n, Vec::new);
         self.order(&plan, s, parent);
-        self.write(&plan, s, old, out, records);
+        self.write(&plan, s, out, records);
         // Counters of counting channels, between generals in the canonical order.
         if plan.counting {
             for a in 0..n {
@@ -285,81 +328,95 @@ impl Sim<'_> {
         parent.is_some()
     }
 
+    /// Writes general `g`'s record into the table of records (naming generals by
+    /// `s.rank`): its number, and whether it names other generals.
+    fn numbered(&self, g: GenId, plan: &KeyPlan, s: &mut KeyScratch) -> (u32, bool) {
+        let mut buf = std::mem::take(&mut s.buf);
+        buf.clear();
+        s.named = false;
+        self.record(g, plan, s, &mut buf);
+        let id = s.records.find_or_add(&buf).unwrap_or_else(|i| i);
+        s.buf = buf;
+        (id as u32, s.named)
+    }
+
     /// Puts the generals in the canonical order (`s.order`, and `s.rank`: each one's place
-    /// in it): identity, or by what each general holds, within classes. The records they
-    /// are ordered by are kept (`s.sigs`), those of the generals the step did not change
-    /// copied from the parent's key.
+    /// in it): identity, or by what each general holds, within classes. The numbers of
+    /// the records they are ordered by are kept (`s.sig`), those of the generals the step
+    /// did not change taken from the parent's key.
     fn order(&self, plan: &KeyPlan, s: &mut KeyScratch, parent: Option<Parent>) {
         let n = plan.n;
-        let old = parent.map_or(&[][..], |p| p.key);
-        s.order.clear();
         s.rank.clear();
         if plan.sym {
+            // While ordering, a general is named by its class.
             s.rank.extend((0..n).map(|g| CLASS | plan.symmetry.class[g] as u64));
-            let mut sigs = std::mem::take(&mut s.sigs);
-            sigs.clear();
-            s.sig_at.clear();
-            s.names.clear();
-            for g in 0..n {
-                let at = sigs.len() as u32;
-                if plan.alone[g] {
-                    // Its place is its class's: no need of a record to order it by.
-                    s.names.push(true);
-                } else if let Some((a, b)) = s.reuse[g] {
-                    sigs.extend_from_slice(&old[a..b]);
+        } else {
+            s.rank.extend(0..n as u64);
+        }
+        s.sig.clear();
+        s.names.clear();
+        for g in 0..n {
+            match parent {
+                Some(p) if !s.dirty[g] => {
+                    s.sig.push(p.records[g].id);
                     s.names.push(false);
-                } else {
-                    s.named = false;
-                    self.record(g as GenId, plan, s, &mut sigs);
-                    s.names.push(s.named);
                 }
-                s.sig_at.push((at, sigs.len() as u32));
+                _ => {
+                    let (id, named) = self.numbered(g as GenId, plan, s);
+                    s.sig.push(id);
+                    s.names.push(named);
+                }
             }
-            let class = &plan.symmetry.class;
-            let sig_at = &s.sig_at;
-            let sig = |g: GenId| {
-                let (a, b) = sig_at[g as usize];
-                &sigs[a as usize..b as usize]
-            };
-            // Ties are broken by number: a total order, the same as a stable sort's. (Equal
-            // records are common: compared for equality first, which is cheap.)
-            let cmp = |&a: &GenId, &b: &GenId| {
-                class[a as usize].cmp(&class[b as usize]).then_with(|| {
-                    let (x, y) = (sig(a), sig(b));
-                    if x == y { a.cmp(&b) } else { x.cmp(y) }
-                })
-            };
-            if let Some(p) = parent {
-                // The unchanged generals are in order already: the changed ones are put in
-                // their places (the same order as sorting all, the order being total).
-                s.order.resize(n, 0);
-                for (g, r) in p.records.iter().enumerate() {
-                    s.order[r.rank as usize] = g as GenId;
-                }
-                let dirty = &s.dirty;
-                s.order.retain(|g| !dirty[*g as usize]);
-                for g in (0..n as GenId).filter(|g| dirty[*g as usize]) {
-                    let at = s.order.partition_point(|x| cmp(x, &g).is_lt());
-                    s.order.insert(at, g);
-                }
-            } else {
-                s.order.extend(0..n as GenId);
-                s.order.sort_unstable_by(cmp);
+        }
+        s.order.clear();
+        if !plan.sym {
+            s.order.extend(0..n as GenId);
+            return;
+        }
+        let class = &plan.symmetry.class;
+        let sig = &s.sig;
+        // By class, then record, then number: a total order. (Records by number: equal
+        // numbers are equal records, and any order of the records that is the same in
+        // every state makes the same keys equal. Ties are broken by number.)
+        #[cfg(test)]
+        if s.by_content {
+            let records = &s.records;
+            s.order.extend(0..n as GenId);
+            s.order.sort_unstable_by(|&a, &b| {
+                let (a, b) = (a as usize, b as usize);
+                let content = |g: usize| records.key(sig[g] as usize);
+                (class[a], content(a), a).cmp(&(class[b], content(b), b))
+            });
+        }
+        let at = |g: GenId| (class[g as usize], sig[g as usize], g);
+        if s.order.len() == n {
+            // (Ordered by content above.)
+        } else if let Some(p) = parent {
+            // The unchanged generals are in order already: the changed ones are put in
+            // their places (the same order as sorting all, the order being total).
+            s.order.resize(n, 0);
+            for (g, r) in p.records.iter().enumerate() {
+                s.order[r.rank as usize] = g as GenId;
             }
-            s.sigs = sigs;
-            s.rank.clear();
-            s.rank.resize(n, 0);
-            for (i, g) in s.order.iter().enumerate() {
-                s.rank[*g as usize] = i as u64;
+            let dirty = &s.dirty;
+            s.order.retain(|g| !dirty[*g as usize]);
+            for g in (0..n as GenId).filter(|g| dirty[*g as usize]) {
+                let place = s.order.partition_point(|x| at(*x) < at(g));
+                s.order.insert(place, g);
             }
         } else {
             s.order.extend(0..n as GenId);
-            s.rank.extend(0..n as u64);
+            s.order.sort_unstable_by_key(|g| at(*g));
+        }
+        for (i, g) in s.order.iter().enumerate() {
+            s.rank[*g as usize] = i as u64;
         }
     }
 
-    /// Writes the key in the canonical order, and where each general's record is in it.
-    fn write(&self, plan: &KeyPlan, s: &mut KeyScratch, old: &[u64], out: &mut Vec<u64>, records: &mut Vec<Place>) {
+    /// Writes the key: the stage, then the generals' records' numbers in the canonical
+    /// order (records that name generals written again, with their places); and says
+    /// where each general's record is.
+    fn write(&self, plan: &KeyPlan, s: &mut KeyScratch, out: &mut Vec<u64>, records: &mut Vec<Place>) {
         let n = plan.n;
         out.clear();
         out.push(self.now as u64);
@@ -371,26 +428,15 @@ impl Sim<'_> {
         out.push(self.next_crash as u64);
         out.extend(self.any_crashed.iter().map(|n| *n as u64));
         records.clear();
-        records.resize(n, Place { rank: 0, start: Place::NAMED, end: 0 });
+        records.resize(n, Place { rank: 0, id: Place::NAMED });
         for i in 0..n {
             let g = s.order[i];
             let gi = g as usize;
-            let at = out.len() as u32;
-            // Without symmetry every record names generals by number, and can be reused.
-            let mut named = false;
-            if plan.sym && !s.names[gi] && !plan.alone[gi] {
-                // It names no other general: its record is the one it was ordered by.
-                let (a, b) = s.sig_at[gi];
-                out.extend_from_slice(&s.sigs[a as usize..b as usize]);
-            } else if let Some((a, b)) = s.reuse[gi] {
-                out.extend_from_slice(&old[a..b]);
-            } else {
-                s.named = false;
-                self.record(g, plan, s, out);
-                named = plan.sym && s.named;
-            }
-            let start = if named { Place::NAMED } else { at };
-            records[gi] = Place { rank: i as u32, start, end: out.len() as u32 };
+            // Without symmetry, generals are named by number, and every record is final.
+            let (id, reusable) =
+                if plan.sym && s.names[gi] { (self.numbered(g, plan, s).0, false) } else { (s.sig[gi], true) };
+            out.push(id as u64);
+            records[gi] = Place { rank: i as u32, id: if reusable { id } else { Place::NAMED } };
         }
     }
 
@@ -495,38 +541,43 @@ impl Sim<'_> {
         s.mail_at[0] = 0;
     }
 
-    /// Which senders will never send to which receivers again.
-    fn silences(&self, plan: &KeyPlan, s: &mut KeyScratch) {
+    /// Which senders will never send to which receivers again (of the changed receivers
+    /// only, with `only_dirty`: the others' records are not written).
+    fn silences(&self, plan: &KeyPlan, only_dirty: bool, s: &mut KeyScratch) {
         let n = plan.n;
         s.silent.clear();
         s.silent.resize(n * n, false);
-        if !plan.anon.iter().any(|a| *a) {
+        if !plan.any_anon {
             return;
         }
         let recovers =
             |g: usize| self.model.crashes[self.next_crash..].iter().any(|c| c.recover && c.general as usize == g);
         let resolved = self.stage == Stage::Resolve;
-        let done = |r: RuleId, from: usize| match &self.model.rules[r as usize].trigger {
-            Trigger::Start => self.now > 0 || resolved,
-            Trigger::Recover => !recovers(from),
-            Trigger::Receive { .. } => false,
-            Trigger::At(at) => *at < self.now || (*at == self.now && resolved),
-            Trigger::Every { .. } => self.every_done[r as usize],
-            Trigger::When(_) => self.when_fired[r as usize],
-            Trigger::Decide { .. } => true,
+        let done = |r: RuleId, from: usize| match plan.ends[r as usize] {
+            Ends::Start => self.now > 0 || resolved,
+            Ends::Recover => !recovers(from),
+            Ends::Never => false,
+            Ends::At(at) => at < self.now || (at == self.now && resolved),
+            Ends::Every => self.every_done[r as usize],
+            Ends::When => self.when_fired[r as usize],
+            Ends::Done => true,
         };
         for from in 0..n {
             // Most often a sender is silent towards everyone (its sending rules are done).
             let everyone =
                 (self.crashed[from].is_some() && !recovers(from)) || plan.senders[from].iter().all(|&r| done(r, from));
+            let towards = |to: usize| everyone || plan.sends[from * n + to].iter().all(|&r| done(r, from));
             let row = &mut s.silent[from * n..(from + 1) * n];
-            if everyone {
+            if only_dirty {
+                for &to in &s.changed {
+                    let to = to as usize;
+                    row[to] = plan.anon[to] && towards(to);
+                }
+            } else if everyone {
                 row.copy_from_slice(&plan.anon);
             } else {
                 for (to, silent) in row.iter_mut().enumerate() {
-                    if plan.anon[to] {
-                        *silent = plan.sends[from * n + to].iter().all(|&r| done(r, from));
-                    }
+                    *silent = plan.anon[to] && towards(to);
                 }
             }
         }
