@@ -60,7 +60,8 @@ pub enum ExploreError {
 }
 
 struct Node {
-    snap: Snapshot,
+    /// (Boxed: nodes move as the stage grows, and a snapshot is large.)
+    snap: Box<Snapshot>,
     captures: u32,
     /// Its best path, in `Paths`.
     path: u32,
@@ -115,11 +116,17 @@ fn search(
     sim.start();
     let mut frontier: BTreeMap<(u32, u32), Stage> = BTreeMap::new();
     let mut paths = Paths::default();
-    frontier.entry(sim.progress()).or_default().0.push(Node { snap: sim.save(), captures: 0, path: Paths::ROOT });
+    frontier.entry(sim.progress()).or_default().0.push(Node {
+        snap: Box::new(sim.save()),
+        captures: 0,
+        path: Paths::ROOT,
+    });
     let mut key = Vec::new();
     let (mut prefix, mut spare) = (Vec::new(), Vec::new());
     let n = model.generals.len();
     let mut layout = Vec::new();
+    // The snapshots of states explored, saved over by new states.
+    let mut spares: Vec<Box<Snapshot>> = Vec::new();
     while let Some((progress, (nodes, index, layouts))) = frontier.pop_first() {
         for (i, node) in nodes.into_iter().enumerate() {
             // The keys of the states one step on copy from this one what the step did not
@@ -182,7 +189,7 @@ fn search(
                                 // alike, but not always with their choices in the same order).
                                 nodes[i].captures = captures;
                                 nodes[i].path = paths.push(node.path, &taken);
-                                nodes[i].snap = sim.save();
+                                sim.save_into(&mut nodes[i].snap);
                                 // Its records may be in another order.
                                 layouts[i * n..(i + 1) * n].copy_from_slice(&layout);
                             }
@@ -194,7 +201,14 @@ fn search(
                                 return Err(ExploreError::TooManyStates { limit: max_states });
                             }
                             let path = paths.push(node.path, &taken);
-                            nodes.push(Node { snap: sim.save(), captures, path });
+                            let snap = match spares.pop() {
+                                Some(mut snap) => {
+                                    sim.save_into(&mut snap);
+                                    snap
+                                }
+                                None => Box::new(sim.save()),
+                            };
+                            nodes.push(Node { snap, captures, path });
                             layouts.extend_from_slice(&layout);
                         }
                     }
@@ -206,6 +220,7 @@ fn search(
                     break;
                 }
             }
+            spares.push(node.snap);
         }
     }
     if lazy {
