@@ -46,6 +46,9 @@ pub(super) struct KeyPlan {
     any_anon: bool,
     /// Per rule: when it is done firing (what of its trigger `silences` needs).
     ends: Vec<Ends>,
+    /// Which senders are silent towards whom depends only on the tick and stage: nobody
+    /// crashes, and no `every` or `when` rule sends.
+    by_time: bool,
     /// Per receiver: the order in which its messengers arrive matters (it has `on
     /// receive` rules; without them, a delivery only adds to what it received).
     ordered: Vec<bool>,
@@ -102,7 +105,7 @@ impl KeyPlan {
                 }
             }
         }
-        let senders = (0..n)
+        let senders: Vec<Vec<RuleId>> = (0..n)
             .map(|g| {
                 let mut all: Vec<RuleId> = (0..n).flat_map(|to| sends[g * n + to].iter().copied()).collect();
                 all.sort_unstable();
@@ -129,7 +132,7 @@ impl KeyPlan {
         }
         let sym = symmetry.any();
         let any_anon = anon.iter().any(|a| *a);
-        let ends = model
+        let ends: Vec<Ends> = model
             .rules
             .iter()
             .map(|r| match &r.trigger {
@@ -142,7 +145,25 @@ impl KeyPlan {
                 Trigger::Decide { .. } => Ends::Done,
             })
             .collect();
-        KeyPlan { n, symmetry, sym, counting, any_anon, ends, anon, ordered, sends, senders, local, when, every }
+        let by_time = model.crashes.is_empty()
+            && model.crash_any.is_empty()
+            && senders.iter().flatten().all(|r| !matches!(ends[*r as usize], Ends::Every | Ends::When));
+        KeyPlan {
+            n,
+            symmetry,
+            sym,
+            counting,
+            any_anon,
+            ends,
+            by_time,
+            anon,
+            ordered,
+            sends,
+            senders,
+            local,
+            when,
+            every,
+        }
     }
 }
 
@@ -164,8 +185,10 @@ enum Ends {
 #[derive(Default)]
 pub(super) struct KeyScratch {
     plan: Option<KeyPlan>,
-    /// `silent[s * n + g]`: `s` will never send to `g` again.
+    /// `silent[s * n + g]`: `s` will never send to `g` again; with `KeyPlan::by_time`, the
+    /// tick and whether the stage was `Resolve` when worked out.
     silent: Vec<bool>,
+    silent_at: Option<(u32, bool)>,
     /// The canonical order of the generals, and each general's place in it.
     order: Vec<GenId>,
     rank: Vec<u64>,
@@ -545,6 +568,16 @@ impl Sim<'_> {
     /// only, with `only_dirty`: the others' records are not written).
     fn silences(&self, plan: &KeyPlan, only_dirty: bool, s: &mut KeyScratch) {
         let n = plan.n;
+        let resolved = self.stage == Stage::Resolve;
+        let mut only_dirty = only_dirty;
+        if plan.by_time {
+            // The same table as the last one worked out at this point of the run.
+            if s.silent_at == Some((self.now, resolved)) {
+                return;
+            }
+            s.silent_at = Some((self.now, resolved));
+            only_dirty = false;
+        }
         s.silent.clear();
         s.silent.resize(n * n, false);
         if !plan.any_anon {
@@ -552,7 +585,6 @@ impl Sim<'_> {
         }
         let recovers =
             |g: usize| self.model.crashes[self.next_crash..].iter().any(|c| c.recover && c.general as usize == g);
-        let resolved = self.stage == Stage::Resolve;
         let done = |r: RuleId, from: usize| match plan.ends[r as usize] {
             Ends::Start => self.now > 0 || resolved,
             Ends::Recover => !recovers(from),
