@@ -513,9 +513,15 @@ impl Sim<'_> {
             duplicate: bool,
         ) {
             let at = words.len() as u32;
-            words.push(token.code());
-            msg(words, m);
-            words.push(duplicate as u64);
+            let head = m.kind as u64 | (m.args.len as u64) << 32;
+            if m.args.len == 0 {
+                // (The common case, in one write.)
+                words.extend_from_slice(&[token.code(), head, duplicate as u64]);
+            } else {
+                words.extend_from_slice(&[token.code(), head]);
+                words.extend(m.args.as_slice().iter().map(|v| *v as u64));
+                words.push(duplicate as u64);
+            }
             found.push((to, from, at, words.len() as u32));
         }
         for (i, r) in self.road.iter().enumerate() {
@@ -619,13 +625,13 @@ impl Sim<'_> {
     fn record(&self, g: GenId, plan: &KeyPlan, s: &mut KeyScratch, out: &mut Vec<u64>) {
         let n = plan.n;
         let gi = g as usize;
+        let crashed = self.crashed[gi].map(|t| t as u64 + 1).unwrap_or(0);
         match self.decisions[gi].map(|d| d.what) {
-            None => out.push(0),
-            Some(Decided::Attack) => out.push(1),
-            Some(Decided::Wait) => out.push(2),
-            Some(Decided::Commit(v)) => out.extend([3, v as u64]),
+            None => out.extend_from_slice(&[0, crashed]),
+            Some(Decided::Attack) => out.extend_from_slice(&[1, crashed]),
+            Some(Decided::Wait) => out.extend_from_slice(&[2, crashed]),
+            Some(Decided::Commit(v)) => out.extend_from_slice(&[3, v as u64, crashed]),
         }
-        out.push(self.crashed[gi].map(|t| t as u64 + 1).unwrap_or(0));
         out.extend(self.vars[gi].iter().map(|v| *v as u64));
         for &r in &plan.when[gi] {
             if self.when_fired[r as usize] {
@@ -683,7 +689,7 @@ impl Sim<'_> {
                     s.entries.push((r.msg, r.from as u64, tick(r.tick)));
                 }
             }
-            s.entries.sort_unstable_by_key(|(m, from, t)| (*from, *m, *t));
+            s.entries.sort_unstable_by(|a, b| (a.1, &a.0, a.2).cmp(&(b.1, &b.0, b.2)));
             s.entries.dedup();
             for (m, from, t) in &s.entries {
                 let buf = &mut groups[*from as usize];
