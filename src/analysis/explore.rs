@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use super::exact::{Paths, Walk, next_prefix};
 use crate::check::Model;
+use crate::sim::key::{Parent, Place};
 use crate::sim::{RunError, Sim, Snapshot};
 
 /// Default bound on the distinct states explored.
@@ -59,13 +60,17 @@ pub enum ExploreError {
 }
 
 struct Node {
-    snap: Snapshot,
+    /// (Boxed: nodes move as the stage grows, and a snapshot is large.)
+    snap: Box<Snapshot>,
     captures: u32,
     /// Its best path, in `Paths`.
     path: u32,
 }
 
-type Stage = (Vec<Node>, super::index::StateIndex);
+/// The distinct states at one point of a run (tick and stage), in the order found: the
+/// nodes, their keys, and where each general's record is in each key (`n` per node, for
+/// the keys of the states one step on: see `Sim::state_key_from`).
+type Stage = (Vec<Node>, super::index::StateIndex, Vec<Place>);
 
 /// Explores every run the adversary can make happen.
 pub fn explore(model: &Model, max_states: u64, fixed_delays: bool) -> Result<Explored, ExploreError> {
@@ -82,6 +87,21 @@ pub fn explore_with(
     lazy: bool,
     reduce: bool,
 ) -> Result<Explored, ExploreError> {
+    search(model, max_states, fixed_delays, lazy, reduce, None)
+}
+
+/// Called with each state's key, and whether it was written from its parent's (tests).
+type KeyCheck<'a> = &'a mut dyn FnMut(&Sim, &[u64], bool);
+
+/// [`explore_with`]; `check` is shown each state's key (tests).
+fn search(
+    model: &Model,
+    max_states: u64,
+    fixed_delays: bool,
+    lazy: bool,
+    reduce: bool,
+    mut check: Option<KeyCheck>,
+) -> Result<Explored, ExploreError> {
     // Without a delay in a range, lazy delivery changes nothing (and needs no translation).
     let lazy = lazy && !fixed_delays && model.channels.iter().any(|c| c.delay_lo != c.delay_hi);
     let mut out = Explored { reached: BTreeMap::new(), states: 1, steps: 0, fixed_delays };
@@ -96,11 +116,22 @@ pub fn explore_with(
     sim.start();
     let mut frontier: BTreeMap<(u32, u32), Stage> = BTreeMap::new();
     let mut paths = Paths::default();
-    frontier.entry(sim.progress()).or_default().0.push(Node { snap: sim.save(), captures: 0, path: Paths::ROOT });
+    frontier.entry(sim.progress()).or_default().0.push(Node {
+        snap: Box::new(sim.save()),
+        captures: 0,
+        path: Paths::ROOT,
+    });
     let mut key = Vec::new();
     let (mut prefix, mut spare) = (Vec::new(), Vec::new());
-    while let Some((_, (nodes, _))) = frontier.pop_first() {
-        for node in nodes {
+    let n = model.generals.len();
+    let mut layout = Vec::new();
+    // The snapshots of states explored, saved over by new states.
+    let mut spares: Vec<Box<Snapshot>> = Vec::new();
+    while let Some((progress, (nodes, index, layouts))) = frontier.pop_first() {
+        for (i, node) in nodes.into_iter().enumerate() {
+            // The keys of the states one step on copy from this one what the step did not
+            // change. (The first state has no key.)
+            let parent = (i < index.len()).then(|| Parent { progress, records: &layouts[i * n..(i + 1) * n] });
             prefix.clear();
             loop {
                 sim.restore(&node.snap);
@@ -146,8 +177,11 @@ pub fn explore_with(
                         }
                     }
                 } else {
-                    sim.state_key(&mut key);
-                    let (nodes, index) = frontier.entry(sim.progress()).or_default();
+                    let reused = sim.state_key_from(parent, &mut key, &mut layout);
+                    if let Some(check) = check.as_mut() {
+                        check(&sim, &key, reused);
+                    }
+                    let (nodes, index, layouts) = frontier.entry(sim.progress()).or_default();
                     match index.find_or_add(&key) {
                         Ok(i) => {
                             if captures < nodes[i].captures {
@@ -155,7 +189,9 @@ pub fn explore_with(
                                 // alike, but not always with their choices in the same order).
                                 nodes[i].captures = captures;
                                 nodes[i].path = paths.push(node.path, &taken);
-                                nodes[i].snap = sim.save();
+                                sim.save_into(&mut nodes[i].snap);
+                                // Its records may be in another order.
+                                layouts[i * n..(i + 1) * n].copy_from_slice(&layout);
                             }
                         }
                         Err(i) => {
@@ -165,7 +201,15 @@ pub fn explore_with(
                                 return Err(ExploreError::TooManyStates { limit: max_states });
                             }
                             let path = paths.push(node.path, &taken);
-                            nodes.push(Node { snap: sim.save(), captures, path });
+                            let snap = match spares.pop() {
+                                Some(mut snap) => {
+                                    sim.save_into(&mut snap);
+                                    snap
+                                }
+                                None => Box::new(sim.save()),
+                            };
+                            nodes.push(Node { snap, captures, path });
+                            layouts.extend_from_slice(&layout);
                         }
                     }
                 }
@@ -176,6 +220,7 @@ pub fn explore_with(
                     break;
                 }
             }
+            spares.push(node.snap);
         }
     }
     if lazy {
@@ -222,5 +267,51 @@ fn by_symmetry(model: &Model, out: &mut Explored, max_events: u64) {
             let choices = super::mirror::swapped(model, &w.choices, g, h, max_events);
             out.reached.insert(key, Witness { captures: w.captures, ticks: w.ticks, choices });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    /// On every bundled scenario, exercise and solution, lazy and eager, with and without
+    /// fixed delays and reductions, each state's key is checked:
+    ///
+    /// - written from its parent's, it is the key written afresh (and many are);
+    /// - it merges the same states as the key with the generals ordered by their records'
+    ///   contents instead of their numbers (the two keys go one to one).
+    #[test]
+    fn keys_written_from_the_parent_and_by_record_numbers_merge_the_same_states() {
+        let (mut copied, mut keys, mut reordered) = (0, 0, 0);
+        for path in crate::bundled_files(&["scenarios", "scenarios/exercises", "scenarios/exercises/solutions"]) {
+            let name = path.display().to_string();
+            let l = crate::load(&name, &std::fs::read(&path).unwrap(), &[]).unwrap();
+            for (fixed, lazy, reduce) in
+                [(false, true, true), (false, false, true), (true, false, true), (false, true, false)]
+            {
+                let mut there: HashMap<Vec<u64>, Vec<u64>> = HashMap::new();
+                let mut back: HashMap<Vec<u64>, Vec<u64>> = HashMap::new();
+                let mut check = |sim: &Sim, key: &[u64], reused: bool| {
+                    let mut full = Vec::new();
+                    sim.state_key(&mut full);
+                    assert_eq!(key, full, "{name}: the key written from the parent's is the key");
+                    copied += reused as u64;
+                    keys += 1;
+                    sim.order_keys_by_content(true);
+                    let mut by_content = Vec::new();
+                    sim.state_key(&mut by_content);
+                    sim.order_keys_by_content(false);
+                    reordered += (by_content != full) as u64;
+                    let a = there.entry(full.clone()).or_insert_with(|| by_content.clone());
+                    assert_eq!(*a, by_content, "{name}: one key, two keys by content");
+                    let b = back.entry(by_content).or_insert(full.clone());
+                    assert_eq!(*b, full, "{name}: one key by content, two keys");
+                };
+                let _ = search(&l.model, 20_000, fixed, lazy, reduce, Some(&mut check));
+            }
+        }
+        assert!(copied > 10_000 && keys > copied, "{copied} of {keys} keys written from their parents'");
+        assert!(reordered > 1_000, "{reordered} of {keys} keys in another order by content");
     }
 }

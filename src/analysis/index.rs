@@ -43,6 +43,18 @@ impl StateIndex {
         table.insert_unique(hash, i as u32, |&j| keys[j as usize].0);
         Err(i)
     }
+
+    /// How many keys there are.
+    pub(crate) fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Key number `i`.
+    #[cfg(test)]
+    pub(crate) fn key(&self, i: usize) -> &[u64] {
+        let (_, c, a, b) = self.keys[i];
+        &self.chunks[c as usize][a as usize..b as usize]
+    }
 }
 
 /// A hash of a key's words (FxHash-like, two lanes).

@@ -23,6 +23,7 @@
 
 use super::symmetry::Symmetry;
 use super::*;
+use crate::analysis::index::StateIndex;
 
 /// Mark of a reference to an anonymous group (not a general).
 const GROUP: u64 = 1 << 40;
@@ -37,12 +38,17 @@ pub(super) struct KeyPlan {
     symmetry: Symmetry,
     /// Some class has two members or more (else the order is the identity).
     sym: bool,
-    /// Per general: it has a class of its own (its place in the order is its class's).
-    alone: Vec<bool>,
     /// Some channel's loss rules count messengers (its counter is part of the key).
     counting: bool,
     /// Per receiver: the senders of its messengers may be forgotten.
     anon: Vec<bool>,
+    /// Some receiver's may.
+    any_anon: bool,
+    /// Per rule: when it is done firing (what of its trigger `silences` needs).
+    ends: Vec<Ends>,
+    /// Which senders are silent towards whom depends only on the tick and stage: nobody
+    /// crashes, and no `every` or `when` rule sends.
+    by_time: bool,
     /// Per receiver: the order in which its messengers arrive matters (it has `on
     /// receive` rules; without them, a delivery only adds to what it received).
     ordered: Vec<bool>,
@@ -72,7 +78,7 @@ impl KeyPlan {
             && model.rules.iter().all(|r| {
                 !matches!(&r.trigger, Trigger::Receive { from: Some(_), .. }) && !super::rule_reads(r, &reads_sender)
             });
-        let anon = model
+        let anon: Vec<bool> = model
             .generals
             .iter()
             .map(|g| {
@@ -99,7 +105,7 @@ impl KeyPlan {
                 }
             }
         }
-        let senders = (0..n)
+        let senders: Vec<Vec<RuleId>> = (0..n)
             .map(|g| {
                 let mut all: Vec<RuleId> = (0..n).flat_map(|to| sends[g * n + to].iter().copied()).collect();
                 all.sort_unstable();
@@ -125,25 +131,80 @@ impl KeyPlan {
             );
         }
         let sym = symmetry.any();
-        let alone = (0..n).map(|g| symmetry.members[symmetry.class[g] as usize].len() < 2).collect();
-        KeyPlan { n, symmetry, sym, alone, counting, anon, ordered, sends, senders, local, when, every }
+        let any_anon = anon.iter().any(|a| *a);
+        let ends: Vec<Ends> = model
+            .rules
+            .iter()
+            .map(|r| match &r.trigger {
+                Trigger::Start => Ends::Start,
+                Trigger::Recover => Ends::Recover,
+                Trigger::Receive { .. } => Ends::Never,
+                Trigger::At(at) => Ends::At(*at),
+                Trigger::Every { .. } => Ends::Every,
+                Trigger::When(_) => Ends::When,
+                Trigger::Decide { .. } => Ends::Done,
+            })
+            .collect();
+        let by_time = model.crashes.is_empty()
+            && model.crash_any.is_empty()
+            && senders.iter().flatten().all(|r| !matches!(ends[*r as usize], Ends::Every | Ends::When));
+        KeyPlan {
+            n,
+            symmetry,
+            sym,
+            counting,
+            any_anon,
+            ends,
+            by_time,
+            anon,
+            ordered,
+            sends,
+            senders,
+            local,
+            when,
+            every,
+        }
     }
+}
+
+/// When a rule is done firing, by its trigger: `on start` once the start is over, `on
+/// recover` when no recovery is left, `on receive` never, `at T` after T, `every` and
+/// `when` when the run says so, `decide` at once (it sends nothing).
+#[derive(Debug, Clone, Copy)]
+enum Ends {
+    Start,
+    Recover,
+    Never,
+    At(u32),
+    Every,
+    When,
+    Done,
 }
 
 /// Buffers reused from key to key (no allocation per state once grown).
 #[derive(Default)]
 pub(super) struct KeyScratch {
     plan: Option<KeyPlan>,
-    /// `silent[s * n + g]`: `s` will never send to `g` again.
+    /// `silent[s * n + g]`: `s` will never send to `g` again; with `KeyPlan::by_time`, the
+    /// tick and whether the stage was `Resolve` when worked out.
     silent: Vec<bool>,
+    silent_at: Option<(u32, bool)>,
     /// The canonical order of the generals, and each general's place in it.
     order: Vec<GenId>,
     rank: Vec<u64>,
-    /// The records the generals are ordered by, one after the other (`sig_at[g]`: where
-    /// general `g`'s is), and whether each names other generals.
-    sigs: Vec<u64>,
-    sig_at: Vec<(u32, u32)>,
+    /// Every record written so far, once, numbered in the order first written: a key
+    /// holds its records' numbers.
+    records: StateIndex,
+    /// One record, being written.
+    buf: Vec<u64>,
+    /// Per general: the number of the record it is ordered by, and whether that record
+    /// names other generals (its record in the key is then written with their places).
+    sig: Vec<u32>,
     names: Vec<bool>,
+    /// Order generals by their records' contents, not their numbers (to check that the
+    /// order changes no merge).
+    #[cfg(test)]
+    by_content: bool,
     /// Set by `record` when it names a general.
     named: bool,
     entries: Vec<(Msg, u64, u32)>,
@@ -161,6 +222,12 @@ pub(super) struct KeyScratch {
     /// The messengers on their way to one receiver, and where each is in `tokens`.
     tokens: Vec<u64>,
     spans: Vec<(u32, u32)>,
+    /// The generals whose records the last step changed (see `changed_since`), or that
+    /// name other generals: per general, and listed.
+    dirty: Vec<bool>,
+    changed: Vec<GenId>,
+    /// `state_key`'s layout (not returned).
+    layout: Vec<Place>,
 }
 
 fn msg(out: &mut Vec<u64>, m: &Msg) {
@@ -191,11 +258,59 @@ impl Token {
     }
 }
 
+/// The key of a state a search is going on from, as the key of a state one step on
+/// ([`Sim::advance`]) can reuse it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Parent<'a> {
+    /// Where the step started ([`Sim::progress`]).
+    pub progress: (u32, u32),
+    /// Per general: its record in the parent's key, as [`Sim::state_key_from`] said.
+    pub records: &'a [Place],
+}
+
+/// A general's record in a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Place {
+    /// Its place in the canonical order.
+    pub rank: u32,
+    /// Its number, or [`Place::NAMED`] if it names other generals (by their places in the
+    /// canonical order): another key cannot reuse it.
+    pub id: u32,
+}
+
+impl Place {
+    pub const NAMED: u32 = u32::MAX;
+}
+
 impl Sim<'_> {
     /// Writes the part of the state that decides the rest of the run: two runs with the
     /// same key go on alike (whatever happened before), so exact enumeration and the
     /// adversary merge them. See the module's documentation for what is left out.
+    ///
+    /// Each general's record is written once per `Sim` (in a table of records) and the
+    /// key holds its number: keys are short, and generals are put in order by comparing
+    /// numbers. Two keys are equal when their records are, in order; so the key merges
+    /// the same states as the records written out in full would.
     pub fn state_key(&self, out: &mut Vec<u64>) {
+        let mut records = std::mem::take(&mut self.key.borrow_mut().layout);
+        self.state_key_from(None, out, &mut records);
+        self.key.borrow_mut().layout = records;
+    }
+
+    /// Orders generals by their records' contents, not their numbers (tests: the keys
+    /// then differ, but merge the same states).
+    #[cfg(test)]
+    pub(crate) fn order_keys_by_content(&self, on: bool) {
+        self.key.borrow_mut().by_content = on;
+    }
+
+    /// [`Sim::state_key`], reusing the key of the state this one is a step on from (if
+    /// given): the records of the generals the step did not change are taken from it, and
+    /// they keep their order. Also says, per general, its record in `out` (for the next
+    /// step's `Parent`). The key is the same as `state_key`'s, whatever the parent
+    /// (`explore`'s tests check it on every bundled scenario). Returns whether it reused
+    /// the parent's key.
+    pub(crate) fn state_key_from(&self, parent: Option<Parent>, out: &mut Vec<u64>, records: &mut Vec<Place>) -> bool {
         let mut guard = self.key.borrow_mut();
         let s = &mut *guard;
         if s.plan.is_none() {
@@ -203,73 +318,23 @@ impl Sim<'_> {
         }
         let plan = s.plan.take().expect("made above");
         let n = plan.n;
-        self.silences(&plan, s);
-        self.sort_mail(n, s);
-        s.groups.resize_with(n, Vec::new);
-        // The canonical order: identity, or by what each general holds, within classes.
-        s.order.clear();
-        s.order.extend(0..n as GenId);
-        s.rank.clear();
-        if plan.sym {
-            s.rank.extend((0..n).map(|g| CLASS | plan.symmetry.class[g] as u64));
-            let mut sigs = std::mem::take(&mut s.sigs);
-            sigs.clear();
-            s.sig_at.clear();
-            s.names.clear();
-            for g in 0..n {
-                let at = sigs.len() as u32;
-                if plan.alone[g] {
-                    // Its place is its class's: no need of a record to order it by.
-                    s.names.push(true);
-                } else {
-                    s.named = false;
-                    self.record(g as GenId, &plan, s, &mut sigs);
-                    s.names.push(s.named);
+        // The parent, if the step changed only some generals' records (`dirty`); those
+        // that name other generals are written afresh too.
+        let parent = parent.filter(|p| p.records.len() == n && self.changed_since(p.progress, &mut s.dirty));
+        s.changed.clear();
+        if let Some(p) = parent {
+            for (g, r) in p.records.iter().enumerate() {
+                s.dirty[g] |= r.id == Place::NAMED;
+                if s.dirty[g] {
+                    s.changed.push(g as GenId);
                 }
-                s.sig_at.push((at, sigs.len() as u32));
-            }
-            let class = &plan.symmetry.class;
-            let sig_at = &s.sig_at;
-            let sig = |g: GenId| {
-                let (a, b) = sig_at[g as usize];
-                &sigs[a as usize..b as usize]
-            };
-            // Ties are broken by number: a total order, the same as a stable sort's. (Equal
-            // records are common: compared for equality first, which is cheap.)
-            s.order.sort_unstable_by(|&a, &b| {
-                class[a as usize].cmp(&class[b as usize]).then_with(|| {
-                    let (x, y) = (sig(a), sig(b));
-                    if x == y { a.cmp(&b) } else { x.cmp(y) }
-                })
-            });
-            s.sigs = sigs;
-            s.rank.clear();
-            s.rank.resize(n, 0);
-            for (i, g) in s.order.iter().enumerate() {
-                s.rank[*g as usize] = i as u64;
-            }
-        } else {
-            s.rank.extend(0..n as u64);
-        }
-        out.clear();
-        out.push(self.now as u64);
-        out.push(match self.stage {
-            Stage::Start => 0,
-            Stage::Arrive => 1,
-            Stage::Resolve => 2,
-        });
-        out.push(self.next_crash as u64);
-        out.extend(self.any_crashed.iter().map(|n| *n as u64));
-        for i in 0..n {
-            let g = s.order[i];
-            if plan.sym && !s.names[g as usize] {
-                // It names no other general: its record is the one it was ordered by.
-                let (a, b) = s.sig_at[g as usize];
-                out.extend_from_slice(&s.sigs[a as usize..b as usize]);
-            } else {
-                self.record(g, &plan, s, out);
             }
         }
+        self.silences(&plan, parent.is_some(), s);
+        self.sort_mail(n, parent.is_some(), s);
+        s.groups.resize_with(n, Vec::new);
+        self.order(&plan, s, parent);
+        self.write(&plan, s, out, records);
         // Counters of counting channels, between generals in the canonical order.
         if plan.counting {
             for a in 0..n {
@@ -283,36 +348,203 @@ impl Sim<'_> {
             }
         }
         s.plan = Some(plan);
+        parent.is_some()
+    }
+
+    /// Writes general `g`'s record into the table of records (naming generals by
+    /// `s.rank`): its number, and whether it names other generals.
+    fn numbered(&self, g: GenId, plan: &KeyPlan, s: &mut KeyScratch) -> (u32, bool) {
+        let mut buf = std::mem::take(&mut s.buf);
+        buf.clear();
+        s.named = false;
+        self.record(g, plan, s, &mut buf);
+        let id = s.records.find_or_add(&buf).unwrap_or_else(|i| i);
+        s.buf = buf;
+        (id as u32, s.named)
+    }
+
+    /// Puts the generals in the canonical order (`s.order`, and `s.rank`: each one's place
+    /// in it): identity, or by what each general holds, within classes. The numbers of
+    /// the records they are ordered by are kept (`s.sig`), those of the generals the step
+    /// did not change taken from the parent's key.
+    fn order(&self, plan: &KeyPlan, s: &mut KeyScratch, parent: Option<Parent>) {
+        let n = plan.n;
+        s.rank.clear();
+        if plan.sym {
+            // While ordering, a general is named by its class.
+            s.rank.extend((0..n).map(|g| CLASS | plan.symmetry.class[g] as u64));
+        } else {
+            s.rank.extend(0..n as u64);
+        }
+        s.sig.clear();
+        s.names.clear();
+        for g in 0..n {
+            match parent {
+                Some(p) if !s.dirty[g] => {
+                    s.sig.push(p.records[g].id);
+                    s.names.push(false);
+                }
+                _ => {
+                    let (id, named) = self.numbered(g as GenId, plan, s);
+                    s.sig.push(id);
+                    s.names.push(named);
+                }
+            }
+        }
+        s.order.clear();
+        if !plan.sym {
+            s.order.extend(0..n as GenId);
+            return;
+        }
+        let class = &plan.symmetry.class;
+        let sig = &s.sig;
+        // By class, then record, then number: a total order. (Records by number: equal
+        // numbers are equal records, and any order of the records that is the same in
+        // every state makes the same keys equal. Ties are broken by number.)
+        #[cfg(test)]
+        if s.by_content {
+            let records = &s.records;
+            s.order.extend(0..n as GenId);
+            s.order.sort_unstable_by(|&a, &b| {
+                let (a, b) = (a as usize, b as usize);
+                let content = |g: usize| records.key(sig[g] as usize);
+                (class[a], content(a), a).cmp(&(class[b], content(b), b))
+            });
+        }
+        let at = |g: GenId| (class[g as usize], sig[g as usize], g);
+        if s.order.len() == n {
+            // (Ordered by content above.)
+        } else if let Some(p) = parent {
+            // The unchanged generals are in order already: the changed ones are put in
+            // their places (the same order as sorting all, the order being total).
+            s.order.resize(n, 0);
+            for (g, r) in p.records.iter().enumerate() {
+                s.order[r.rank as usize] = g as GenId;
+            }
+            let dirty = &s.dirty;
+            s.order.retain(|g| !dirty[*g as usize]);
+            for g in (0..n as GenId).filter(|g| dirty[*g as usize]) {
+                let place = s.order.partition_point(|x| at(*x) < at(g));
+                s.order.insert(place, g);
+            }
+        } else {
+            s.order.extend(0..n as GenId);
+            s.order.sort_unstable_by_key(|g| at(*g));
+        }
+        for (i, g) in s.order.iter().enumerate() {
+            s.rank[*g as usize] = i as u64;
+        }
+    }
+
+    /// Writes the key: the stage, then the generals' records' numbers in the canonical
+    /// order (records that name generals written again, with their places); and says
+    /// where each general's record is.
+    fn write(&self, plan: &KeyPlan, s: &mut KeyScratch, out: &mut Vec<u64>, records: &mut Vec<Place>) {
+        let n = plan.n;
+        out.clear();
+        out.push(self.now as u64);
+        out.push(match self.stage {
+            Stage::Start => 0,
+            Stage::Arrive => 1,
+            Stage::Resolve => 2,
+        });
+        out.push(self.next_crash as u64);
+        out.extend(self.any_crashed.iter().map(|n| *n as u64));
+        records.clear();
+        records.resize(n, Place { rank: 0, id: Place::NAMED });
+        for i in 0..n {
+            let g = s.order[i];
+            let gi = g as usize;
+            // Without symmetry, generals are named by number, and every record is final.
+            let (id, reusable) =
+                if plan.sym && s.names[gi] { (self.numbered(g, plan, s).0, false) } else { (s.sig[gi], true) };
+            out.push(id as u64);
+            records[gi] = Place { rank: i as u32, id: if reusable { id } else { Place::NAMED } };
+        }
+    }
+
+    /// Whether the last step, from `progress`, changed only the records of some generals
+    /// (marked in `dirty`): it chose lazy arrivals or messengers' fates, and the tick's
+    /// stage is the same. Nothing else of the key changes in such a step but the counters
+    /// of counting channels (written afresh).
+    fn changed_since(&self, progress: (u32, u32), dirty: &mut Vec<bool>) -> bool {
+        if progress.0 != self.now {
+            return false;
+        }
+        let (stage, pos) = (progress.1 >> 30, (progress.1 & ((1 << 30) - 1)) as usize);
+        dirty.clear();
+        dirty.resize(self.decisions.len(), false);
+        match (self.stage, stage) {
+            // Arrivals chosen for road entries `pos..arrive_pos`.
+            (Stage::Arrive, 1) if pos <= self.arrive_pos => {
+                for r in &self.road[pos..self.arrive_pos] {
+                    dirty[r.p.to as usize] = true;
+                }
+            }
+            // Fates chosen for messengers `pos..resolve_pos`: each is now on the road, in
+            // the queue, or gone, and only its receiver's record says so.
+            (Stage::Resolve, 2) if pos <= self.resolve_pos => {
+                for u in &self.unresolved[pos..self.resolve_pos] {
+                    dirty[u.to as usize] = true;
+                }
+            }
+            _ => return false,
+        }
+        true
     }
 
     /// The messengers on their way, by receiver, in the order they would be delivered,
     /// each written once (token, message, duplicate) for `record` to copy.
-    fn sort_mail(&self, n: usize, s: &mut KeyScratch) {
+    fn sort_mail(&self, n: usize, only_dirty: bool, s: &mut KeyScratch) {
         s.words.clear();
         s.found.clear();
         let words = &mut s.words;
         let found = &mut s.found;
-        let mut add = |from: GenId, to: GenId, token: Token, m: &Msg, duplicate: bool| {
+        let dirty = &s.dirty;
+        // (Only the changed generals' records are written: only their mail is needed.)
+        let wanted = |to: GenId| !only_dirty || dirty[to as usize];
+        #[inline(always)]
+        fn add(
+            words: &mut Vec<u64>,
+            found: &mut Vec<(GenId, GenId, u32, u32)>,
+            (from, to): (GenId, GenId),
+            token: Token,
+            m: &Msg,
+            duplicate: bool,
+        ) {
             let at = words.len() as u32;
-            words.push(token.code());
-            msg(words, m);
-            words.push(duplicate as u64);
+            let head = m.kind as u64 | (m.args.len as u64) << 32;
+            if m.args.len == 0 {
+                // (The common case, in one write.)
+                words.extend_from_slice(&[token.code(), head, duplicate as u64]);
+            } else {
+                words.extend_from_slice(&[token.code(), head]);
+                words.extend(m.args.as_slice().iter().map(|v| *v as u64));
+                words.push(duplicate as u64);
+            }
             found.push((to, from, at, words.len() as u32));
-        };
+        }
         for (i, r) in self.road.iter().enumerate() {
+            if !wanted(r.p.to) {
+                continue;
+            }
             let decided = if self.stage == Stage::Arrive && r.earliest <= self.now && i < self.arrive_pos {
                 1 + r.arrive as u8
             } else {
                 0
             };
             let token = Token::Road { earliest: r.earliest, latest: r.latest, decided };
-            add(r.p.from, r.p.to, token, &r.p.msg, r.p.duplicate);
+            add(words, found, (r.p.from, r.p.to), token, &r.p.msg, r.p.duplicate);
         }
         for (at, p) in self.queue.pending_from(self.now) {
-            add(p.from, p.to, Token::Queue(at), &p.msg, p.duplicate);
+            if wanted(p.to) {
+                add(words, found, (p.from, p.to), Token::Queue(at), &p.msg, p.duplicate);
+            }
         }
         for u in &self.unresolved[self.resolve_pos..] {
-            add(u.from, u.to, Token::Unresolved, &u.msg, false);
+            if wanted(u.to) {
+                add(words, found, (u.from, u.to), Token::Unresolved, &u.msg, false);
+            }
         }
         // By receiver, keeping the order found (a counting sort): `mail_at[g + 1]` counts
         // first, then is where receiver `g`'s next messenger goes, then where its end is.
@@ -338,38 +570,52 @@ impl Sim<'_> {
         s.mail_at[0] = 0;
     }
 
-    /// Which senders will never send to which receivers again.
-    fn silences(&self, plan: &KeyPlan, s: &mut KeyScratch) {
+    /// Which senders will never send to which receivers again (of the changed receivers
+    /// only, with `only_dirty`: the others' records are not written).
+    fn silences(&self, plan: &KeyPlan, only_dirty: bool, s: &mut KeyScratch) {
         let n = plan.n;
+        let resolved = self.stage == Stage::Resolve;
+        let mut only_dirty = only_dirty;
+        if plan.by_time {
+            // The same table as the last one worked out at this point of the run.
+            if s.silent_at == Some((self.now, resolved)) {
+                return;
+            }
+            s.silent_at = Some((self.now, resolved));
+            only_dirty = false;
+        }
         s.silent.clear();
         s.silent.resize(n * n, false);
-        if !plan.anon.iter().any(|a| *a) {
+        if !plan.any_anon {
             return;
         }
         let recovers =
             |g: usize| self.model.crashes[self.next_crash..].iter().any(|c| c.recover && c.general as usize == g);
-        let resolved = self.stage == Stage::Resolve;
-        let done = |r: RuleId, from: usize| match &self.model.rules[r as usize].trigger {
-            Trigger::Start => self.now > 0 || resolved,
-            Trigger::Recover => !recovers(from),
-            Trigger::Receive { .. } => false,
-            Trigger::At(at) => *at < self.now || (*at == self.now && resolved),
-            Trigger::Every { .. } => self.every_done[r as usize],
-            Trigger::When(_) => self.when_fired[r as usize],
-            Trigger::Decide { .. } => true,
+        let done = |r: RuleId, from: usize| match plan.ends[r as usize] {
+            Ends::Start => self.now > 0 || resolved,
+            Ends::Recover => !recovers(from),
+            Ends::Never => false,
+            Ends::At(at) => at < self.now || (at == self.now && resolved),
+            Ends::Every => self.every_done[r as usize],
+            Ends::When => self.when_fired[r as usize],
+            Ends::Done => true,
         };
         for from in 0..n {
             // Most often a sender is silent towards everyone (its sending rules are done).
             let everyone =
                 (self.crashed[from].is_some() && !recovers(from)) || plan.senders[from].iter().all(|&r| done(r, from));
+            let towards = |to: usize| everyone || plan.sends[from * n + to].iter().all(|&r| done(r, from));
             let row = &mut s.silent[from * n..(from + 1) * n];
-            if everyone {
+            if only_dirty {
+                for &to in &s.changed {
+                    let to = to as usize;
+                    row[to] = plan.anon[to] && towards(to);
+                }
+            } else if everyone {
                 row.copy_from_slice(&plan.anon);
             } else {
                 for (to, silent) in row.iter_mut().enumerate() {
-                    if plan.anon[to] {
-                        *silent = plan.sends[from * n + to].iter().all(|&r| done(r, from));
-                    }
+                    *silent = plan.anon[to] && towards(to);
                 }
             }
         }
@@ -379,13 +625,13 @@ impl Sim<'_> {
     fn record(&self, g: GenId, plan: &KeyPlan, s: &mut KeyScratch, out: &mut Vec<u64>) {
         let n = plan.n;
         let gi = g as usize;
+        let crashed = self.crashed[gi].map(|t| t as u64 + 1).unwrap_or(0);
         match self.decisions[gi].map(|d| d.what) {
-            None => out.push(0),
-            Some(Decided::Attack) => out.push(1),
-            Some(Decided::Wait) => out.push(2),
-            Some(Decided::Commit(v)) => out.extend([3, v as u64]),
+            None => out.extend_from_slice(&[0, crashed]),
+            Some(Decided::Attack) => out.extend_from_slice(&[1, crashed]),
+            Some(Decided::Wait) => out.extend_from_slice(&[2, crashed]),
+            Some(Decided::Commit(v)) => out.extend_from_slice(&[3, v as u64, crashed]),
         }
-        out.push(self.crashed[gi].map(|t| t as u64 + 1).unwrap_or(0));
         out.extend(self.vars[gi].iter().map(|v| *v as u64));
         for &r in &plan.when[gi] {
             if self.when_fired[r as usize] {
@@ -443,7 +689,7 @@ impl Sim<'_> {
                     s.entries.push((r.msg, r.from as u64, tick(r.tick)));
                 }
             }
-            s.entries.sort_unstable_by_key(|(m, from, t)| (*from, *m, *t));
+            s.entries.sort_unstable_by(|a, b| (a.1, &a.0, a.2).cmp(&(b.1, &b.0, b.2)));
             s.entries.dedup();
             for (m, from, t) in &s.entries {
                 let buf = &mut groups[*from as usize];

@@ -7,7 +7,7 @@
 
 pub mod chooser;
 mod eval;
-mod key;
+pub(crate) mod key;
 pub mod queue;
 mod quick;
 pub mod symmetry;
@@ -1046,51 +1046,86 @@ impl<'m> Sim<'m> {
 
     /// A copy of the run's state.
     pub fn save(&self) -> Snapshot {
+        let mut s = Snapshot {
+            now: 0,
+            end: self.end,
+            stage: self.stage,
+            arrive_pos: 0,
+            resolve_pos: 0,
+            events: 0,
+            next_crash: 0,
+            sent_count: 0,
+            open: 0,
+            captures: 0,
+            crashes_chosen: 0,
+            queue: (0, 0),
+            generals: Vec::new(),
+            recv: Vec::new(),
+            sent: Vec::new(),
+            counts: Vec::new(),
+            flags: Vec::new(),
+            values: Vec::new(),
+            pending: Vec::new(),
+            notes: Vec::new(),
+            messengers: Vec::new(),
+            log: Vec::new(),
+            road: Vec::new(),
+            unresolved: Vec::new(),
+        };
+        self.save_into(&mut s);
+        s
+    }
+
+    /// [`Sim::save`] over a snapshot no longer needed, reusing its buffers (a search saves
+    /// many states, and drops as many).
+    pub fn save_into(&self, s: &mut Snapshot) {
         let n = self.decisions.len();
         let words =
             3 * n + self.chan_count.len() + self.sent_by_rule.len() + self.any_crashed.len() + self.queue.count_words();
-        let mut counts = Vec::with_capacity(words);
+        let counts = &mut s.counts;
+        counts.clear();
+        counts.reserve(words);
         counts.extend(self.recv.iter().map(|r| r.len() as u32));
         counts.extend(self.sent.iter().map(|r| r.len() as u32));
         counts.extend(self.vars.iter().map(|r| r.len() as u32));
         counts.extend_from_slice(&self.chan_count);
         counts.extend_from_slice(&self.sent_by_rule);
         counts.extend_from_slice(&self.any_crashed);
-        let mut values = Vec::new();
+        s.values.clear();
         for v in self.vars.iter().filter(|v| !v.is_empty()) {
-            values.extend(v.iter().map(|v| *v as u64));
+            s.values.extend(v.iter().map(|v| *v as u64));
         }
-        let (mut pending, mut notes) = (Vec::new(), Vec::new());
-        let queue = self.queue.save(&mut pending, &mut notes, &mut counts, &mut values);
-        let mut flags = Vec::with_capacity(2 * self.when_fired.len());
-        flags.extend_from_slice(&self.when_fired);
-        flags.extend_from_slice(&self.every_done);
-        Snapshot {
-            now: self.now,
-            end: self.end,
-            stage: self.stage,
-            arrive_pos: self.arrive_pos,
-            resolve_pos: self.resolve_pos,
-            events: self.events,
-            next_crash: self.next_crash,
-            sent_count: self.sent_count,
-            open: self.open,
-            captures: self.captures,
-            crashes_chosen: self.crashes_chosen,
-            queue,
-            generals: self.decisions.iter().copied().zip(self.crashed.iter().copied()).collect(),
-            recv: self.recv.concat(),
-            sent: self.sent.concat(),
-            counts,
-            flags,
-            values,
-            pending,
-            notes,
-            messengers: self.messengers.clone(),
-            log: self.log.clone(),
-            road: self.road.clone(),
-            unresolved: self.unresolved.clone(),
+        s.pending.clear();
+        s.notes.clear();
+        s.queue = self.queue.save(&mut s.pending, &mut s.notes, counts, &mut s.values);
+        s.flags.clear();
+        s.flags.extend_from_slice(&self.when_fired);
+        s.flags.extend_from_slice(&self.every_done);
+        s.now = self.now;
+        s.end = self.end;
+        s.stage = self.stage;
+        s.arrive_pos = self.arrive_pos;
+        s.resolve_pos = self.resolve_pos;
+        s.events = self.events;
+        s.next_crash = self.next_crash;
+        s.sent_count = self.sent_count;
+        s.open = self.open;
+        s.captures = self.captures;
+        s.crashes_chosen = self.crashes_chosen;
+        s.generals.clear();
+        s.generals.extend(self.decisions.iter().copied().zip(self.crashed.iter().copied()));
+        s.recv.clear();
+        for r in &self.recv {
+            s.recv.extend_from_slice(r);
         }
+        s.sent.clear();
+        for x in &self.sent {
+            s.sent.extend_from_slice(x);
+        }
+        s.messengers.clone_from(&self.messengers);
+        s.log.clone_from(&self.log);
+        s.road.clone_from(&self.road);
+        s.unresolved.clone_from(&self.unresolved);
     }
 
     /// Continues from a saved state (reusing this run's buffers).
