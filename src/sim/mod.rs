@@ -568,9 +568,7 @@ impl Sending {
         let (t, from, msg) = (self.t, self.from, self.msg);
         for f in fan {
             for _ in 0..n {
-                ch.about(&About::Messenger { chan: f.chan, tick: t, msg });
-                let delay = if f.lo == f.hi { f.lo } else { f.lo + ch.delay(f.lo, f.hi) };
-                let lost = f.lose.is_some_and(|p| ch.chance(&p).index == 1);
+                let (delay, lost) = plain_fate(ch, f.chan, t, msg, f.lo, f.hi, f.lose.as_ref());
                 let id = self.id;
                 if self.marks {
                     self.captures += lost as u32;
@@ -598,9 +596,7 @@ impl Sending {
         let mut captures = self.captures;
         for f in fan {
             for _ in 0..n {
-                ch.about(&About::Messenger { chan: f.chan, tick: t, msg });
-                let delay = if f.lo == f.hi { f.lo } else { f.lo + ch.delay(f.lo, f.hi) };
-                let lost = f.lose.is_some_and(|p| ch.chance(&p).index == 1);
+                let (delay, lost) = plain_fate(ch, f.chan, t, msg, f.lo, f.hi, f.lose.as_ref());
                 captures += lost as u32;
                 queue.push_mark_if(!lost, t.saturating_add(delay), f.word, bit);
             }
@@ -669,6 +665,25 @@ impl FirstMarks {
         }
         FirstMarks { targets: targets.into(), rules: rules.into() }
     }
+}
+
+/// The choices of one messenger sent at tick `t` over a plain channel
+/// ([`ChanPlan::plain`]), as `resolve` makes them: the chooser told what they are about,
+/// then its delay in `lo..=hi` (if a range), then its one loss roll (if any). Returns the
+/// delay and whether it was lost.
+#[inline(always)]
+fn plain_fate<C: Chooser>(
+    ch: &mut C,
+    chan: ChanId,
+    t: u32,
+    msg: Msg,
+    lo: u32,
+    hi: u32,
+    lose: Option<&Prob>,
+) -> (u32, bool) {
+    ch.about(&About::Messenger { chan, tick: t, msg });
+    let delay = if lo == hi { lo } else { lo + ch.delay(lo, hi) };
+    (delay, lose.is_some_and(|p| ch.chance(p).index == 1))
 }
 
 /// A channel's loss rules.
@@ -2012,11 +2027,7 @@ impl<'m> Sim<'m> {
     /// tell the order, `Plan::marks`), and counts their deliveries.
     #[inline(never)]
     fn merge_marks(&mut self, t: u32) {
-        let (marked, marks) = self.queue.take_marks(t);
-        for (bits, h) in marks.iter_mut().zip(&mut self.heard) {
-            *h |= std::mem::take(bits);
-        }
-        self.events += marked as u64;
+        self.events += self.queue.take_marks_into(t, 1, &mut self.heard) as u64;
     }
 
     /// Delivers the messengers of tick 0 ([`Sim::first_table`]) that arrive by tick `t`:
@@ -2075,9 +2086,7 @@ impl<'m> Sim<'m> {
         // `u32::MAX`); then the counters, in a loop of their own (fewer values live
         // across the draws).
         for m in &mut self.first_table {
-            ch.about(&About::Messenger { chan: m.chan, tick: t, msg: m.msg });
-            let delay = if m.lo == m.hi { m.lo } else { m.lo + ch.delay(m.lo, m.hi) };
-            let lost = m.lose.is_some_and(|p| ch.chance(&p).index == 1);
+            let (delay, lost) = plain_fate(ch, m.chan, t, m.msg, m.lo, m.hi, m.lose.as_ref());
             // No branch on `lost`: it is as random as the loss.
             m.arrive = (t + delay) | (lost as u32).wrapping_neg();
         }
@@ -2128,12 +2137,11 @@ impl<'m> Sim<'m> {
     #[inline(always)]
     fn send_plain<C: Chooser>(&mut self, from: GenId, to: GenId, c: ChanId, msg: Msg, ch: &mut C) {
         let cp = &self.plan.chans[c as usize];
-        ch.about(&About::Messenger { chan: c, tick: self.now, msg });
-        let delay = if cp.lo == cp.hi { cp.lo } else { cp.lo + ch.delay(cp.lo, cp.hi) };
-        let lost = match &cp.loss {
-            LossPlan::Chance(p) => ch.chance(p).index == 1,
-            _ => false,
+        let lose = match &cp.loss {
+            LossPlan::Chance(p) => Some(p),
+            _ => None,
         };
+        let (delay, lost) = plain_fate(ch, c, self.now, msg, cp.lo, cp.hi, lose);
         let id = self.sent_count;
         self.sent_count += 1;
         let t = self.now;

@@ -243,21 +243,9 @@ impl Queue {
         !self.notes[(t & self.mask) as usize].is_empty()
     }
 
-    /// Takes the marks of tick `t` (after [`Queue::take`] when the tick has other
-    /// arrivals): how many deliveries they stand for, and their words, to be added then
-    /// zeroed by the caller.
-    #[inline]
-    pub fn take_marks(&mut self, t: u32) -> (u32, &mut [u64]) {
-        let b = (t & self.mask) as usize;
-        let n = std::mem::take(&mut self.marked[b]);
-        self.len -= n as usize;
-        self.occupied &= !(1u64 << (b & 63)) | self.unmarked;
-        (n, &mut self.marks[b * self.width..(b + 1) * self.width])
-    }
-
     /// Takes the marks of the `ticks` ticks from `from` (`ticks` at most the number of
-    /// buckets; those ticks have no other arrivals) and adds them to `into`, laid out like
-    /// the marks. Returns how many deliveries they stood for.
+    /// buckets; after [`Queue::take`] for a tick with other arrivals) and adds them to
+    /// `into`, laid out like the marks. Returns how many deliveries they stood for.
     pub fn take_marks_into(&mut self, from: u32, ticks: u32, into: &mut [u64]) -> u32 {
         let mut n = 0;
         for a in from..from + ticks {
