@@ -70,6 +70,14 @@ pub trait Chooser {
     fn delay(&mut self, lo: u32, hi: u32) -> u32 {
         self.choose(&Choice::Delay { lo, hi }).index
     }
+
+    /// Makes a [`Choice::Delay`] whose value the caller does not need (the same as
+    /// `delay`, whose result it drops: a generator may skip working the value out, but
+    /// not the draws).
+    #[inline]
+    fn pass_delay(&mut self, lo: u32, hi: u32) {
+        self.delay(lo, hi);
+    }
 }
 
 /// Choices drawn from ChaCha8, seeded from a 64-bit seed.
@@ -130,6 +138,18 @@ impl Chooser for Seeded {
     fn delay(&mut self, lo: u32, hi: u32) -> u32 {
         self.below((hi - lo + 1) as u64) as u32
     }
+
+    /// For `n` a power of two, `below(n)` never rejects a draw (`2^64 mod n` is 0): it
+    /// takes one draw, whose value is not needed here.
+    #[inline(always)]
+    fn pass_delay(&mut self, lo: u32, hi: u32) {
+        let n = (hi - lo + 1) as u64;
+        if n.is_power_of_two() {
+            self.rng.next_u64();
+        } else {
+            self.below(n);
+        }
+    }
 }
 
 /// Replays a list of choice indices; past its end, the first option (index 0) each time.
@@ -176,5 +196,24 @@ impl<C: Chooser> Chooser for Recording<C> {
 
     fn about(&mut self, m: &About) {
         self.inner.about(m);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A delay passed over takes the same draws as one worked out, whatever its range (a
+    /// power of two or not), so the stream goes on alike.
+    #[test]
+    fn a_delay_passed_over_takes_the_draws_of_one_worked_out() {
+        for (lo, hi) in [(1, 2), (1, 3), (2, 5), (1, 4), (3, 9), (1, 1 << 20)] {
+            let (mut a, mut b) = (Seeded::stream(3, 7), Seeded::stream(3, 7));
+            for _ in 0..10_000 {
+                a.delay(lo, hi);
+                b.pass_delay(lo, hi);
+            }
+            assert_eq!(a.rng.next_u64(), b.rng.next_u64(), "{lo}..{hi}");
+        }
     }
 }

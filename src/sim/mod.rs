@@ -264,6 +264,9 @@ pub struct Sim<'m> {
     /// calendar buckets: a table with a fixed slot per messenger costs one write per
     /// messenger, and the few ticks that run read it.)
     first_table: Vec<MarkTarget>,
+    /// Since the last reset, only a one-round run ([`Sim::run_one_round`]) has run: the
+    /// next reset of a lean run needs to undo only what such a run changes.
+    one_round_clean: bool,
     /// How many of them are still on the road; those that arrive by tick `first_done`
     /// are delivered.
     first_left: u32,
@@ -339,6 +342,13 @@ struct Plan {
     /// of senders heard but the rules of ticks that run anyway (no `when` rules), so the
     /// marks of the ticks skipped are added at the start of the next tick that runs.
     skip_marks: bool,
+    /// With `skip_marks` and `first_marks`: nothing fires after tick 0 but `decide at`
+    /// rules (no `at` past 0, no `every`, no `when`, nobody listens or crashes) and no
+    /// condition reads `sent` or the delivery log. Then the only ticks that run are tick
+    /// 0 and the decisions' ticks (and, after the decisions, the ticks at which tick 0's
+    /// messengers arrive), and a lean run runs them in a loop of its own
+    /// ([`Sim::run_one_round`]) rather than through the general tick.
+    one_round: bool,
     /// Per rule: its condition compiled for lean runs, if it has one and it compiles.
     quick: Vec<Option<quick::Code>>,
     /// Per entry of `decides`, in lean runs: when its rule is `attack if` one comparison
@@ -617,6 +627,15 @@ impl Sending {
 #[derive(Debug, Clone)]
 struct FirstMarks {
     targets: Box<[MarkTarget]>,
+    /// When every messenger's channel has the same delays and loss: those.
+    uniform: Option<(u32, u32, Option<Prob>)>,
+    /// In a one-round run ([`Plan::one_round`]) whose first decisions come after tick 0,
+    /// by the horizon: their tick, the next that runs after tick 0 (the messengers that
+    /// arrive by then are delivered as they are sent); else 0.
+    fuse: u32,
+    /// With `fuse`: every messenger arrives by then, if it arrives (delays up to `fuse`),
+    /// so that its delay cannot matter to the run: only whether it is captured.
+    all_by_fuse: bool,
     /// The rules, in order, with how many messengers each sends.
     rules: Box<[(RuleId, u32)]>,
 }
@@ -663,7 +682,10 @@ impl FirstMarks {
             }));
             rules.push((r, fan.len() as u32));
         }
-        FirstMarks { targets: targets.into(), rules: rules.into() }
+        let uniform = targets.split_first().and_then(|(a, rest)| {
+            rest.iter().all(|b| (b.lo, b.hi, b.lose) == (a.lo, a.hi, a.lose)).then_some((a.lo, a.hi, a.lose))
+        });
+        FirstMarks { targets: targets.into(), uniform, fuse: 0, all_by_fuse: false, rules: rules.into() }
     }
 }
 
@@ -681,9 +703,88 @@ fn plain_fate<C: Chooser>(
     hi: u32,
     lose: Option<&Prob>,
 ) -> (u32, bool) {
+    fate_with::<C, true>(ch, chan, t, msg, lo, hi, lose)
+}
+
+/// [`plain_fate`] when the delay cannot matter (it is drawn, not worked out): whether
+/// the messenger was lost.
+#[inline(always)]
+fn plain_loss<C: Chooser>(ch: &mut C, chan: ChanId, msg: Msg, lo: u32, hi: u32, lose: Option<&Prob>) -> bool {
+    fate_with::<C, false>(ch, chan, 0, msg, lo, hi, lose).1
+}
+
+/// [`plain_fate`], with the delay worked out if `DELAY` (else `lo`).
+#[inline(always)]
+fn fate_with<C: Chooser, const DELAY: bool>(
+    ch: &mut C,
+    chan: ChanId,
+    t: u32,
+    msg: Msg,
+    lo: u32,
+    hi: u32,
+    lose: Option<&Prob>,
+) -> (u32, bool) {
     ch.about(&About::Messenger { chan, tick: t, msg });
-    let delay = if lo == hi { lo } else { lo + ch.delay(lo, hi) };
+    let delay = match (lo == hi, DELAY) {
+        (true, _) => lo,
+        (false, true) => lo + ch.delay(lo, hi),
+        (false, false) => {
+            ch.pass_delay(lo, hi);
+            lo
+        }
+    };
     (delay, lose.is_some_and(|p| ch.chance(p).index == 1))
+}
+
+/// The fates of tick 0's messengers (`Sim::fire_first_marks`), in order, into `table`:
+/// each one's arrival tick, or `u32::MAX` if captured; those that arrive by `until` also
+/// into the sets of senders `heard` (none when `until` is 0: a delay is at least 1).
+/// `fate` gives a messenger's delay range and loss. Returns how many were captured and
+/// how many arrived by `until`.
+#[inline(always)]
+fn fill_first<C: Chooser>(
+    table: &mut [MarkTarget],
+    heard: &mut [u64],
+    ch: &mut C,
+    until: u32,
+    fate: impl Fn(&MarkTarget) -> (u32, u32, Option<Prob>),
+) -> (u32, u32) {
+    for m in table.iter_mut() {
+        let (lo, hi, lose) = fate(m);
+        let (delay, lost) = plain_fate(ch, m.chan, 0, m.msg, lo, hi, lose.as_ref());
+        // No branch on `lost` or on whether it arrives by `until`: they are as random as
+        // the draws.
+        let arrive = delay | (lost as u32).wrapping_neg();
+        m.arrive = arrive;
+        heard[m.word as usize] |= std::hint::select_unpredictable(arrive <= until, m.bit, 0);
+    }
+    // The counts in a loop of their own (fewer values live across the draws).
+    table
+        .iter()
+        .fold((0, 0), |(lost, here), m| (lost + (m.arrive == u32::MAX) as u32, here + (m.arrive <= until) as u32))
+}
+
+/// The fates of tick 0's messengers (`Sim::fire_first_marks`) when each arrives by the
+/// next tick that runs, if it arrives ([`FirstMarks::all_by_fuse`]): those delivered go
+/// straight into the sets of senders `heard`, and their delays, which cannot matter, are
+/// drawn but not worked out. `fate` gives a messenger's delay range and loss. Returns how
+/// many were captured.
+#[inline(always)]
+fn deliver_first<C: Chooser>(
+    table: &[MarkTarget],
+    heard: &mut [u64],
+    ch: &mut C,
+    fate: impl Fn(&MarkTarget) -> (u32, u32, Option<Prob>),
+) -> u32 {
+    let mut lost_n = 0;
+    for m in table {
+        let (lo, hi, lose) = fate(m);
+        let lost = plain_loss(ch, m.chan, m.msg, lo, hi, lose.as_ref());
+        // No branch on `lost`: it is as random as the loss.
+        heard[m.word as usize] |= std::hint::select_unpredictable(lost, 0, m.bit);
+        lost_n += lost as u32;
+    }
+    lost_n
 }
 
 /// A channel's loss rules.
@@ -887,10 +988,28 @@ impl Plan {
             FirstMarks::new(&first, &simple, &fans, (model.generals.len() * heard.kinds * heard.words) as u32)
         });
         let has_when = model.generals.iter().any(|g| !g.when.is_empty());
+        let skip_marks = marks && !has_when && !model.when_reads_now;
+        let reads_sent = model.rules.iter().any(|r| rule_reads(r, &|e| matches!(e.kind, ExprKind::Sent { .. })));
+        let one_round = skip_marks
+            && first_marks.is_some()
+            && !reads_sent
+            && !heard.log_read
+            && every.is_empty()
+            && model.crashes.is_empty()
+            && timed.iter().all(|&(_, r)| matches!(model.rules[r as usize].trigger, Trigger::At(0)));
+        let mut first_marks = first_marks;
+        if let (true, Some(f), Some(&(at, ..))) = (one_round, &mut first_marks, decides.first())
+            && at > 0
+            && at <= model.horizon
+        {
+            f.fuse = at;
+            f.all_by_fuse = f.targets.iter().all(|m| m.hi <= at);
+        }
         Plan {
             reads,
             marks,
-            skip_marks: marks && !has_when && !model.when_reads_now,
+            skip_marks,
+            one_round,
             first_simple,
             first_marks,
             decide_counts,
@@ -907,7 +1026,7 @@ impl Plan {
             decides,
             senders,
             has_vars: model.generals.iter().any(|g| !g.vars.is_empty()),
-            reads_sent: model.rules.iter().any(|r| rule_reads(r, &|e| matches!(e.kind, ExprKind::Sent { .. }))),
+            reads_sent,
             has_when,
             reads_arrival: model.rules.iter().any(|r| {
                 rule_reads(r, &|e| {
@@ -1044,6 +1163,7 @@ impl<'m> Sim<'m> {
             first_table: plan.first_marks.as_ref().map_or(Vec::new(), |f| f.targets.to_vec()),
             first_left: 0,
             first_done: 0,
+            one_round_clean: false,
             current: 0,
             dirty_sent: false,
             dirty_count: false,
@@ -1145,6 +1265,7 @@ impl<'m> Sim<'m> {
 
     /// Continues from a saved state (reusing this run's buffers).
     pub fn restore(&mut self, s: &Snapshot) {
+        self.one_round_clean = false;
         self.now = s.now;
         self.end = s.end;
         for (g, (d, c)) in s.generals.iter().enumerate() {
@@ -1215,6 +1336,19 @@ impl<'m> Sim<'m> {
         self.lean_run = self.lean && !self.trace && !self.lazy && !self.defer;
         self.heard_on = self.lean_run && self.plan.heard.kinds > 0;
         self.keep_recv = !self.lean || self.trace || self.lazy || self.defer || self.plan.heard.log_read;
+        if std::mem::take(&mut self.one_round_clean) && self.lean_run {
+            // After a one-round run, and before another lean run: only what it changed.
+            self.heard.fill(0);
+            self.decisions.fill(None);
+            for &r in &self.plan.senders {
+                self.sent_by_rule[r as usize] = 0;
+            }
+            (self.events, self.sent_count, self.captures) = (0, 0, 0);
+            (self.decide_pos, self.schedule_pos) = (0, 0);
+            (self.first_left, self.first_done) = (0, 0);
+            self.open = self.model.generals.len();
+            return;
+        }
         {
             let h = &self.plan.heard;
             let sets = if self.heard_on { self.model.generals.len() * h.kinds * h.words } else { 0 };
@@ -1293,6 +1427,11 @@ impl<'m> Sim<'m> {
     #[inline(never)]
     pub fn run<C: Chooser>(&mut self, ch: &mut C) -> Result<(), RunError> {
         self.start();
+        if self.plan.one_round && self.lean_run && self.first_fits() {
+            let r = self.run_one_round(ch);
+            self.one_round_clean = r.is_ok();
+            return r;
+        }
         loop {
             let t = self.now;
             self.tick(t, ch)?;
@@ -1300,6 +1439,62 @@ impl<'m> Sim<'m> {
                 return Ok(());
             }
         }
+    }
+
+    /// A lean run of a one-round model ([`Plan::one_round`]): what the general loop of
+    /// ticks does for it, less what cannot happen. Tick 0 sends every messenger into the
+    /// table ([`Sim::first_table`]) and makes its decisions; then each tick that runs
+    /// adds the table's arrivals up to it and makes its decisions. The ticks that run
+    /// are those of `next_tick`: the next decision of a general still undecided, by the
+    /// horizon; else, the next arrival (the run goes on until the last messenger
+    /// arrives, or the horizon).
+    #[inline(always)]
+    fn run_one_round<C: Chooser>(&mut self, ch: &mut C) -> Result<(), RunError> {
+        let fuse = self.plan.first_marks.as_ref().map_or(0, |f| f.fuse);
+        self.fire_first_marks(ch, fuse)?;
+        let mut t = 0;
+        loop {
+            self.decide_at(t, ch)?;
+            if self.all_done() {
+                self.end = End::AllDecided;
+                return Ok(());
+            }
+            let schedule = &self.plan.schedule;
+            while self.schedule_pos < schedule.len() && schedule[self.schedule_pos].0 <= t {
+                self.schedule_pos += 1;
+            }
+            // No crashes: only a decision already made skips an entry.
+            let mut next = schedule[self.schedule_pos..]
+                .iter()
+                .find(|&&(_, g, decide)| !(decide && self.decisions[g as usize].is_some()))
+                .map_or(u32::MAX, |&(a, ..)| a);
+            if next > self.model.horizon {
+                next = next.min(self.first_next());
+            }
+            if next == u32::MAX {
+                self.end = End::Quiet;
+                return Ok(());
+            }
+            if next > self.model.horizon {
+                self.end = End::Horizon;
+                self.now = self.model.horizon.max(t);
+                return Ok(());
+            }
+            (t, self.now) = (next, next);
+            if self.first_left > 0 && t > self.first_done {
+                self.merge_first(t);
+            }
+        }
+    }
+
+    /// Whether tick 0's messengers fit the event bound with the deliveries of them all
+    /// (a one-round run checks nothing else).
+    #[inline]
+    fn first_fits(&self) -> bool {
+        self.plan.first_marks.as_ref().is_some_and(|f| {
+            let total = 2 * f.targets.len() as u64 + f.rules.len() as u64;
+            self.events.saturating_add(total) <= self.max_events
+        })
     }
 
     /// Resets to the start of a run (tick 0, nothing happened yet).
@@ -1685,7 +1880,7 @@ impl<'m> Sim<'m> {
         }
         // 3. `on start`, `at` and `every`, general by general.
         if t == 0 && self.lean_run && !self.keep_recv && self.plan.first_marks.is_some() && !self.plan.reads_sent {
-            self.fire_first_marks(ch)?;
+            self.fire_first_marks(ch, 0)?;
         } else if t == 0 && self.lean_run && self.plan.first_simple && !self.plan.reads_sent {
             self.fire_first_simple(ch)?;
         } else if t == 0 {
@@ -1743,6 +1938,13 @@ impl<'m> Sim<'m> {
             }
         }
         // 5. `decide at`, general by general.
+        self.decide_at(t, ch)
+    }
+
+    /// Step 5 of tick `t`: its `decide at` rules, general by general.
+    #[inline(always)]
+    fn decide_at<C: Chooser>(&mut self, t: u32, _ch: &mut C) -> Result<(), RunError> {
+        let model = self.model;
         while self.decide_pos < self.plan.decides.len() && self.plan.decides[self.decide_pos].0 < t {
             self.decide_pos += 1;
         }
@@ -2069,8 +2271,12 @@ impl<'m> Sim<'m> {
     /// does, in one loop over every messenger (no general has crashed at tick 0: there
     /// are no crashes with marks). If they would pass the event bound, `fire_first_simple`
     /// says where.
+    ///
+    /// `until`: when the next tick to run is known to be `until` (a one-round run,
+    /// [`FirstMarks::fuse`]), the messengers that arrive by then are delivered in the same
+    /// loop, as `merge_first(until)` would deliver them; 0 for none.
     #[inline(never)]
-    fn fire_first_marks<C: Chooser>(&mut self, ch: &mut C) -> Result<(), RunError> {
+    fn fire_first_marks<C: Chooser>(&mut self, ch: &mut C, until: u32) -> Result<(), RunError> {
         let Some(first) = &self.plan.first_marks else { unreachable!("called with a plan") };
         let total = first.targets.len() as u64 + first.rules.len() as u64;
         if self.events.saturating_add(total) > self.max_events {
@@ -2081,19 +2287,32 @@ impl<'m> Sim<'m> {
             self.sent_by_rule[r as usize] += n;
             self.current = r;
         }
-        let t = self.now;
+        debug_assert_eq!(self.now, 0, "tick 0's messengers");
         // The choices, in order, straight into the table (tick 0 plus a delay is never
-        // `u32::MAX`); then the counters, in a loop of their own (fewer values live
-        // across the draws).
-        for m in &mut self.first_table {
-            let (delay, lost) = plain_fate(ch, m.chan, t, m.msg, m.lo, m.hi, m.lose.as_ref());
-            // No branch on `lost`: it is as random as the loss.
-            m.arrive = (t + delay) | (lost as u32).wrapping_neg();
-        }
-        let left = self.first_table.iter().map(|m| (m.arrive != u32::MAX) as u32).sum();
+        // `u32::MAX`), and the arrivals by `until` into the sets of senders heard. When
+        // every messenger goes over alike channels, what their channel needs stays at
+        // hand across the loop.
+        let (table, heard) = (&mut self.first_table, &mut self.heard);
         let sent = first.targets.len() as u32;
-        (self.first_left, self.first_done) = (left, t);
-        self.captures += sent - left;
+        if first.all_by_fuse && until == first.fuse {
+            // Every messenger is delivered by `until` or captured: the table is not needed.
+            let lost = match &first.uniform {
+                &Some((lo, hi, lose)) => deliver_first(table, heard, ch, |_| (lo, hi, lose)),
+                None => deliver_first(table, heard, ch, |m| (m.lo, m.hi, m.lose)),
+            };
+            (self.first_left, self.first_done) = (0, until);
+            self.events += (sent - lost) as u64;
+            self.captures += lost;
+            self.sent_count += sent;
+            return Ok(());
+        }
+        let (lost, here) = match &first.uniform {
+            &Some((lo, hi, lose)) => fill_first(table, heard, ch, until, |_| (lo, hi, lose)),
+            None => fill_first(table, heard, ch, until, |m| (m.lo, m.hi, m.lose)),
+        };
+        (self.first_left, self.first_done) = (sent - lost - here, until);
+        self.events += here as u64;
+        self.captures += lost;
         self.sent_count += sent;
         Ok(())
     }
@@ -2449,6 +2668,65 @@ mod lean_tests {
                 crate::load("skip.herald", text.as_bytes(), &[]).unwrap_or_else(|f| panic!("model {i}: {:?}", f.diags));
             let lean = Sim::new(&l.model);
             assert!(lean.plan.skip_marks, "model {i} skips mark ticks");
+            same_runs(&format!("model {i}"), &l.model);
+        }
+    }
+
+    /// One-round lean runs ([`Plan::one_round`]) end as full runs do: decisions at tick 0
+    /// and at several ticks, past the horizon, before or after the last arrival, by
+    /// generals that never decide, over unlike channels, with guards that may not commit,
+    /// and delays that cannot matter (drawn, not worked out) in ranges of two and three.
+    #[test]
+    fn one_round_runs_change_nothing() {
+        let vote = |channels: &str, rules: &str| {
+            format!(
+                "victory when at least 3 attack\n{channels}\nrole voters {{\n  on start {{ send vote to all }}\n{rules}\n}}\n\
+                 generals G1..G5 are voters\n"
+            )
+        };
+        let lossy = "channel * <-> * {\n  delay 1..2\n  lose 30%\n}";
+        let models = [
+            // Every messenger arrives by the decisions (their delays cannot matter).
+            (vote(lossy, "  decide at 2: attack if count received vote + 1 >= 3"), true),
+            (vote("channel * <-> * {\n  delay 1..3\n  lose 1 in 3\n}", "  decide at 4: attack if received vote"), true),
+            // Decisions at tick 0 and later; arrivals after the last decision.
+            (
+                vote(
+                    "channel * <-> * {\n  delay 1..6\n  lose 20%\n}",
+                    "  decide at 0: attack if count received vote >= 1\n  decide at 3: attack if count received vote >= 2",
+                ),
+                false,
+            ),
+            // The decisions past the horizon; a horizon among the arrivals.
+            (vote(&format!("horizon 1\n{lossy}"), "  decide at 4: attack if count received vote >= 2"), false),
+            (
+                vote(
+                    "horizon 3\nchannel * <-> * {\n  delay 1..6\n  lose 20%\n}",
+                    "  decide at 2: attack if count received vote >= 1",
+                ),
+                false,
+            ),
+            // Guards that may not commit (generals left undecided, the run goes on).
+            (vote(lossy, "  decide at 2: commit 1 if count received vote >= 3"), true),
+            // Unlike channels, a general that never decides, an `at 0` rule.
+            (
+                "victory when at least 2 attack\nchannel A -> B {\n  delay 1\n  lose 10%\n}\n\
+                 channel * <-> * {\n  delay 2..3\n  lose 1 in 3\n}\n\
+                 general A {\n  on start { send plan to B, C, D, E }\n  at 0 { send plan to all }\n}\n\
+                 general B {\n  decide at 3: attack if count received plan >= 2\n}\n\
+                 general C {\n  decide at 5: attack if received plan\n  decide at 3: attack if received plan\n}\n\
+                 general D {\n}\ngeneral E {\n  decide at 4: wait\n}\n"
+                    .to_string(),
+                true,
+            ),
+        ];
+        for (i, (text, all_by)) in models.iter().enumerate() {
+            let l = crate::load("one-round.herald", text.as_bytes(), &[])
+                .unwrap_or_else(|f| panic!("model {i}: {:?}", f.diags));
+            let lean = Sim::new(&l.model);
+            assert!(lean.plan.one_round, "model {i} is one round");
+            let first = lean.plan.first_marks.as_ref().expect("tick 0's table");
+            assert_eq!(first.all_by_fuse, *all_by, "model {i}");
             same_runs(&format!("model {i}"), &l.model);
         }
     }
