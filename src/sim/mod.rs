@@ -227,6 +227,11 @@ pub struct Sim<'m> {
     /// The current tick's messengers whose fates are not chosen yet (from `resolve_pos`).
     unresolved: Vec<Unresolved>,
     resolve_pos: usize,
+    /// When the last [`Sim::advance`] chose the fates of a tick's last messengers and went
+    /// on to a later tick: that tick and the first of them, and their receivers (the
+    /// records of the state key it changed, see `key`).
+    tick_ended: Option<(u32, usize)>,
+    ended_to: Vec<GenId>,
     /// What `state_key` works out once, and its buffers.
     key: std::cell::RefCell<key::KeyScratch>,
     /// Reused by lazy delivery.
@@ -1028,6 +1033,8 @@ impl<'m> Sim<'m> {
             deferring: false,
             unresolved: Vec::new(),
             resolve_pos: 0,
+            tick_ended: None,
+            ended_to: Vec::new(),
             key: Default::default(),
             arriving: Vec::new(),
             chan_count: vec![0; model.channels.len()],
@@ -1197,6 +1204,7 @@ impl<'m> Sim<'m> {
         self.arrive_pos = s.arrive_pos;
         self.unresolved.clone_from(&s.unresolved);
         self.resolve_pos = s.resolve_pos;
+        self.tick_ended = None;
         self.deferring = false;
         let (when_fired, every_done) = s.flags.split_at(self.when_fired.len());
         self.when_fired.copy_from_slice(when_fired);
@@ -1254,6 +1262,7 @@ impl<'m> Sim<'m> {
         self.deferring = false;
         self.unresolved.clear();
         self.resolve_pos = 0;
+        self.tick_ended = None;
         if self.dirty_count {
             for n in &mut self.chan_count {
                 *n = 0;
@@ -1350,6 +1359,9 @@ impl<'m> Sim<'m> {
         debug_assert!(!self.trace, "staged runs do not trace");
         let t = self.now;
         let mut ch = Counting { inner: ch, n: 0 };
+        self.tick_ended = None;
+        // Where this step's fates start, if it only chooses fates.
+        let first = (self.stage == Stage::Resolve).then_some(self.resolve_pos);
         if self.stage == Stage::Start {
             self.tick_start(t, &mut ch)?;
             self.stage = Stage::Arrive;
@@ -1388,6 +1400,11 @@ impl<'m> Sim<'m> {
             let u = self.unresolved[self.resolve_pos];
             self.resolve_pos += 1;
             self.resolve(u, &mut ch);
+        }
+        if let Some(first) = first {
+            self.tick_ended = Some((t, first));
+            self.ended_to.clear();
+            self.ended_to.extend(self.unresolved[first..].iter().map(|u| u.to));
         }
         self.unresolved.clear();
         self.resolve_pos = 0;
