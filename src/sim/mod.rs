@@ -232,6 +232,10 @@ pub struct Sim<'m> {
     /// records of the state key it changed, see `key`).
     tick_ended: Option<(u32, usize)>,
     ended_to: Vec<GenId>,
+    /// A number that names the contents of `unresolved` (see [`fresh_mark`]), or 0 when
+    /// they changed since: a search restores many states of one tick that share them, and
+    /// copies them only when they differ.
+    unresolved_mark: std::cell::Cell<u64>,
     /// What `state_key` works out once, and its buffers.
     key: std::cell::RefCell<key::KeyScratch>,
     /// Reused by lazy delivery.
@@ -998,6 +1002,15 @@ pub struct Snapshot {
     log: Vec<LogEntry>,
     road: Vec<Road>,
     unresolved: Vec<Unresolved>,
+    /// What `Sim::unresolved_mark` was when saved (never 0).
+    unresolved_mark: u64,
+}
+
+/// A number never given before (in this process): names the contents of a buffer that
+/// snapshots share.
+fn fresh_mark() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl<'m> Sim<'m> {
@@ -1035,6 +1048,7 @@ impl<'m> Sim<'m> {
             resolve_pos: 0,
             tick_ended: None,
             ended_to: Vec::new(),
+            unresolved_mark: std::cell::Cell::new(0),
             key: Default::default(),
             arriving: Vec::new(),
             chan_count: vec![0; model.channels.len()],
@@ -1093,6 +1107,7 @@ impl<'m> Sim<'m> {
             log: Vec::new(),
             road: Vec::new(),
             unresolved: Vec::new(),
+            unresolved_mark: 0,
         };
         self.save_into(&mut s);
         s
@@ -1147,7 +1162,15 @@ impl<'m> Sim<'m> {
         s.messengers.clone_from(&self.messengers);
         s.log.clone_from(&self.log);
         s.road.clone_from(&self.road);
-        s.unresolved.clone_from(&self.unresolved);
+        let mut mark = self.unresolved_mark.get();
+        if mark == 0 {
+            mark = fresh_mark();
+            self.unresolved_mark.set(mark);
+        }
+        if s.unresolved_mark != mark {
+            s.unresolved.clone_from(&self.unresolved);
+            s.unresolved_mark = mark;
+        }
     }
 
     /// Continues from a saved state (reusing this run's buffers).
@@ -1202,7 +1225,10 @@ impl<'m> Sim<'m> {
         self.road.clone_from(&s.road);
         self.stage = s.stage;
         self.arrive_pos = s.arrive_pos;
-        self.unresolved.clone_from(&s.unresolved);
+        if s.unresolved_mark != self.unresolved_mark.get() {
+            self.unresolved.clone_from(&s.unresolved);
+            self.unresolved_mark.set(s.unresolved_mark);
+        }
         self.resolve_pos = s.resolve_pos;
         self.tick_ended = None;
         self.deferring = false;
@@ -1261,6 +1287,7 @@ impl<'m> Sim<'m> {
         self.arrive_pos = 0;
         self.deferring = false;
         self.unresolved.clear();
+        self.unresolved_mark.set(0);
         self.resolve_pos = 0;
         self.tick_ended = None;
         if self.dirty_count {
@@ -1407,6 +1434,7 @@ impl<'m> Sim<'m> {
             self.ended_to.extend(self.unresolved[first..].iter().map(|u| u.to));
         }
         self.unresolved.clear();
+        self.unresolved_mark.set(0);
         self.resolve_pos = 0;
         self.stage = Stage::Start;
         Ok(self.end_tick(t))
@@ -2000,6 +2028,7 @@ impl<'m> Sim<'m> {
         if self.deferring {
             let id = self.number(r, from, to, msg);
             self.unresolved.push(Unresolved { rule: r, from, to, chan: c, msg, cause, id });
+            self.unresolved_mark.set(0);
             return Ok(());
         }
         let cp = &self.plan.chans[c as usize];
