@@ -525,8 +525,16 @@ impl Sim<'_> {
         let words = &mut s.words;
         let found = &mut s.found;
         let dirty = &s.dirty;
-        // (Only the changed generals' records are written: only their mail is needed.)
-        let wanted = |to: GenId| !only_dirty || dirty[to as usize];
+        // (Only the changed generals' records are written: only their mail is needed.
+        // Most often one general changed.)
+        let one = match s.changed.as_slice() {
+            [g] if only_dirty => Some(*g),
+            _ => None,
+        };
+        let wanted = |to: GenId| match one {
+            Some(g) => to == g,
+            None => !only_dirty || dirty[to as usize],
+        };
         #[inline(always)]
         fn add(
             words: &mut Vec<u64>,
@@ -574,10 +582,17 @@ impl Sim<'_> {
                 add(words, found, (u.from, u.to), Token::Unresolved, &u.msg, false);
             }
         }
-        // By receiver, keeping the order found (a counting sort): `mail_at[g + 1]` counts
-        // first, then is where receiver `g`'s next messenger goes, then where its end is.
         s.mail_at.clear();
         s.mail_at.resize(n + 1, 0);
+        if let Some(g) = one {
+            // All of it is one receiver's, in order.
+            s.mail_at[g as usize + 1..].fill(s.found.len() as u32);
+            s.mail.clear();
+            s.mail.extend(s.found.iter().map(|&(_, from, a, b)| (from, a, b)));
+            return;
+        }
+        // By receiver, keeping the order found (a counting sort): `mail_at[g + 1]` counts
+        // first, then is where receiver `g`'s next messenger goes, then where its end is.
         for f in &s.found {
             s.mail_at[f.0 as usize + 1] += 1;
         }
