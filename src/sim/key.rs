@@ -184,13 +184,19 @@ enum Ends {
 /// Buffers reused from key to key (no allocation per state once grown).
 #[derive(Default)]
 pub(super) struct KeyScratch {
-    plan: Option<KeyPlan>,
+    /// (Boxed: it is taken out and put back for every key, and it is large.)
+    plan: Option<Box<KeyPlan>>,
     /// `silent[s * n + g]`: `s` will never send to `g` again; with `KeyPlan::by_time`, the
     /// tick and whether the stage was `Resolve` when worked out.
     silent: Vec<bool>,
     silent_at: Option<(u32, bool)>,
+    /// With `KeyPlan::by_time`: whether the table after the rules of one tick fired is
+    /// the table at the start of another (see `same_silences`).
+    crossing: Option<(u32, u32, bool)>,
     /// The canonical order of the generals, and each general's place in it.
     order: Vec<GenId>,
+    /// The generals' keys in that order, while ordering (see `order`).
+    sorted: Vec<u64>,
     rank: Vec<u64>,
     /// Every record written so far, once, numbered in the order first written: a key
     /// holds its records' numbers.
@@ -314,13 +320,13 @@ impl Sim<'_> {
         let mut guard = self.key.borrow_mut();
         let s = &mut *guard;
         if s.plan.is_none() {
-            s.plan = Some(KeyPlan::new(self.model, self.reduce, self.plan.counting.iter().any(|c| *c)));
+            s.plan = Some(Box::new(KeyPlan::new(self.model, self.reduce, self.plan.counting.iter().any(|c| *c))));
         }
         let plan = s.plan.take().expect("made above");
         let n = plan.n;
         // The parent, if the step changed only some generals' records (`dirty`); those
         // that name other generals are written afresh too.
-        let parent = parent.filter(|p| p.records.len() == n && self.changed_since(p.progress, &mut s.dirty));
+        let parent = parent.filter(|p| p.records.len() == n && self.changed_since(&plan, p.progress, s));
         s.changed.clear();
         if let Some(p) = parent {
             for (g, r) in p.records.iter().enumerate() {
@@ -411,26 +417,32 @@ impl Sim<'_> {
                 (class[a], content(a), a).cmp(&(class[b], content(b), b))
             });
         }
-        let at = |g: GenId| (class[g as usize], sig[g as usize], g);
+        // The order's key of a general, in one word: class, record, number (16, 32 and 16
+        // bits), compared as the three would be.
+        let at = |g: usize| (class[g] as u64) << 48 | (sig[g] as u64) << 16 | g as u64;
+        let sorted = &mut s.sorted;
+        sorted.clear();
         if s.order.len() == n {
             // (Ordered by content above.)
         } else if let Some(p) = parent {
             // The unchanged generals are in order already: the changed ones are put in
             // their places (the same order as sorting all, the order being total).
-            s.order.resize(n, 0);
+            sorted.resize(n, 0);
             for (g, r) in p.records.iter().enumerate() {
-                s.order[r.rank as usize] = g as GenId;
+                sorted[r.rank as usize] = at(g);
             }
             let dirty = &s.dirty;
-            s.order.retain(|g| !dirty[*g as usize]);
-            for g in (0..n as GenId).filter(|g| dirty[*g as usize]) {
-                let place = s.order.partition_point(|x| at(*x) < at(g));
-                s.order.insert(place, g);
+            sorted.retain(|x| !dirty[(*x & 0xffff) as usize]);
+            for &g in &s.changed {
+                let x = at(g as usize);
+                let place = sorted.partition_point(|y| *y < x);
+                sorted.insert(place, x);
             }
         } else {
-            s.order.extend(0..n as GenId);
-            s.order.sort_unstable_by_key(|g| at(*g));
+            sorted.extend((0..n).map(at));
+            sorted.sort_unstable();
         }
+        s.order.extend(sorted.iter().map(|x| (*x & 0xffff) as GenId));
         for (i, g) in s.order.iter().enumerate() {
             s.rank[*g as usize] = i as u64;
         }
@@ -464,16 +476,28 @@ impl Sim<'_> {
     }
 
     /// Whether the last step, from `progress`, changed only the records of some generals
-    /// (marked in `dirty`): it chose lazy arrivals or messengers' fates, and the tick's
-    /// stage is the same. Nothing else of the key changes in such a step but the counters
-    /// of counting channels (written afresh).
-    fn changed_since(&self, progress: (u32, u32), dirty: &mut Vec<bool>) -> bool {
-        if progress.0 != self.now {
-            return false;
-        }
+    /// (marked in `s.dirty`): it chose lazy arrivals or messengers' fates, and the tick's
+    /// stage is the same; or it chose the fates of the tick's last messengers and the run
+    /// went on to a later tick, which changes no record when it leaves the same senders
+    /// silent (with `KeyPlan::by_time`: nothing else of a record depends on the tick). Nothing
+    /// else of the key changes in such a step but the stage, the tick and the counters of
+    /// counting channels (written afresh).
+    fn changed_since(&self, plan: &KeyPlan, progress: (u32, u32), s: &mut KeyScratch) -> bool {
         let (stage, pos) = (progress.1 >> 30, (progress.1 & ((1 << 30) - 1)) as usize);
+        let dirty = &mut s.dirty;
         dirty.clear();
         dirty.resize(self.decisions.len(), false);
+        if progress.0 != self.now {
+            // Fates chosen for messengers `pos..` of tick `progress.0`, its last ones.
+            if !(plan.by_time && stage == 2 && self.stage == Stage::Start && self.tick_ended == Some((progress.0, pos)))
+            {
+                return false;
+            }
+            for &to in &self.ended_to {
+                dirty[to as usize] = true;
+            }
+            return self.same_silences(plan, progress.0, self.now, s);
+        }
         match (self.stage, stage) {
             // Arrivals chosen for road entries `pos..arrive_pos`.
             (Stage::Arrive, 1) if pos <= self.arrive_pos => {
@@ -501,8 +525,16 @@ impl Sim<'_> {
         let words = &mut s.words;
         let found = &mut s.found;
         let dirty = &s.dirty;
-        // (Only the changed generals' records are written: only their mail is needed.)
-        let wanted = |to: GenId| !only_dirty || dirty[to as usize];
+        // (Only the changed generals' records are written: only their mail is needed.
+        // Most often one general changed.)
+        let one = match s.changed.as_slice() {
+            [g] if only_dirty => Some(*g),
+            _ => None,
+        };
+        let wanted = |to: GenId| match one {
+            Some(g) => to == g,
+            None => !only_dirty || dirty[to as usize],
+        };
         #[inline(always)]
         fn add(
             words: &mut Vec<u64>,
@@ -536,9 +568,13 @@ impl Sim<'_> {
             let token = Token::Road { earliest: r.earliest, latest: r.latest, decided };
             add(words, found, (r.p.from, r.p.to), token, &r.p.msg, r.p.duplicate);
         }
-        for (at, p) in self.queue.pending_from(self.now) {
-            if wanted(p.to) {
-                add(words, found, (p.from, p.to), Token::Queue(at), &p.msg, p.duplicate);
+        // (Plain loops over slices: most messengers are skipped, each in a few
+        // instructions.)
+        for (at, bucket) in self.queue.buckets_from(self.now) {
+            for p in bucket {
+                if wanted(p.to) {
+                    add(words, found, (p.from, p.to), Token::Queue(at), &p.msg, p.duplicate);
+                }
             }
         }
         for u in &self.unresolved[self.resolve_pos..] {
@@ -546,10 +582,17 @@ impl Sim<'_> {
                 add(words, found, (u.from, u.to), Token::Unresolved, &u.msg, false);
             }
         }
-        // By receiver, keeping the order found (a counting sort): `mail_at[g + 1]` counts
-        // first, then is where receiver `g`'s next messenger goes, then where its end is.
         s.mail_at.clear();
         s.mail_at.resize(n + 1, 0);
+        if let Some(g) = one {
+            // All of it is one receiver's, in order.
+            s.mail_at[g as usize + 1..].fill(s.found.len() as u32);
+            s.mail.clear();
+            s.mail.extend(s.found.iter().map(|&(_, from, a, b)| (from, a, b)));
+            return;
+        }
+        // By receiver, keeping the order found (a counting sort): `mail_at[g + 1]` counts
+        // first, then is where receiver `g`'s next messenger goes, then where its end is.
         for f in &s.found {
             s.mail_at[f.0 as usize + 1] += 1;
         }
@@ -573,29 +616,41 @@ impl Sim<'_> {
     /// Which senders will never send to which receivers again (of the changed receivers
     /// only, with `only_dirty`: the others' records are not written).
     fn silences(&self, plan: &KeyPlan, only_dirty: bool, s: &mut KeyScratch) {
-        let n = plan.n;
         let resolved = self.stage == Stage::Resolve;
-        let mut only_dirty = only_dirty;
+        let mut only = only_dirty.then_some(s.changed.as_slice());
         if plan.by_time {
             // The same table as the last one worked out at this point of the run.
             if s.silent_at == Some((self.now, resolved)) {
                 return;
             }
             s.silent_at = Some((self.now, resolved));
-            only_dirty = false;
+            only = None;
         }
-        s.silent.clear();
-        s.silent.resize(n * n, false);
+        self.silent_table(plan, (self.now, resolved), only, &mut s.silent);
+    }
+
+    /// The table of [`Sim::silences`] at tick `now` (after its rules fired, if
+    /// `resolved`), into `silent`: every row, or only the columns of the receivers `only`.
+    fn silent_table(
+        &self,
+        plan: &KeyPlan,
+        (now, resolved): (u32, bool),
+        only: Option<&[GenId]>,
+        silent: &mut Vec<bool>,
+    ) {
+        let n = plan.n;
+        silent.clear();
+        silent.resize(n * n, false);
         if !plan.any_anon {
             return;
         }
         let recovers =
             |g: usize| self.model.crashes[self.next_crash..].iter().any(|c| c.recover && c.general as usize == g);
         let done = |r: RuleId, from: usize| match plan.ends[r as usize] {
-            Ends::Start => self.now > 0 || resolved,
+            Ends::Start => now > 0 || resolved,
             Ends::Recover => !recovers(from),
             Ends::Never => false,
-            Ends::At(at) => at < self.now || (at == self.now && resolved),
+            Ends::At(at) => at < now || (at == now && resolved),
             Ends::Every => self.every_done[r as usize],
             Ends::When => self.when_fired[r as usize],
             Ends::Done => true,
@@ -605,9 +660,9 @@ impl Sim<'_> {
             let everyone =
                 (self.crashed[from].is_some() && !recovers(from)) || plan.senders[from].iter().all(|&r| done(r, from));
             let towards = |to: usize| everyone || plan.sends[from * n + to].iter().all(|&r| done(r, from));
-            let row = &mut s.silent[from * n..(from + 1) * n];
-            if only_dirty {
-                for &to in &s.changed {
+            let row = &mut silent[from * n..(from + 1) * n];
+            if let Some(only) = only {
+                for &to in only {
                     let to = to as usize;
                     row[to] = plan.anon[to] && towards(to);
                 }
@@ -619,6 +674,24 @@ impl Sim<'_> {
                 }
             }
         }
+    }
+
+    /// With [`KeyPlan::by_time`]: whether the table of [`Sim::silences`] after the rules
+    /// of tick `from` fired is the table at the start of tick `to` (remembered for the
+    /// last two ticks asked: a search asks for the same ones many times over).
+    fn same_silences(&self, plan: &KeyPlan, from: u32, to: u32, s: &mut KeyScratch) -> bool {
+        debug_assert!(plan.by_time);
+        if let Some((a, b, same)) = s.crossing
+            && (a, b) == (from, to)
+        {
+            return same;
+        }
+        let (mut before, mut after) = (Vec::new(), Vec::new());
+        self.silent_table(plan, (from, true), None, &mut before);
+        self.silent_table(plan, (to, false), None, &mut after);
+        let same = before == after;
+        s.crossing = Some((from, to, same));
+        same
     }
 
     /// Writes general `g`'s part of the key, naming other generals by `s.rank`.

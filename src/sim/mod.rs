@@ -227,6 +227,15 @@ pub struct Sim<'m> {
     /// The current tick's messengers whose fates are not chosen yet (from `resolve_pos`).
     unresolved: Vec<Unresolved>,
     resolve_pos: usize,
+    /// When the last [`Sim::advance`] chose the fates of a tick's last messengers and went
+    /// on to a later tick: that tick and the first of them, and their receivers (the
+    /// records of the state key it changed, see `key`).
+    tick_ended: Option<(u32, usize)>,
+    ended_to: Vec<GenId>,
+    /// A number that names the contents of `unresolved` (see [`fresh_mark`]), or 0 when
+    /// they changed since: a search restores many states of one tick that share them, and
+    /// copies them only when they differ.
+    unresolved_mark: std::cell::Cell<u64>,
     /// What `state_key` works out once, and its buffers.
     key: std::cell::RefCell<key::KeyScratch>,
     /// Reused by lazy delivery.
@@ -1112,6 +1121,15 @@ pub struct Snapshot {
     log: Vec<LogEntry>,
     road: Vec<Road>,
     unresolved: Vec<Unresolved>,
+    /// What `Sim::unresolved_mark` was when saved (never 0).
+    unresolved_mark: u64,
+}
+
+/// A number never given before (in this process): names the contents of a buffer that
+/// snapshots share.
+fn fresh_mark() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl<'m> Sim<'m> {
@@ -1147,6 +1165,9 @@ impl<'m> Sim<'m> {
             deferring: false,
             unresolved: Vec::new(),
             resolve_pos: 0,
+            tick_ended: None,
+            ended_to: Vec::new(),
+            unresolved_mark: std::cell::Cell::new(0),
             key: Default::default(),
             arriving: Vec::new(),
             chan_count: vec![0; model.channels.len()],
@@ -1206,6 +1227,7 @@ impl<'m> Sim<'m> {
             log: Vec::new(),
             road: Vec::new(),
             unresolved: Vec::new(),
+            unresolved_mark: 0,
         };
         self.save_into(&mut s);
         s
@@ -1260,7 +1282,15 @@ impl<'m> Sim<'m> {
         s.messengers.clone_from(&self.messengers);
         s.log.clone_from(&self.log);
         s.road.clone_from(&self.road);
-        s.unresolved.clone_from(&self.unresolved);
+        let mut mark = self.unresolved_mark.get();
+        if mark == 0 {
+            mark = fresh_mark();
+            self.unresolved_mark.set(mark);
+        }
+        if s.unresolved_mark != mark {
+            s.unresolved.clone_from(&self.unresolved);
+            s.unresolved_mark = mark;
+        }
     }
 
     /// Continues from a saved state (reusing this run's buffers).
@@ -1316,8 +1346,12 @@ impl<'m> Sim<'m> {
         self.road.clone_from(&s.road);
         self.stage = s.stage;
         self.arrive_pos = s.arrive_pos;
-        self.unresolved.clone_from(&s.unresolved);
+        if s.unresolved_mark != self.unresolved_mark.get() {
+            self.unresolved.clone_from(&s.unresolved);
+            self.unresolved_mark.set(s.unresolved_mark);
+        }
         self.resolve_pos = s.resolve_pos;
+        self.tick_ended = None;
         self.deferring = false;
         let (when_fired, every_done) = s.flags.split_at(self.when_fired.len());
         self.when_fired.copy_from_slice(when_fired);
@@ -1387,7 +1421,9 @@ impl<'m> Sim<'m> {
         self.arrive_pos = 0;
         self.deferring = false;
         self.unresolved.clear();
+        self.unresolved_mark.set(0);
         self.resolve_pos = 0;
+        self.tick_ended = None;
         if self.dirty_count {
             for n in &mut self.chan_count {
                 *n = 0;
@@ -1545,6 +1581,9 @@ impl<'m> Sim<'m> {
         debug_assert!(!self.trace, "staged runs do not trace");
         let t = self.now;
         let mut ch = Counting { inner: ch, n: 0 };
+        self.tick_ended = None;
+        // Where this step's fates start, if it only chooses fates.
+        let first = (self.stage == Stage::Resolve).then_some(self.resolve_pos);
         if self.stage == Stage::Start {
             self.tick_start(t, &mut ch)?;
             self.stage = Stage::Arrive;
@@ -1584,7 +1623,13 @@ impl<'m> Sim<'m> {
             self.resolve_pos += 1;
             self.resolve(u, &mut ch);
         }
+        if let Some(first) = first {
+            self.tick_ended = Some((t, first));
+            self.ended_to.clear();
+            self.ended_to.extend(self.unresolved[first..].iter().map(|u| u.to));
+        }
         self.unresolved.clear();
+        self.unresolved_mark.set(0);
         self.resolve_pos = 0;
         self.stage = Stage::Start;
         Ok(self.end_tick(t))
@@ -2185,6 +2230,7 @@ impl<'m> Sim<'m> {
         if self.deferring {
             let id = self.number(r, from, to, msg);
             self.unresolved.push(Unresolved { rule: r, from, to, chan: c, msg, cause, id });
+            self.unresolved_mark.set(0);
             return Ok(());
         }
         let cp = &self.plan.chans[c as usize];

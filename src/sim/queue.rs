@@ -346,12 +346,12 @@ impl Queue {
         })
     }
 
-    /// Everything on the road from tick `t` on, by arrival tick then send order (for
-    /// comparing states).
-    pub fn pending_from(&self, t: u32) -> impl Iterator<Item = (u32, &Pending)> {
-        (0..=self.mask).flat_map(move |d| {
+    /// Everything on the road from tick `t` on, by arrival tick (then send order within
+    /// each tick's slice), for comparing states.
+    pub fn buckets_from(&self, t: u32) -> impl Iterator<Item = (u32, &[Pending])> {
+        (0..=self.mask).map(move |d| {
             let a = t.wrapping_add(d);
-            self.buckets[(a & self.mask) as usize].iter().map(move |p| (a, p))
+            (a, self.buckets[(a & self.mask) as usize].as_slice())
         })
     }
 

@@ -73,6 +73,17 @@ impl Symmetry {
             }
         }
         let mut classes = Classes::initial(model);
+        if classes.shared().next().is_none() {
+            // Every general alone already: the checks below only split classes. (Most
+            // scenarios of two or three generals; the checks cost far more than a small
+            // search.)
+            return Symmetry {
+                class: classes.of.iter().map(|&c| c as u16).collect(),
+                members: classes.members,
+                rules_of,
+                index_of,
+            };
+        }
         // What does not depend on the other classes: generals that must be alone.
         for c in &model.crashes {
             classes.isolate(c.general);
