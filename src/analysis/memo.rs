@@ -210,7 +210,8 @@ impl Memo {
     #[inline(never)]
     fn walk(&mut self, rng: &mut Seeded, n: u64) -> (u64, Option<u32>) {
         let slots = &mut self.slots[..];
-        for k in 0..n {
+        let mut left = n;
+        while left > 0 {
             let mut at = 0;
             loop {
                 let s = &slots[at];
@@ -221,13 +222,14 @@ impl Memo {
             }
             let s = &mut slots[at];
             if s.kind == EMPTY {
-                self.hits += k;
-                return (k, Some(at as u32));
+                self.hits += n - left;
+                return (n - left, Some(at as u32));
             }
             if s.word == 0 {
                 self.touched.push(at as u32);
             }
             s.word += 1;
+            left -= 1;
         }
         self.hits += n;
         (n, None)
