@@ -162,10 +162,10 @@ fn run_with(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) ->
         let mut k = first;
         while k < last {
             if k == next_explain {
+                // Explained: run with its trace, then each general's reasons read from it.
                 next_explain = next_explain.saturating_add(stride);
                 sim.trace = true;
                 sim.run(&mut rng).map_err(|error| TrialError { trial: k, error })?;
-                sim.trace = false;
                 tally.outcomes[outcome_index(sim.outcome())] += 1;
                 let mut ex = Explainer::new(sim, src);
                 for g in 0..model.generals.len() {
@@ -179,6 +179,7 @@ fn run_with(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) ->
                     e.0 += 1;
                     *e.1.entry(cs).or_default() += 1;
                 }
+                sim.trace = false;
                 k += 1;
                 continue;
             }
