@@ -157,16 +157,45 @@ fn run_with(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) ->
         let mut tally = Tally::new(model.generals.len());
         // The next trial to explain: the first multiple of `stride` from `first`.
         let mut next_explain = first.div_ceil(stride).saturating_mul(stride);
-        for k in first..last {
-            let explain = k == next_explain;
-            if explain {
+        // (Only explained trials trace; one that failed may have left it on.)
+        sim.trace = false;
+        let mut k = first;
+        while k < last {
+            if k == next_explain {
+                // Explained: run with its trace, then each general's reasons read from it.
                 next_explain = next_explain.saturating_add(stride);
+                sim.trace = true;
+                sim.run(&mut rng).map_err(|error| TrialError { trial: k, error })?;
+                tally.outcomes[outcome_index(sim.outcome())] += 1;
+                let mut ex = Explainer::new(sim, src);
+                for g in 0..model.generals.len() {
+                    let fate = fate_index(sim, g);
+                    tally.fates[g][fate] += 1;
+                    let whys = ex.general(g as GenId);
+                    let mut cs: Vec<Cause> =
+                        causes(&whys).into_iter().filter(|c| c.is_failure() == (fate != 0 && fate != 2)).collect();
+                    cs.sort();
+                    let e = tally.explained.entry((g as GenId, fate)).or_default();
+                    e.0 += 1;
+                    *e.1.entry(cs).or_default() += 1;
+                }
+                sim.trace = false;
+                k += 1;
+                continue;
             }
-            sim.trace = explain;
-            if !explain && !memo.is_on() {
+            // The trials up to the next one to explain.
+            let end = next_explain.min(last);
+            if memo.is_on() {
+                // As many as the memo runs (all, unless it turns itself off).
+                let found = |s: &[u8]| add(&mut tally, s, 1);
+                k += memo
+                    .run(sim, &mut rng, end - k, summary, found)
+                    .map_err(|(i, error)| TrialError { trial: k + i, error })?;
+                continue;
+            }
+            for k in k..end {
                 // Interpreted (the memo is off): counted straight from the run.
                 sim.run(&mut rng).map_err(|error| TrialError { trial: k, error })?;
-                tally.trials += 1;
                 // The fates, and the outcome from them (one pass over the generals).
                 let mut attackers = 0;
                 for (g, f) in tally.fates.iter_mut().enumerate() {
@@ -177,36 +206,10 @@ fn run_with(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) ->
                 let outcome = if model.values { sim.outcome() } else { crate::sim::attack_outcome(model, attackers) };
                 debug_assert_eq!(outcome, sim.outcome());
                 tally.outcomes[outcome_index(outcome)] += 1;
-                continue;
             }
-            if !explain {
-                tally.trials += 1;
-                let s = memo.trial(sim, &mut rng, summary).map_err(|error| TrialError { trial: k, error })?;
-                if let Some(s) = s {
-                    add(&mut tally, s, 1);
-                }
-                continue;
-            }
-            sim.run(&mut rng).map_err(|error| TrialError { trial: k, error })?;
-            tally.trials += 1;
-            tally.outcomes[outcome_index(sim.outcome())] += 1;
-            for g in 0..model.generals.len() {
-                tally.fates[g][fate_index(sim, g)] += 1;
-            }
-            if explain {
-                let mut ex = Explainer::new(sim, src);
-                for g in 0..model.generals.len() {
-                    let fate = fate_index(sim, g);
-                    let whys = ex.general(g as GenId);
-                    let mut cs: Vec<Cause> =
-                        causes(&whys).into_iter().filter(|c| c.is_failure() == (fate != 0 && fate != 2)).collect();
-                    cs.sort();
-                    let e = tally.explained.entry((g as GenId, fate)).or_default();
-                    e.0 += 1;
-                    *e.1.entry(cs).or_default() += 1;
-                }
-            }
+            k = end;
         }
+        tally.trials += last - first;
         memo.flush(|s, n| add(&mut tally, s, n));
         if let Some(p) = &cfg.progress {
             p(last - first);

@@ -105,6 +105,13 @@ impl Seeded {
         Seeded { rng }
     }
 
+    /// The raw 64-bit draw behind a chance (which happens when it is below the chance's
+    /// threshold; see [`Chooser::chance`]).
+    #[inline(always)]
+    pub(crate) fn draw(&mut self) -> u64 {
+        self.rng.next_u64()
+    }
+
     /// A uniform integer in `0..n` (`n >= 1`).
     #[inline]
     pub fn below(&mut self, n: u64) -> u64 {
@@ -130,7 +137,7 @@ impl Chooser for Seeded {
 
     #[inline(always)]
     fn chance(&mut self, p: &Prob) -> Chosen {
-        let d = self.rng.next_u64();
+        let d = self.draw();
         Chosen { index: ((d as u128) < p.threshold) as u32, draw: Some(d) }
     }
 
