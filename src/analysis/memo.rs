@@ -68,7 +68,8 @@ impl Slot {
     }
 
     /// Makes the choice of the node this slot holds, from `rng`: exactly the draws
-    /// [`Seeded::choose`] makes for it, and the same index.
+    /// [`Seeded::choose`] makes for it, and the same index. (A chance compares one draw in
+    /// 64 bits, without a branch on its outcome; `| kind` makes a certain one happen.)
     #[inline(always)]
     fn choose(&self, rng: &mut Seeded) -> u32 {
         debug_assert!(self.kind <= DELAY);
@@ -86,6 +87,7 @@ pub(crate) struct Memo {
     /// Per leaf: a fixed number of bytes, the caller's summary of the run.
     results: Vec<u8>,
     width: usize,
+    /// How many leaves (the next one's number).
     leaves: u32,
     /// The leaf slots with trials counted since the last [`Memo::flush`].
     touched: Vec<u32>,
