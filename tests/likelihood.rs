@@ -471,3 +471,27 @@ fn the_state_reductions_change_no_exact_answer() {
     }
     assert!(compared >= 15, "only {compared} analyses compared");
 }
+
+/// `--explain N` explains N trials spread over the batch (and 0 explains none: not
+/// even the first), and the tally does not depend on it.
+#[test]
+fn explained_trials_are_as_many_as_asked() {
+    let l = load(&bundled("attempt2-acknowledgment.herald"), &[]);
+    let with = |explain: u64| {
+        let cfg = trials::Config {
+            trials: 1000,
+            seed: 3,
+            jobs: Some(2),
+            explain,
+            max_events: herald::sim::DEFAULT_MAX_EVENTS,
+            progress: None,
+        };
+        trials::run(&l.model, "", &cfg).expect("trials run")
+    };
+    let (none, some) = (with(0), with(40));
+    assert!(none.explained.is_empty(), "{:?}", none.explained.keys());
+    // Each explained trial counts once per general.
+    let per_general: u64 = some.explained.iter().filter(|((g, _), _)| *g == 0).map(|(_, (n, _))| n).sum();
+    assert_eq!(per_general, 40);
+    assert_eq!((none.outcomes, none.fates), (some.outcomes, some.fates));
+}

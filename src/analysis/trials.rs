@@ -155,8 +155,9 @@ fn run_with(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) ->
         let last = (first + BLOCK).min(cfg.trials);
         let mut rng = Seeded::stream(cfg.seed, b);
         let mut tally = Tally::new(model.generals.len());
-        // The next trial to explain: the first multiple of `stride` from `first`.
-        let mut next_explain = first.div_ceil(stride).saturating_mul(stride);
+        // The next trial to explain: the first multiple of `stride` from `first` (none
+        // with `explain` 0: not trial 0 either).
+        let mut next_explain = if cfg.explain == 0 { u64::MAX } else { first.div_ceil(stride).saturating_mul(stride) };
         // (Only explained trials trace; one that failed may have left it on.)
         sim.trace = false;
         let mut k = first;

@@ -208,6 +208,10 @@ pub fn render(r: &TrialsReport, color: bool) -> String {
         let _ = writeln!(o);
     }
     let _ = writeln!(o);
+    if r.explained == 0 {
+        let _ = writeln!(o, "{}", p.bold("Why") + &p.dim("  (no trial explained: --explain 0)"));
+        return o;
+    }
     let _ = writeln!(
         o,
         "{}",
