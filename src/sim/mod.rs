@@ -8,6 +8,7 @@
 pub mod chooser;
 mod eval;
 pub(crate) mod key;
+mod pack;
 pub mod queue;
 mod quick;
 pub mod symmetry;
@@ -1083,9 +1084,9 @@ fn expr_has(e: &Expr, hit: &dyn Fn(&Expr) -> bool) -> bool {
 }
 
 /// Everything that changes during a run: a copy of it can be restored to continue from
-/// there (exact enumeration and the adversary branch on it). Compact: what is kept per
-/// general or per bucket is kept one after the other, in few buffers (few allocations
-/// to save it; restoring copies slices into the run's buffers).
+/// there (exact enumeration and the adversary branch on it). Compact: everything but the
+/// trace and the lazy road is packed into one buffer of words, read back in order (see
+/// [`pack`]; a search keeps thousands of snapshots, and restores one at every step).
 #[derive(Debug, Clone)]
 pub struct Snapshot {
     now: u32,
@@ -1101,22 +1102,16 @@ pub struct Snapshot {
     crashes_chosen: u32,
     /// The queue's length and occupied buckets.
     queue: (usize, u64),
-    /// Per general: its decision and when it crashed.
-    generals: Vec<(Option<Decision>, Option<u32>)>,
-    /// Every general's deliveries, and sends, one general after the other.
-    recv: Vec<Recv>,
-    sent: Vec<Sent>,
-    /// One after the other: per general, how many deliveries, sends and variables it
-    /// has; the channel counters; the messengers sent per rule; the `crash any` counts;
-    /// the queue's counts ([`Queue::save`]).
-    counts: Vec<u32>,
-    /// Per rule: `when_fired`, then per rule `every_done`.
-    flags: Vec<bool>,
-    /// Every general's variables, one after the other, then the queue's marks.
-    values: Vec<u64>,
-    /// The queue's arrivals and notes.
-    pending: Vec<Pending>,
-    notes: Vec<queue::Note>,
+    /// One after the other: per general, its decision and when it crashed (one word if
+    /// neither, then the others'); per general, how many deliveries it has, how many
+    /// sends, how many variables; the channel counters; the messengers sent per rule; the
+    /// `crash any` counts (each list a zero word if all are zero, else a one and the
+    /// list); the rules' flags (`when_fired`, then `every_done`; only if a rule can set
+    /// them); the variables' values; the queue ([`Queue::save`]); every general's
+    /// deliveries, then every general's sends.
+    data: Vec<u32>,
+    /// The arguments of the messages in `data`, in the same order.
+    args: Vec<u32>,
     messengers: Vec<Messenger>,
     log: Vec<LogEntry>,
     road: Vec<Road>,
@@ -1215,14 +1210,8 @@ impl<'m> Sim<'m> {
             captures: 0,
             crashes_chosen: 0,
             queue: (0, 0),
-            generals: Vec::new(),
-            recv: Vec::new(),
-            sent: Vec::new(),
-            counts: Vec::new(),
-            flags: Vec::new(),
-            values: Vec::new(),
-            pending: Vec::new(),
-            notes: Vec::new(),
+            data: Vec::new(),
+            args: Vec::new(),
             messengers: Vec::new(),
             log: Vec::new(),
             road: Vec::new(),
@@ -1236,28 +1225,71 @@ impl<'m> Sim<'m> {
     /// [`Sim::save`] over a snapshot no longer needed, reusing its buffers (a search saves
     /// many states, and drops as many).
     pub fn save_into(&self, s: &mut Snapshot) {
+        // Room for it all at once, without copying what the buffer held (an upper bound:
+        // per general, its decision and crash take at most 7 words, its counts 3).
         let n = self.decisions.len();
-        let words =
-            3 * n + self.chan_count.len() + self.sent_by_rule.len() + self.any_crashed.len() + self.queue.count_words();
-        let counts = &mut s.counts;
-        counts.clear();
-        counts.reserve(words);
-        counts.extend(self.recv.iter().map(|r| r.len() as u32));
-        counts.extend(self.sent.iter().map(|r| r.len() as u32));
-        counts.extend(self.vars.iter().map(|r| r.len() as u32));
-        counts.extend_from_slice(&self.chan_count);
-        counts.extend_from_slice(&self.sent_by_rule);
-        counts.extend_from_slice(&self.any_crashed);
-        s.values.clear();
-        for v in self.vars.iter().filter(|v| !v.is_empty()) {
-            s.values.extend(v.iter().map(|v| *v as u64));
+        let entries =
+            self.recv.iter().map(|r| r.len()).sum::<usize>() + self.sent.iter().map(|r| r.len()).sum::<usize>();
+        let need = 10 * n
+            + 6
+            + self.chan_count.len()
+            + self.sent_by_rule.len()
+            + self.any_crashed.len()
+            + self.when_fired.len()
+            + self.every_done.len()
+            + 2 * self.vars.iter().map(|v| v.len()).sum::<usize>()
+            + self.queue.packed_len()
+            + pack::ENTRY * entries;
+        s.data.clear();
+        if s.data.capacity() < need {
+            s.data = Vec::with_capacity(need);
         }
-        s.pending.clear();
-        s.notes.clear();
-        s.queue = self.queue.save(&mut s.pending, &mut s.notes, counts, &mut s.values);
-        s.flags.clear();
-        s.flags.extend_from_slice(&self.when_fired);
-        s.flags.extend_from_slice(&self.every_done);
+        s.args.clear();
+        let mut out = pack::Pack { data: &mut s.data, args: &mut s.args };
+        // Per general a word (0: undecided, never crashed), then what the non-zero ones
+        // stand for.
+        let head = |d: &Option<Decision>, c: &Option<u32>| {
+            let what = match d.map(|d| d.what) {
+                None => 0,
+                Some(Decided::Attack) => 1,
+                Some(Decided::Wait) => 2,
+                Some(Decided::Commit(_)) => 3,
+            };
+            what | (c.is_some() as u32) << 2
+        };
+        out.data.extend(self.decisions.iter().zip(&self.crashed).map(|(d, c)| head(d, c)));
+        for (d, c) in self.decisions.iter().zip(&self.crashed) {
+            if let Some(t) = c {
+                out.data.push(*t);
+            }
+            if let Some(d) = d {
+                out.data.extend_from_slice(&[d.tick, d.rule]);
+                if let Decided::Commit(v) = d.what {
+                    out.word(v as u64);
+                }
+            }
+        }
+        out.lens(&self.recv);
+        out.lens(&self.sent);
+        out.lens(&self.vars);
+        out.counts(&self.chan_count);
+        out.counts(&self.sent_by_rule);
+        out.counts(&self.any_crashed);
+        // (Only if some rule can set them: `when` and `every` rules.)
+        if self.flagged() {
+            out.data.extend(self.when_fired.iter().map(|f| *f as u32));
+            out.data.extend(self.every_done.iter().map(|f| *f as u32));
+        }
+        for v in self.vars.iter().flatten() {
+            out.word(*v as u64);
+        }
+        s.queue = self.queue.save(&mut out);
+        for r in self.recv.iter().flatten() {
+            out.recv(r);
+        }
+        for x in self.sent.iter().flatten() {
+            out.sent(x);
+        }
         s.now = self.now;
         s.end = self.end;
         s.stage = self.stage;
@@ -1269,16 +1301,6 @@ impl<'m> Sim<'m> {
         s.open = self.open;
         s.captures = self.captures;
         s.crashes_chosen = self.crashes_chosen;
-        s.generals.clear();
-        s.generals.extend(self.decisions.iter().copied().zip(self.crashed.iter().copied()));
-        s.recv.clear();
-        for r in &self.recv {
-            s.recv.extend_from_slice(r);
-        }
-        s.sent.clear();
-        for x in &self.sent {
-            s.sent.extend_from_slice(x);
-        }
         s.messengers.clone_from(&self.messengers);
         s.log.clone_from(&self.log);
         s.road.clone_from(&self.road);
@@ -1293,46 +1315,79 @@ impl<'m> Sim<'m> {
         }
     }
 
+    /// Whether any rule's flag (`when_fired`, `every_done`) can be set.
+    fn flagged(&self) -> bool {
+        self.plan.has_when || !self.plan.every.is_empty()
+    }
+
     /// Continues from a saved state (reusing this run's buffers).
     pub fn restore(&mut self, s: &Snapshot) {
         self.one_round_clean = false;
         self.now = s.now;
         self.end = s.end;
-        for (g, (d, c)) in s.generals.iter().enumerate() {
-            self.decisions[g] = *d;
-            self.crashed[g] = *c;
+        let mut from = pack::Unpack::new(&s.data, &s.args);
+        let n = self.decisions.len();
+        let heads = from.take(n);
+        for (g, &head) in heads.iter().enumerate() {
+            if head == 0 {
+                self.decisions[g] = None;
+                self.crashed[g] = None;
+                continue;
+            }
+            self.crashed[g] = if head & 4 != 0 { Some(from.take(1)[0]) } else { None };
+            self.decisions[g] = match head & 3 {
+                0 => None,
+                what => {
+                    let d = from.take(2);
+                    let what = match what {
+                        1 => Decided::Attack,
+                        2 => Decided::Wait,
+                        _ => Decided::Commit(from.word() as i64),
+                    };
+                    Some(Decision { what, tick: d[0], rule: d[1] })
+                }
+            };
         }
-        let n = s.generals.len();
-        let (lens, rest) = s.counts.split_at(3 * n);
-        let (mut r, mut x, mut v) = (0, 0, 0);
+        let (recv_lens, sent_lens, var_lens) = (from.counts(n), from.counts(n), from.counts(n));
+        for counts in [&mut self.chan_count, &mut self.sent_by_rule, &mut self.any_crashed] {
+            from.counts_into(counts);
+        }
+        if self.flagged() {
+            let k = self.when_fired.len();
+            for (f, w) in self.when_fired.iter_mut().zip(from.take(k)) {
+                *f = *w != 0;
+            }
+            let k = self.every_done.len();
+            for (f, w) in self.every_done.iter_mut().zip(from.take(k)) {
+                *f = *w != 0;
+            }
+        }
+        for (g, vars) in self.vars.iter_mut().enumerate() {
+            vars.clear();
+            if let Some(lens) = var_lens
+                && lens[g] > 0
+            {
+                vars.extend((0..lens[g]).map(|_| from.word() as i64));
+            }
+        }
+        self.queue.restore(&mut from, s.queue);
         // (Most lists are short or empty: copying nothing is skipped.)
-        for g in 0..n {
-            let k = lens[g] as usize;
-            self.recv[g].clear();
-            if k > 0 {
-                self.recv[g].extend_from_slice(&s.recv[r..r + k]);
-                r += k;
-            }
-            let k = lens[n + g] as usize;
-            self.sent[g].clear();
-            if k > 0 {
-                self.sent[g].extend_from_slice(&s.sent[x..x + k]);
-                x += k;
-            }
-            let k = lens[2 * n + g] as usize;
-            self.vars[g].clear();
-            if k > 0 {
-                self.vars[g].extend(s.values[v..v + k].iter().map(|w| *w as i64));
-                v += k;
+        for (g, recv) in self.recv.iter_mut().enumerate() {
+            recv.clear();
+            if let Some(lens) = recv_lens
+                && lens[g] > 0
+            {
+                from.recvs(lens[g] as usize, recv);
             }
         }
-        let (chan_count, rest) = rest.split_at(self.chan_count.len());
-        self.chan_count.copy_from_slice(chan_count);
-        let (sent_by_rule, rest) = rest.split_at(self.sent_by_rule.len());
-        self.sent_by_rule.copy_from_slice(sent_by_rule);
-        let (any_crashed, rest) = rest.split_at(self.any_crashed.len());
-        self.any_crashed.copy_from_slice(any_crashed);
-        self.queue.restore(&s.pending, &s.notes, rest, &s.values[v..], s.queue);
+        for (g, sent) in self.sent.iter_mut().enumerate() {
+            sent.clear();
+            if let Some(lens) = sent_lens
+                && lens[g] > 0
+            {
+                from.sents(lens[g] as usize, sent);
+            }
+        }
         // A snapshot has the delivery log, not the sets of a lean run: go on in full.
         self.lean_run = false;
         self.heard_on = false;
@@ -1353,9 +1408,6 @@ impl<'m> Sim<'m> {
         self.resolve_pos = s.resolve_pos;
         self.tick_ended = None;
         self.deferring = false;
-        let (when_fired, every_done) = s.flags.split_at(self.when_fired.len());
-        self.when_fired.copy_from_slice(when_fired);
-        self.every_done.copy_from_slice(every_done);
         self.events = s.events;
         self.next_crash = s.next_crash;
         self.sent_count = s.sent_count;
@@ -2839,6 +2891,83 @@ mod staged_tests {
 
     fn finish(sim: &Sim) -> String {
         format!("{:?} {:?} {:?} {:?} {}", sim.end, sim.now, sim.decisions, sim.crashed, sim.captures)
+    }
+
+    /// Replays choices made before.
+    struct Script(std::collections::VecDeque<u32>);
+
+    impl Chooser for Script {
+        fn choose(&mut self, _: &Choice) -> Chosen {
+            Chosen { index: self.0.pop_front().expect("a choice recorded"), draw: None }
+        }
+    }
+
+    /// Records the choices made.
+    struct Record<C>(C, Vec<u32>);
+
+    impl<C: Chooser> Chooser for Record<C> {
+        fn choose(&mut self, c: &Choice) -> Chosen {
+            let r = self.0.choose(c);
+            self.1.push(r.index);
+            r
+        }
+    }
+
+    /// A snapshot restored into a run in any other state is that state again: saving it
+    /// again gives the same snapshot, and the run goes on as the one it was saved from
+    /// (the same choices, the same end). On every bundled scenario, exercise and
+    /// solution (decisions, commits, crashes and recoveries, variables, messages with
+    /// arguments, `when` and `every` rules), eager and lazy, over several seeds; each
+    /// snapshot is restored over the run's state after another snapshot.
+    #[test]
+    fn snapshots_restore_over_any_state() {
+        let names = crate::bundled_files(&["scenarios", "scenarios/exercises", "scenarios/exercises/solutions"]);
+        let mut restored = 0;
+        for path in names {
+            let text = std::fs::read(&path).unwrap();
+            let l = crate::load(&path.to_string_lossy(), &text, &[]).unwrap();
+            for lazy in [false, true] {
+                for seed in 0..10 {
+                    let what = format!("{} lazy={lazy} seed={seed}", path.display());
+                    let mut a = Sim::new(&l.model);
+                    a.lazy = lazy;
+                    a.defer = true;
+                    a.start();
+                    let mut ch = Record(Seeded::new(seed), Vec::new());
+                    // Each step's snapshot, with the number of choices made before it.
+                    let mut snaps = vec![(a.save(), 0)];
+                    let ended = loop {
+                        match a.advance(&mut ch) {
+                            Ok(false) => snaps.push((a.save(), ch.1.len())),
+                            Ok(true) => break true,
+                            Err(_) => break false,
+                        }
+                    };
+                    if !ended {
+                        continue;
+                    }
+                    let end = finish(&a);
+                    let mut b = Sim::new(&l.model);
+                    b.lazy = lazy;
+                    b.defer = true;
+                    b.start();
+                    let k = snaps.len();
+                    for i in 0..k {
+                        // Over the state after another snapshot, from far in the run.
+                        b.restore(&snaps[(i + k / 2 + 1) % k].0);
+                        let (snap, made) = &snaps[i];
+                        b.restore(snap);
+                        assert_eq!(format!("{:?}", b.save()), format!("{snap:?}"), "{what}: snapshot {i}");
+                        let mut script = Script(ch.1[*made..].iter().copied().collect());
+                        while !b.advance(&mut script).expect("it ran before") {}
+                        assert!(script.0.is_empty(), "{what}: snapshot {i} made other choices");
+                        assert_eq!(finish(&b), end, "{what}: snapshot {i}");
+                        restored += 1;
+                    }
+                }
+            }
+        }
+        assert!(restored > 4_000, "{restored} snapshots restored");
     }
 
     /// A staged run makes the same choices, in the same order, about the same messengers,

@@ -100,57 +100,75 @@ impl Queue {
         }
     }
 
-    /// Writes what the queue holds, compactly (for snapshots): the arrivals and the
-    /// [`Note`]s, bucket by bucket; per bucket, their numbers and its count of marked
-    /// deliveries (in `counts`); the marks. Returns what [`Queue::restore`] needs besides.
-    pub fn save(
-        &self,
-        pending: &mut Vec<Pending>,
-        notes: &mut Vec<Note>,
-        counts: &mut Vec<u32>,
-        marks: &mut Vec<u64>,
-    ) -> (usize, u64) {
-        pending.reserve(self.buckets.iter().map(|b| b.len()).sum());
+    /// Writes what the queue holds, compactly (for snapshots): per bucket, its numbers
+    /// of arrivals and notes and its count of marked deliveries; the marks of the buckets
+    /// with marked deliveries (the others' are zero); then the arrivals and the notes,
+    /// bucket by bucket. Returns what [`Queue::restore`] needs
+    /// besides.
+    pub(super) fn save(&self, out: &mut super::pack::Pack) -> (usize, u64) {
         for ((b, n), m) in self.buckets.iter().zip(&self.notes).zip(&self.marked) {
-            if !b.is_empty() {
-                pending.extend_from_slice(b);
-            }
-            if !n.is_empty() {
-                notes.extend_from_slice(n);
-            }
-            counts.extend([b.len() as u32, n.len() as u32, *m]);
+            out.data.extend_from_slice(&[b.len() as u32, n.len() as u32, *m]);
         }
-        marks.extend_from_slice(&self.marks);
+        if self.width > 0 {
+            for (marks, m) in self.marks.chunks_exact(self.width).zip(&self.marked) {
+                if *m > 0 {
+                    for w in marks {
+                        out.word(*w);
+                    }
+                }
+            }
+        }
+        for b in &self.buckets {
+            for p in b {
+                out.pending(p);
+            }
+        }
+        for n in &self.notes {
+            for x in n {
+                out.note(x);
+            }
+        }
         (self.len, self.occupied)
     }
 
+    /// How many words [`Queue::save`] writes.
+    pub(super) fn packed_len(&self) -> usize {
+        let entries: usize = self.buckets.iter().map(|b| b.len()).sum();
+        let notes: usize = self.notes.iter().map(|n| n.len()).sum();
+        3 * self.buckets.len() + 2 * self.marks.len() + super::pack::ENTRY * entries + super::pack::NOTE * notes
+    }
+
     /// Goes back to what [`Queue::save`] wrote (reusing the buffers).
-    pub fn restore(
-        &mut self,
-        pending: &[Pending],
-        notes: &[Note],
-        counts: &[u32],
-        marks: &[u64],
-        (len, occupied): (usize, u64),
-    ) {
-        let (mut p, mut q) = (0, 0);
+    pub(super) fn restore(&mut self, from: &mut super::pack::Unpack, (len, occupied): (usize, u64)) {
+        let counts = from.take(3 * self.buckets.len());
         self.unmarked = 0;
         for (i, c) in counts.chunks_exact(3).enumerate() {
             self.unmarked |= (((c[0] | c[1]) > 0) as u64) << (i & 63);
-            let (a, b) = (c[0] as usize, c[1] as usize);
-            self.buckets[i].clear();
-            if a > 0 {
-                self.buckets[i].extend_from_slice(&pending[p..p + a]);
-            }
-            self.notes[i].clear();
-            if b > 0 {
-                self.notes[i].extend_from_slice(&notes[q..q + b]);
-            }
             self.marked[i] = c[2];
-            p += a;
-            q += b;
         }
-        self.marks.copy_from_slice(marks);
+        if self.width > 0 {
+            for (marks, c) in self.marks.chunks_exact_mut(self.width).zip(counts.chunks_exact(3)) {
+                if c[2] > 0 {
+                    for w in marks {
+                        *w = from.word();
+                    }
+                } else {
+                    super::pack::zero(marks);
+                }
+            }
+        }
+        for (b, c) in self.buckets.iter_mut().zip(counts.chunks_exact(3)) {
+            b.clear();
+            if c[0] > 0 {
+                from.pendings(c[0] as usize, b);
+            }
+        }
+        for (n, c) in self.notes.iter_mut().zip(counts.chunks_exact(3)) {
+            n.clear();
+            if c[1] > 0 {
+                from.notes(c[1] as usize, n);
+            }
+        }
         self.len = len;
         self.occupied = occupied;
     }
@@ -158,11 +176,6 @@ impl Queue {
     /// How many buckets it has (how many ticks ahead it holds arrivals).
     pub fn buckets(&self) -> usize {
         self.buckets.len()
-    }
-
-    /// How many words of counts [`Queue::save`] writes.
-    pub fn count_words(&self) -> usize {
-        3 * self.buckets.len()
     }
 
     /// Makes room for marks `width` words wide.
