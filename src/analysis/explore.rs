@@ -128,7 +128,22 @@ fn search(
     // The snapshots of states explored, saved over by new states.
     let mut spares: Vec<Box<Snapshot>> = Vec::new();
     while let Some((progress, (nodes, index, layouts))) = frontier.pop_first() {
-        for (i, node) in nodes.into_iter().enumerate() {
+        // The snapshots are read from memory a batch ahead, while other states' steps
+        // run: a search restores snapshots saved long before, no longer in any cache,
+        // and loads that go on at once wait for memory once.
+        const AHEAD: usize = 8;
+        for node in nodes.iter().take(AHEAD) {
+            node.snap.touch();
+        }
+        let mut rest = nodes.into_iter();
+        let mut i = 0;
+        while let Some(node) = rest.next() {
+            if i % AHEAD == 0 {
+                // (`rest` starts at node `i + 1`: the next batch starts at `i + AHEAD`.)
+                for next in rest.as_slice().iter().skip(AHEAD - 1).take(AHEAD) {
+                    next.snap.touch();
+                }
+            }
             // The keys of the states one step on copy from this one what the step did not
             // change. (The first state has no key.)
             let parent = (i < index.len()).then(|| Parent { progress, records: &layouts[i * n..(i + 1) * n] });
@@ -221,6 +236,7 @@ fn search(
                 }
             }
             spares.push(node.snap);
+            i += 1;
         }
     }
     if lazy {
