@@ -237,6 +237,10 @@ pub struct Sim<'m> {
     /// they changed since: a search restores many states of one tick that share them, and
     /// copies them only when they differ.
     unresolved_mark: std::cell::Cell<u64>,
+    /// The messengers `unresolved` held before the end of the last tick, with their mark
+    /// (0: none): a search restores states of that tick again after a step that ended it,
+    /// and takes them back without a copy.
+    unresolved_before: (Vec<Unresolved>, u64),
     /// What `state_key` works out once, and its buffers.
     key: std::cell::RefCell<key::KeyScratch>,
     /// Reused by lazy delivery.
@@ -1187,6 +1191,7 @@ impl<'m> Sim<'m> {
             tick_ended: None,
             ended_to: Vec::new(),
             unresolved_mark: std::cell::Cell::new(0),
+            unresolved_before: (Vec::new(), 0),
             key: Default::default(),
             arriving: Vec::new(),
             chan_count: vec![0; model.channels.len()],
@@ -1426,7 +1431,12 @@ impl<'m> Sim<'m> {
         self.stage = s.stage;
         self.arrive_pos = s.arrive_pos;
         if s.unresolved_mark != self.unresolved_mark.get() {
-            self.unresolved.clone_from(&s.unresolved);
+            if s.unresolved_mark == self.unresolved_before.1 {
+                std::mem::swap(&mut self.unresolved, &mut self.unresolved_before.0);
+                self.unresolved_before.1 = self.unresolved_mark.get();
+            } else {
+                self.unresolved.clone_from(&s.unresolved);
+            }
             self.unresolved_mark.set(s.unresolved_mark);
         }
         self.resolve_pos = s.resolve_pos;
@@ -1703,6 +1713,11 @@ impl<'m> Sim<'m> {
             self.tick_ended = Some((t, first));
             self.ended_to.clear();
             self.ended_to.extend(self.unresolved[first..].iter().map(|u| u.to));
+        }
+        if self.unresolved_mark.get() != 0 {
+            // (Snapshots name them: kept, see `unresolved_before`.)
+            std::mem::swap(&mut self.unresolved, &mut self.unresolved_before.0);
+            self.unresolved_before.1 = self.unresolved_mark.get();
         }
         self.unresolved.clear();
         self.unresolved_mark.set(0);
