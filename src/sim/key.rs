@@ -497,7 +497,8 @@ impl Sim<'_> {
             let at = |h: GenId, id: u32| (class[h as usize] as u64) << 48 | (id as u64) << 16 | h as u64;
             let x = at(g, id);
             order.remove(p.records[g as usize].rank as usize);
-            let place = order.partition_point(|&h| at(h, p.records[h as usize].id) < x);
+            // (Counted without a branch: which way a comparison goes is not predictable.)
+            let place = order.iter().map(|&h| (at(h, p.records[h as usize].id) < x) as usize).sum();
             order.insert(place, g);
         }
         self.header(out);

@@ -1271,7 +1271,9 @@ impl<'m> Sim<'m> {
             + pack::ENTRY * entries;
         s.data.clear();
         if s.data.capacity() < need {
-            s.data = Vec::with_capacity(need);
+            // (With room to spare: the states of a search grow as it goes on, and a
+            // snapshot saved over is most often one saved earlier.)
+            s.data = Vec::with_capacity(need + need / 2);
         }
         s.args.clear();
         let mut out = pack::Pack { data: &mut s.data, args: &mut s.args };
