@@ -505,7 +505,8 @@ impl Sim<'_> {
         records.clear();
         records.resize(n, Place { rank: 0, id: Place::NAMED });
         for (i, &h) in order.iter().enumerate() {
-            let id = if h == g { id } else { p.records[h as usize].id };
+            // (A select, not a branch.)
+            let id = [p.records[h as usize].id, id][(h == g) as usize];
             out.push(id as u64);
             records[h as usize] = Place { rank: i as u32, id };
             s.rank[h as usize] = i as u64;

@@ -73,7 +73,7 @@ impl Pack<'_> {
 
     /// [`Pack::counts`] of the lengths of lists.
     pub fn lens<T>(&mut self, lists: &[Vec<T>]) {
-        if lists.iter().all(|l| l.is_empty()) {
+        if lists.iter().fold(0, |a, l| a | l.len()) == 0 {
             self.data.push(0);
         } else {
             self.data.push(1);
