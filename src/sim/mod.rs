@@ -131,7 +131,7 @@ pub enum LogEntry {
 
 /// With lazy delivery: a messenger on the road, and the ticks it may arrive at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Road {
+pub(super) struct Road {
     p: Pending,
     earliest: u32,
     latest: u32,
@@ -1112,13 +1112,13 @@ pub struct Snapshot {
     /// `crash any` counts (each list a zero word if all are zero, else a one and the
     /// list); the rules' flags (`when_fired`, then `every_done`; only if a rule can set
     /// them); the variables' values; the queue ([`Queue::save`]); every general's
-    /// deliveries, then every general's sends.
+    /// deliveries, then every general's sends; the number of messengers on the lazy
+    /// road, and they.
     data: Vec<u32>,
     /// The arguments of the messages in `data`, in the same order.
     args: Vec<u32>,
     messengers: Vec<Messenger>,
     log: Vec<LogEntry>,
-    road: Vec<Road>,
     unresolved: Vec<Unresolved>,
     /// What `Sim::unresolved_mark` was when saved (never 0).
     unresolved_mark: u64,
@@ -1138,7 +1138,6 @@ impl Snapshot {
             ^ self.args.len()
             ^ self.messengers.len()
             ^ self.log.len()
-            ^ self.road.len()
             ^ self.unresolved.len()
             ^ self.unresolved_mark as usize;
         for line in self.data.chunks(16) {
@@ -1243,7 +1242,6 @@ impl<'m> Sim<'m> {
             args: Vec::new(),
             messengers: Vec::new(),
             log: Vec::new(),
-            road: Vec::new(),
             unresolved: Vec::new(),
             unresolved_mark: 0,
         };
@@ -1268,7 +1266,9 @@ impl<'m> Sim<'m> {
             + self.every_done.len()
             + 2 * self.vars.iter().map(|v| v.len()).sum::<usize>()
             + self.queue.packed_len()
-            + pack::ENTRY * entries;
+            + pack::ENTRY * entries
+            + 1
+            + pack::ROAD * self.road.len();
         s.data.clear();
         if s.data.capacity() < need {
             // (With room to spare: the states of a search grow as it goes on, and a
@@ -1321,6 +1321,10 @@ impl<'m> Sim<'m> {
         for x in self.sent.iter().flatten() {
             out.sent(x);
         }
+        out.data.push(self.road.len() as u32);
+        for r in &self.road {
+            out.road(r);
+        }
         s.now = self.now;
         s.end = self.end;
         s.stage = self.stage;
@@ -1334,7 +1338,6 @@ impl<'m> Sim<'m> {
         s.crashes_chosen = self.crashes_chosen;
         s.messengers.clone_from(&self.messengers);
         s.log.clone_from(&self.log);
-        s.road.clone_from(&self.road);
         let mut mark = self.unresolved_mark.get();
         if mark == 0 {
             mark = fresh_mark();
@@ -1419,6 +1422,11 @@ impl<'m> Sim<'m> {
                 from.sents(lens[g] as usize, sent);
             }
         }
+        self.road.clear();
+        let k = from.take(1)[0] as usize;
+        if k > 0 {
+            from.roads(k, &mut self.road);
+        }
         // A snapshot has the delivery log, not the sets of a lean run: go on in full.
         self.lean_run = false;
         self.heard_on = false;
@@ -1429,7 +1437,6 @@ impl<'m> Sim<'m> {
         self.schedule_pos = 0;
         self.messengers.clone_from(&s.messengers);
         self.log.clone_from(&s.log);
-        self.road.clone_from(&s.road);
         self.stage = s.stage;
         self.arrive_pos = s.arrive_pos;
         if s.unresolved_mark != self.unresolved_mark.get() {

@@ -7,11 +7,13 @@
 //! read back in the same order, so a restore reads one buffer from start to end.
 
 use super::queue::{Note, Pending};
-use super::{Recv, Sent};
+use super::{Recv, Road, Sent};
 use crate::check::{Args, GenId, MAX_ARGS, Msg};
 
 /// Words per packed messenger (pending, received or sent).
 pub(super) const ENTRY: usize = 4;
+/// Words per packed messenger on the lazy road.
+pub(super) const ROAD: usize = ENTRY + 3;
 /// Words per packed [`Note`].
 pub(super) const NOTE: usize = 3;
 
@@ -55,6 +57,11 @@ impl Pack<'_> {
         if m.args.len > 0 {
             self.msg_args(&m.args);
         }
+    }
+
+    pub fn road(&mut self, r: &Road) {
+        self.pending(&r.p);
+        self.data.extend_from_slice(&[r.earliest, r.latest, r.arrive as u32]);
     }
 
     pub fn note(&mut self, n: &Note) {
@@ -140,16 +147,21 @@ impl<'a> Unpack<'a> {
         Msg { kind, args }
     }
 
-    /// `k` messengers on their way, appended to `out`.
-    pub fn pendings(&mut self, k: usize, out: &mut Vec<Pending>) {
-        let words = self.take(k * ENTRY);
-        out.extend(words.chunks_exact(ENTRY).map(|e| Pending {
+    #[inline]
+    fn pending_from(&mut self, e: &[u32]) -> Pending {
+        Pending {
             id: e[0],
             from: e[1] as GenId,
             to: (e[1] >> 16) as GenId,
             msg: self.msg(e[2], e[3] & 0xff),
             duplicate: e[3] >> 8 != 0,
-        }));
+        }
+    }
+
+    /// `k` messengers on their way, appended to `out`.
+    pub fn pendings(&mut self, k: usize, out: &mut Vec<Pending>) {
+        let words = self.take(k * ENTRY);
+        out.extend(words.chunks_exact(ENTRY).map(|e| self.pending_from(e)));
     }
 
     /// `k` deliveries, appended to `out`.
@@ -171,6 +183,17 @@ impl<'a> Unpack<'a> {
             to: (e[1] >> 16) as GenId,
             tick: e[2],
             messenger: e[3],
+        }));
+    }
+
+    /// `k` messengers on the lazy road, appended to `out`.
+    pub fn roads(&mut self, k: usize, out: &mut Vec<Road>) {
+        let words = self.take(k * ROAD);
+        out.extend(words.chunks_exact(ROAD).map(|e| Road {
+            p: self.pending_from(e),
+            earliest: e[ENTRY],
+            latest: e[ENTRY + 1],
+            arrive: e[ENTRY + 2] != 0,
         }));
     }
 
@@ -247,6 +270,12 @@ mod tests {
         out.word(u64::MAX - 5);
         sent.iter().for_each(|s| out.sent(s));
         notes.iter().for_each(|n| out.note(n));
+        let road: Vec<Road> = pending
+            .iter()
+            .enumerate()
+            .map(|(i, p)| Road { p: *p, earliest: i as u32, latest: u32::MAX - i as u32, arrive: i % 3 == 0 })
+            .collect();
+        road.iter().for_each(|r| out.road(r));
         let mut from = Unpack::new(&data, &args);
         let mut back = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         from.pendings(pending.len(), &mut back.0);
@@ -258,7 +287,10 @@ mod tests {
         assert_eq!(from.word(), u64::MAX - 5);
         from.sents(sent.len(), &mut back.2);
         from.notes(notes.len(), &mut back.3);
+        let mut road_back = Vec::new();
+        from.roads(road.len(), &mut road_back);
         assert_eq!((back.0, back.1, back.2, back.3), (pending, recv, sent, notes.to_vec()));
+        assert_eq!(road_back, road);
         assert_eq!(from.at, data.len());
         let mut words = [0u64, 3, 0];
         zero(&mut words);
