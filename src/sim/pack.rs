@@ -133,7 +133,7 @@ impl<'a> Unpack<'a> {
         s[0] as u64 | (s[1] as u64) << 32
     }
 
-    #[inline]
+    #[inline(always)]
     fn msg(&mut self, kind: u32, len: u32) -> Msg {
         if len == 0 {
             return Msg { kind, args: Args::default() };
@@ -147,7 +147,9 @@ impl<'a> Unpack<'a> {
         Msg { kind, args }
     }
 
-    #[inline]
+    // (Inlined: a call returns the 64 bytes through memory, and reading them back right
+    // after they were written in other pieces stalls.)
+    #[inline(always)]
     fn pending_from(&mut self, e: &[u32]) -> Pending {
         Pending {
             id: e[0],
