@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 
 use super::exact::{Paths, Walk, next_prefix};
+use super::index::StateIndex;
 use crate::check::Model;
 use crate::sim::key::{Parent, Place};
 use crate::sim::{RunError, Sim, Snapshot};
@@ -70,7 +71,7 @@ struct Node {
 /// The distinct states at one point of a run (tick and stage), in the order found: the
 /// nodes, their keys, and where each general's record is in each key (`n` per node, for
 /// the keys of the states one step on: see `Sim::state_key_from`).
-type Stage = (Vec<Node>, super::index::StateIndex, Vec<Place>);
+type Stage = (Vec<Node>, StateIndex, Vec<Place>);
 
 /// Explores every run the adversary can make happen.
 pub fn explore(model: &Model, max_states: u64, fixed_delays: bool) -> Result<Explored, ExploreError> {
@@ -128,6 +129,7 @@ fn search(
     // The snapshots of states explored, saved over by new states.
     let mut spares: Vec<Box<Snapshot>> = Vec::new();
     while let Some((progress, (nodes, index, layouts))) = frontier.pop_first() {
+        let stage_states = nodes.len();
         // The snapshots are read from memory a batch ahead, while other states' steps
         // run: a search restores snapshots saved long before, no longer in any cache,
         // and loads that go on at once wait for memory once.
@@ -196,7 +198,17 @@ fn search(
                     if let Some(check) = check.as_mut() {
                         check(&sim, &key, reused);
                     }
-                    let (nodes, index, layouts) = frontier.entry(sim.progress()).or_default();
+                    // (A new stage has room for about as many states as this one, up to a
+                    // bound: the states one step on may spread over many stages.)
+                    let (nodes, index, layouts) = frontier.entry(sim.progress()).or_insert_with(|| {
+                        let states = stage_states.clamp(16, 4096);
+                        let words = states * key.len();
+                        (
+                            Vec::with_capacity(states),
+                            StateIndex::with_capacity(states, words),
+                            Vec::with_capacity(states * n),
+                        )
+                    });
                     match index.find_or_add(&key) {
                         Ok(i) => {
                             if captures < nodes[i].captures {

@@ -16,14 +16,28 @@ pub(crate) struct StateIndex {
     chunks: Vec<Vec<u64>>,
     /// Per key: its hash, and where it is (chunk, start, end).
     keys: Vec<(u64, u32, u32, u32)>,
+    /// Words of the first chunk (`CHUNK` if 0).
+    first: usize,
 }
 
 impl StateIndex {
+    /// An index with room for about `keys` keys of `words` words in all (a search knows
+    /// about how many the next stage will have: a stage grown from nothing reallocates
+    /// often, and a first chunk far too large costs the system's fresh pages).
+    pub(crate) fn with_capacity(keys: usize, words: usize) -> StateIndex {
+        StateIndex {
+            table: HashTable::with_capacity(keys),
+            chunks: Vec::new(),
+            keys: Vec::with_capacity(keys),
+            first: words.clamp(1024, CHUNK),
+        }
+    }
+
     /// The number of `key` if it was added before (`Ok`), else adds it with the next
     /// number (`Err`).
     pub(crate) fn find_or_add(&mut self, key: &[u64]) -> Result<usize, usize> {
         let hash = hash(key);
-        let StateIndex { table, chunks, keys } = self;
+        let StateIndex { table, chunks, keys, first } = self;
         let same = |&i: &u32| {
             let (h, c, a, b) = keys[i as usize];
             h == hash && chunks[c as usize][a as usize..b as usize] == *key
@@ -33,7 +47,8 @@ impl StateIndex {
         }
         let i = keys.len();
         if chunks.last().is_none_or(|c| c.capacity() - c.len() < key.len()) {
-            chunks.push(Vec::with_capacity(CHUNK.max(key.len())));
+            let size = if chunks.is_empty() && *first > 0 { *first } else { CHUNK };
+            chunks.push(Vec::with_capacity(size.max(key.len())));
         }
         let c = chunks.len() - 1;
         let chunk = &mut chunks[c];
