@@ -10,6 +10,9 @@ use super::queue::{Note, Pending};
 use super::{Recv, Road, Sent};
 use crate::check::{Args, GenId, MAX_ARGS, Msg};
 
+// A general's number is packed in 16 bits, two to a word.
+const _: () = assert!(std::mem::size_of::<GenId>() == 2);
+
 /// Words per packed messenger (pending, received or sent).
 pub(super) const ENTRY: usize = 4;
 /// Words per packed messenger on the lazy road.
