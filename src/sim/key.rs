@@ -240,6 +240,24 @@ pub(super) struct KeyScratch {
     layout: Vec<Place>,
 }
 
+/// How records name generals while the generals are being ordered: by class (with
+/// symmetry), else by number.
+fn naming_ranks(plan: &KeyPlan, rank: &mut Vec<u64>) {
+    rank.clear();
+    if plan.sym {
+        rank.extend_from_slice(&plan.class_rank);
+    } else {
+        rank.extend(0..plan.n as u64);
+    }
+}
+
+/// A general's key in the canonical order, in one word: its class, the number of its
+/// record, its own number (16, 32 and 16 bits), compared as the three would be.
+#[inline(always)]
+fn order_key(class: &[u16], g: GenId, record: u32) -> u64 {
+    (class[g as usize] as u64) << 48 | (record as u64) << 16 | g as u64
+}
+
 fn msg(out: &mut Vec<u64>, m: &Msg) {
     out.push(m.kind as u64 | (m.args.len as u64) << 32);
     out.extend(m.args.as_slice().iter().map(|v| *v as u64));
@@ -381,13 +399,7 @@ impl Sim<'_> {
     /// did not change taken from the parent's key.
     fn order(&self, plan: &KeyPlan, s: &mut KeyScratch, parent: Option<Parent>) {
         let n = plan.n;
-        s.rank.clear();
-        if plan.sym {
-            // While ordering, a general is named by its class.
-            s.rank.extend_from_slice(&plan.class_rank);
-        } else {
-            s.rank.extend(0..n as u64);
-        }
+        naming_ranks(plan, &mut s.rank);
         s.sig.clear();
         s.names.clear();
         for g in 0..n {
@@ -423,9 +435,7 @@ impl Sim<'_> {
                 (class[a], content(a), a).cmp(&(class[b], content(b), b))
             });
         }
-        // The order's key of a general, in one word: class, record, number (16, 32 and 16
-        // bits), compared as the three would be.
-        let at = |g: usize| (class[g] as u64) << 48 | (sig[g] as u64) << 16 | g as u64;
+        let at = |g: usize| order_key(class, g as GenId, sig[g]);
         let sorted = &mut s.sorted;
         sorted.clear();
         if s.order.len() == n {
@@ -475,12 +485,7 @@ impl Sim<'_> {
         if s.by_content {
             return false;
         }
-        s.rank.clear();
-        if plan.sym {
-            s.rank.extend_from_slice(&plan.class_rank);
-        } else {
-            s.rank.extend(0..n as u64);
-        }
+        naming_ranks(plan, &mut s.rank);
         let (id, named) = self.numbered(g, plan, s);
         if named {
             return false;
@@ -494,7 +499,7 @@ impl Sim<'_> {
         if plan.sym {
             // By class, record and number, as `order` sorts.
             let class = &plan.symmetry.class;
-            let at = |h: GenId, id: u32| (class[h as usize] as u64) << 48 | (id as u64) << 16 | h as u64;
+            let at = |h: GenId, id: u32| order_key(class, h, id);
             let x = at(g, id);
             order.remove(p.records[g as usize].rank as usize);
             // (Counted without a branch: which way a comparison goes is not predictable.)

@@ -1354,6 +1354,14 @@ impl<'m> Sim<'m> {
         }
     }
 
+    /// Swaps `unresolved` and the messengers put aside (`unresolved_before`), with their
+    /// marks.
+    fn swap_unresolved_aside(&mut self) {
+        std::mem::swap(&mut self.unresolved, &mut self.unresolved_before.0);
+        let mark = self.unresolved_mark.replace(self.unresolved_before.1);
+        self.unresolved_before.1 = mark;
+    }
+
     /// Whether any rule's flag (`when_fired`, `every_done`) can be set.
     fn flagged(&self) -> bool {
         self.plan.has_when || !self.plan.every.is_empty()
@@ -1446,12 +1454,11 @@ impl<'m> Sim<'m> {
         self.arrive_pos = s.arrive_pos;
         if s.unresolved_mark != self.unresolved_mark.get() {
             if s.unresolved_mark == self.unresolved_before.1 {
-                std::mem::swap(&mut self.unresolved, &mut self.unresolved_before.0);
-                self.unresolved_before.1 = self.unresolved_mark.get();
+                self.swap_unresolved_aside();
             } else {
                 self.unresolved.clone_from(&s.unresolved);
+                self.unresolved_mark.set(s.unresolved_mark);
             }
-            self.unresolved_mark.set(s.unresolved_mark);
         }
         self.resolve_pos = s.resolve_pos;
         self.tick_ended = None;
@@ -1730,8 +1737,7 @@ impl<'m> Sim<'m> {
         }
         if self.unresolved_mark.get() != 0 {
             // (Snapshots name them: kept, see `unresolved_before`.)
-            std::mem::swap(&mut self.unresolved, &mut self.unresolved_before.0);
-            self.unresolved_before.1 = self.unresolved_mark.get();
+            self.swap_unresolved_aside();
         }
         self.unresolved.clear();
         self.unresolved_mark.set(0);

@@ -47,16 +47,16 @@ impl Pack<'_> {
     }
 
     pub fn recv(&mut self, r: &Recv) {
-        let m = &r.msg;
-        self.data.extend_from_slice(&[m.kind, m.args.len as u32 | (r.from as u32) << 16, r.tick, r.messenger]);
-        if m.args.len > 0 {
-            self.msg_args(&m.args);
-        }
+        self.logged(&r.msg, r.from, r.tick, r.messenger);
     }
 
     pub fn sent(&mut self, s: &Sent) {
-        let m = &s.msg;
-        self.data.extend_from_slice(&[m.kind, m.args.len as u32 | (s.to as u32) << 16, s.tick, s.messenger]);
+        self.logged(&s.msg, s.to, s.tick, s.messenger);
+    }
+
+    /// A delivery or a send: its message, the other general, its tick and messenger.
+    fn logged(&mut self, m: &Msg, other: GenId, tick: u32, messenger: u32) {
+        self.data.extend_from_slice(&[m.kind, m.args.len as u32 | (other as u32) << 16, tick, messenger]);
         if m.args.len > 0 {
             self.msg_args(&m.args);
         }
@@ -171,24 +171,22 @@ impl<'a> Unpack<'a> {
 
     /// `k` deliveries, appended to `out`.
     pub fn recvs(&mut self, k: usize, out: &mut Vec<Recv>) {
-        let words = self.take(k * ENTRY);
-        out.extend(words.chunks_exact(ENTRY).map(|e| Recv {
-            msg: self.msg(e[0], e[1] & 0xffff),
-            from: (e[1] >> 16) as GenId,
-            tick: e[2],
-            messenger: e[3],
-        }));
+        self.logged(k, out, |msg, from, tick, messenger| Recv { msg, from, tick, messenger });
     }
 
     /// `k` sends, appended to `out`.
     pub fn sents(&mut self, k: usize, out: &mut Vec<Sent>) {
+        self.logged(k, out, |msg, to, tick, messenger| Sent { msg, to, tick, messenger });
+    }
+
+    /// `k` deliveries or sends ([`Pack::logged`]), made by `make` from the message, the
+    /// other general, the tick and the messenger, appended to `out`.
+    #[inline(always)]
+    fn logged<T>(&mut self, k: usize, out: &mut Vec<T>, make: impl Fn(Msg, GenId, u32, u32) -> T) {
         let words = self.take(k * ENTRY);
-        out.extend(words.chunks_exact(ENTRY).map(|e| Sent {
-            msg: self.msg(e[0], e[1] & 0xffff),
-            to: (e[1] >> 16) as GenId,
-            tick: e[2],
-            messenger: e[3],
-        }));
+        out.extend(
+            words.chunks_exact(ENTRY).map(|e| make(self.msg(e[0], e[1] & 0xffff), (e[1] >> 16) as GenId, e[2], e[3])),
+        );
     }
 
     /// `k` messengers on the lazy road, appended to `out`.
