@@ -13,8 +13,8 @@
 //! form gives up (`None`) and [`Sim::eval`] evaluates the condition again, reporting
 //! the fault as ever. Debug builds check every compiled answer against `eval`.
 
-use super::{HeardPlan, NONE, Sim};
 use crate::check::*;
+use crate::sim::{HeardPlan, NONE, Sim};
 use crate::syntax::ast::BinOp;
 
 /// The deepest stack a compiled condition may need.
@@ -67,14 +67,14 @@ enum Op {
 
 /// A compiled condition.
 #[derive(Debug, Clone)]
-pub(super) struct Code {
+pub(crate) struct Code {
     ops: Box<[Op]>,
     lists: Box<[Box<[GenId]>]>,
 }
 
 /// `fold` of a comparison (`Compiler::fold` makes `CountCmp`s of only these), inline.
 #[inline(always)]
-pub(super) fn compare(op: BinOp, x: i64, y: i64) -> bool {
+pub(crate) fn compare(op: BinOp, x: i64, y: i64) -> bool {
     match op {
         BinOp::Lt => x < y,
         BinOp::Le => x <= y,
@@ -89,7 +89,7 @@ impl Code {
     /// When the condition is one comparison of the number of senders heard with a
     /// constant (`count received K >= 3`; `received K` is `> 0`): its set's slot, the
     /// comparison and the constant.
-    pub(super) fn count_cmp(&self) -> Option<(u32, BinOp, i64)> {
+    pub(crate) fn count_cmp(&self) -> Option<(u32, BinOp, i64)> {
         match *self.ops {
             [Op::CountCmp { slot, op, k }] => Some((slot, op, k)),
             [Op::Heard(slot)] => Some((slot, BinOp::Gt, 0)),
@@ -98,7 +98,7 @@ impl Code {
     }
 
     /// The compiled form of `e`, if every part of it has one.
-    pub(super) fn compile(e: &Expr, heard: &HeardPlan) -> Option<Code> {
+    pub(crate) fn compile(e: &Expr, heard: &HeardPlan) -> Option<Code> {
         let mut c = Compiler { heard, ops: Vec::new(), lists: Vec::new(), depth: 0, deepest: 0 };
         c.expr(e)?;
         (c.deepest <= STACK).then(|| Code { ops: c.ops.into(), lists: c.lists.into() })
@@ -216,7 +216,7 @@ impl Compiler<'_> {
 }
 
 /// The condition of a rule, the one that is evaluated each time it may fire.
-pub(super) fn condition(r: &Rule) -> Option<&Expr> {
+pub(crate) fn condition(r: &Rule) -> Option<&Expr> {
     match &r.trigger {
         Trigger::Receive { guard, .. } => guard.as_ref(),
         Trigger::Every { until, .. } => until.as_ref(),
@@ -231,7 +231,7 @@ impl Sim<'_> {
     /// Evaluates `c`, the condition of rule `r` (see [`condition`]), for general `g`: its
     /// compiled form in a lean run, else [`Sim::eval`].
     #[inline(always)]
-    pub(super) fn condition(&self, r: RuleId, c: &Expr, g: GenId, locals: &[i64]) -> Result<i64, super::RunError> {
+    pub(crate) fn condition(&self, r: RuleId, c: &Expr, g: GenId, locals: &[i64]) -> Result<i64, super::RunError> {
         if self.lean_run
             && let Some(code) = &self.plan.quick[r as usize]
             && let Some(v) = match *code.ops {
@@ -332,7 +332,7 @@ impl Sim<'_> {
 
     /// The size of set number `set` of senders heard.
     #[inline(always)]
-    pub(super) fn heard_count(&self, set: usize) -> u32 {
+    pub(crate) fn heard_count(&self, set: usize) -> u32 {
         match self.plan.heard.words {
             1 => self.heard[set].count_ones(),
             words => self.heard[set * words..(set + 1) * words].iter().map(|w| w.count_ones()).sum(),
@@ -341,7 +341,7 @@ impl Sim<'_> {
 
     /// The number of general `g`'s set for `slot`.
     #[inline]
-    pub(super) fn heard_at(&self, g: GenId, slot: u32) -> usize {
+    pub(crate) fn heard_at(&self, g: GenId, slot: u32) -> usize {
         g as usize * self.plan.heard.kinds + slot as usize
     }
 }

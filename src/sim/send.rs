@@ -1,0 +1,259 @@
+//! Sending: the one place a messenger's choices are made (its number, delay, partitions,
+//! loss rules, duplicate), in the documented order.
+
+use super::*;
+
+/// The choices of one messenger sent at tick `t` over a plain channel
+/// ([`ChanPlan::plain`]), as `resolve` makes them: the chooser told what they are about,
+/// then its delay in `lo..=hi` (if a range), then its one loss roll (if any). Returns the
+/// delay and whether it was lost.
+#[inline(always)]
+pub(crate) fn plain_fate<C: Chooser>(
+    ch: &mut C,
+    chan: ChanId,
+    t: u32,
+    msg: Msg,
+    lo: u32,
+    hi: u32,
+    lose: Option<&Prob>,
+) -> (u32, bool) {
+    fate_with::<C, true>(ch, chan, t, msg, lo, hi, lose)
+}
+
+/// [`plain_fate`] when the delay cannot matter (it is drawn, not worked out): whether
+/// the messenger was lost.
+#[inline(always)]
+pub(crate) fn plain_loss<C: Chooser>(
+    ch: &mut C,
+    chan: ChanId,
+    msg: Msg,
+    lo: u32,
+    hi: u32,
+    lose: Option<&Prob>,
+) -> bool {
+    fate_with::<C, false>(ch, chan, 0, msg, lo, hi, lose).1
+}
+
+/// [`plain_fate`], with the delay worked out if `DELAY` (else `lo`).
+#[inline(always)]
+pub(crate) fn fate_with<C: Chooser, const DELAY: bool>(
+    ch: &mut C,
+    chan: ChanId,
+    t: u32,
+    msg: Msg,
+    lo: u32,
+    hi: u32,
+    lose: Option<&Prob>,
+) -> (u32, bool) {
+    ch.about(&About::Messenger { chan, tick: t, msg });
+    let delay = match (lo == hi, DELAY) {
+        (true, _) => lo,
+        (false, true) => lo + ch.delay(lo, hi),
+        (false, false) => {
+            ch.pass_delay(lo, hi);
+            lo
+        }
+    };
+    (delay, lose.is_some_and(|p| ch.chance(p).index == 1))
+}
+
+impl Sim<'_> {
+    /// Sends one messenger: numbers it, draws its delay, applies partitions and loss rules.
+    pub(crate) fn send<C: Chooser>(
+        &mut self,
+        r: RuleId,
+        from: GenId,
+        to: GenId,
+        msg: Msg,
+        cause: u32,
+        ch: &mut C,
+    ) -> Result<(), RunError> {
+        self.events += 1;
+        if self.events > self.max_events {
+            return Err(self.event_limit());
+        }
+        let c = self.model.chan(from, to).expect("the checker ensures every send has a channel");
+        if self.deferring {
+            let id = self.number(r, from, to, msg);
+            self.unresolved.push(Unresolved { rule: r, from, to, chan: c, msg, cause, id });
+            self.unresolved_mark.set(0);
+            return Ok(());
+        }
+        let cp = &self.plan.chans[c as usize];
+        if self.trace || !cp.plain || self.lazy {
+            let id = self.number(r, from, to, msg);
+            self.resolve(Unresolved { rule: r, from, to, chan: c, msg, cause, id }, ch);
+            return Ok(());
+        }
+        self.sent_by_rule[r as usize] += 1;
+        self.send_plain(from, to, c, msg, ch);
+        Ok(())
+    }
+
+    /// Sends one messenger over plain channel `c` ([`ChanPlan::plain`]) without trace,
+    /// lazy delivery or staging: what `resolve` does, less what cannot apply. (The caller
+    /// counts the event and the rule's messenger.)
+    #[inline(always)]
+    pub(crate) fn send_plain<C: Chooser>(&mut self, from: GenId, to: GenId, c: ChanId, msg: Msg, ch: &mut C) {
+        let cp = &self.plan.chans[c as usize];
+        let lose = match &cp.loss {
+            LossPlan::Chance(p) => Some(p),
+            _ => None,
+        };
+        let (delay, lost) = plain_fate(ch, c, self.now, msg, cp.lo, cp.hi, lose);
+        let id = self.sent_count;
+        self.sent_count += 1;
+        let t = self.now;
+        if lost {
+            self.captures += 1;
+        } else {
+            self.queue.push(t.saturating_add(delay), Pending { id, from, to, msg, duplicate: false });
+        }
+        if self.plan.reads_sent {
+            self.dirty_sent = true;
+            self.sent[from as usize].push(Sent { msg, to, tick: t, messenger: id });
+        }
+    }
+
+    /// Gives a messenger being sent its id, and logs the send when it must be.
+    #[inline]
+    pub(crate) fn number(&mut self, r: RuleId, from: GenId, to: GenId, msg: Msg) -> u32 {
+        let id = self.sent_count;
+        self.sent_count += 1;
+        self.sent_by_rule[r as usize] += 1;
+        if self.trace || self.plan.reads_sent {
+            self.dirty_sent = true;
+            self.sent[from as usize].push(Sent { msg, to, tick: self.now, messenger: id });
+        }
+        id
+    }
+
+    /// Chooses the fate of a messenger sent at the current tick over any channel, with or
+    /// without trace: its number on the channel, its delay, partitions, loss rules and
+    /// duplicate, then puts it on the road.
+    #[inline(never)]
+    pub(crate) fn resolve<C: Chooser>(&mut self, u: Unresolved, ch: &mut C) {
+        let Unresolved { rule: r, from, to, chan: c, msg, cause, id } = u;
+        let model = self.model;
+        let t = self.now;
+        let cp = &self.plan.chans[c as usize];
+        // The number is only read by counting loss rules and by the trace.
+        let number = if cp.counting || self.trace {
+            self.dirty_count = true;
+            self.chan_count[c as usize] += 1;
+            self.chan_count[c as usize]
+        } else {
+            0
+        };
+        ch.about(&About::Messenger { chan: c, tick: t, msg });
+        let lazy = self.lazy && cp.lo != cp.hi;
+        let delay = if cp.lo == cp.hi || lazy { cp.lo } else { cp.lo + ch.delay(cp.lo, cp.hi) };
+        let arrives = t.saturating_add(delay);
+        let mut fate = Fate::InFlight;
+        if cp.partitioned {
+            for (i, p) in model.partitions.iter().enumerate() {
+                let crosses = (p.side_a[from as usize] && p.side_b[to as usize])
+                    || (p.side_b[from as usize] && p.side_a[to as usize]);
+                if crosses && p.from <= t && t <= p.to {
+                    fate = Fate::Partitioned { partition: i as u16 };
+                    break;
+                }
+            }
+        }
+        let mut on_road = fate == Fate::InFlight;
+        if on_road {
+            match &cp.loss {
+                LossPlan::None => {}
+                LossPlan::Chance(p) => {
+                    let c = ch.chance(p);
+                    if c.index == 1 {
+                        self.captures += 1;
+                        fate = Fate::Captured { loss: 0, draw: c.draw };
+                        on_road = false;
+                    }
+                }
+                LossPlan::Rules => {
+                    for (i, l) in model.channels[c as usize].losses.iter().enumerate() {
+                        let n = number as u64;
+                        let (captured, draw) = match &l.kind {
+                            LossKind::All => (true, None),
+                            LossKind::Numbers(ranges) => (ranges.iter().any(|(a, b)| *a <= n && n <= *b), None),
+                            LossKind::Every(k) => (n.is_multiple_of(*k), None),
+                            LossKind::First(k) => (n <= *k, None),
+                            LossKind::After(k) => (n > *k, None),
+                            LossKind::Window(a, b) => (*a <= t && t <= *b, None),
+                            LossKind::Kind(k) => (msg.kind == *k, None),
+                            LossKind::Chance { p, kind } => {
+                                if kind.is_some_and(|k| k != msg.kind) {
+                                    (false, None)
+                                } else {
+                                    let c = ch.chance(p);
+                                    (c.index == 1, c.draw)
+                                }
+                            }
+                        };
+                        if captured {
+                            if l.kind.is_random() {
+                                self.captures += 1;
+                            }
+                            fate = Fate::Captured { loss: i as u16, draw };
+                            on_road = false;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        let mut duplicate = None;
+        if on_road {
+            let window = (t.saturating_add(cp.lo), t.saturating_add(cp.hi));
+            if self.lazy {
+                let p = Pending { id, from, to, msg, duplicate: false };
+                self.road.push(Road { p, earliest: window.0, latest: window.1, arrive: false });
+            } else {
+                self.queue.push(arrives, Pending { id, from, to, msg, duplicate: false });
+            }
+            if let Some(p) = &cp.duplicate
+                && ch.chance(p).index == 1
+            {
+                if self.lazy {
+                    let p = Pending { id, from, to, msg, duplicate: true };
+                    self.road.push(Road { p, earliest: window.0, latest: window.1, arrive: false });
+                } else {
+                    let d2 = if cp.lo == cp.hi { cp.lo } else { cp.lo + ch.delay(cp.lo, cp.hi) };
+                    let at = t.saturating_add(d2);
+                    duplicate = Some(at);
+                    self.queue.push(at, Pending { id, from, to, msg, duplicate: true });
+                }
+            }
+        }
+        if self.trace {
+            self.messengers.push(Messenger {
+                chan: c,
+                number,
+                from,
+                to,
+                msg,
+                sent: t,
+                arrives,
+                fate,
+                rule: r,
+                cause,
+                duplicate,
+            });
+            self.log.push(LogEntry::Send { messenger: id });
+        }
+    }
+
+    pub(crate) fn event_limit(&self) -> RunError {
+        let (rule, sent) = self
+            .sent_by_rule
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, n)| (**n, std::cmp::Reverse(*i)))
+            .map(|(i, n)| (i as RuleId, *n as u64))
+            .unwrap_or((self.current, 0));
+        let rule = if sent == 0 { self.current } else { rule };
+        RunError::EventLimit { limit: self.max_events, rule, sent, tick: self.now }
+    }
+}
