@@ -141,13 +141,13 @@ impl<'s, 'm> Explainer<'s, 'm> {
 
     /// `messenger #1 on A -> B`
     pub fn msgr_ref(&self, m: u32) -> String {
-        let msgr = &self.sim.messengers[m as usize];
+        let msgr = &self.sim.state().messengers[m as usize];
         format!("messenger #{} on {}", msgr.number, self.model.show_chan(msgr.chan))
     }
 
     /// What became of a messenger, in a sentence.
     pub fn fate(&self, m: u32) -> String {
-        let x = &self.sim.messengers[m as usize];
+        let x = &self.sim.state().messengers[m as usize];
         let chan = &self.model.channels[x.chan as usize];
         match x.fate {
             Fate::Delivered => format!("arrived at tick {}", x.arrives),
@@ -172,7 +172,7 @@ impl<'s, 'm> Explainer<'s, 'm> {
 
     /// A messenger's story as a step, with its fate as the cause.
     fn story(&self, m: u32) -> Why {
-        let x = &self.sim.messengers[m as usize];
+        let x = &self.sim.state().messengers[m as usize];
         let (chan, kind) = (x.chan, x.msg.kind);
         let cause = match x.fate {
             Fate::Delivered => Cause::Delivered { chan, kind },
@@ -186,7 +186,7 @@ impl<'s, 'm> Explainer<'s, 'm> {
 
     /// `B sent ack to A at tick 2 (messenger #1 on B -> A); it was captured ...`
     fn messenger_story(&self, m: u32) -> String {
-        let x = &self.sim.messengers[m as usize];
+        let x = &self.sim.state().messengers[m as usize];
         format!(
             "{} sent {} to {} at tick {} ({}); it {}",
             self.name(x.from),
@@ -201,8 +201,8 @@ impl<'s, 'm> Explainer<'s, 'm> {
     /// Why a general ended as it did.
     pub fn general(&mut self, g: GenId) -> Vec<Why> {
         let sim = self.sim;
-        if let Some(t) = sim.crashed[g as usize] {
-            let how = sim.log.iter().rev().find_map(|e| match e {
+        if let Some(t) = sim.state().crashed[g as usize] {
+            let how = sim.state().log.iter().rev().find_map(|e| match e {
                 LogEntry::Crash { general, rule, tick } if *general == g && *tick == t && *rule != NONE => {
                     Some(match crate::sim::crash_any_of(*rule, self.model) {
                         Some(i) => {
@@ -227,12 +227,12 @@ impl<'s, 'm> Explainer<'s, 'm> {
             let mut out = vec![
                 Why::leaf(format!("{} crashed at tick {t}, {how}", self.name(g))).with(Cause::Crashed { general: g }),
             ];
-            if let Some(d) = sim.decisions[g as usize] {
+            if let Some(d) = sim.state().decisions[g as usize] {
                 out.insert(0, self.decision(g, d));
             }
             return out;
         }
-        match sim.decisions[g as usize] {
+        match sim.state().decisions[g as usize] {
             Some(d) => vec![self.decision(g, d)],
             None => vec![self.undecided(g)],
         }
@@ -272,9 +272,9 @@ impl<'s, 'm> Explainer<'s, 'm> {
             let decl = &model.generals[g as usize].vars[*var as usize];
             // The last rule of g that set the variable before the decision.
             let decided_at =
-                self.sim.log.iter().position(|e| matches!(e, LogEntry::Decide { general } if *general == g));
-            let upto = decided_at.unwrap_or(self.sim.log.len());
-            let last_set = self.sim.log[..upto].iter().rev().find_map(|e| match *e {
+                self.sim.state().log.iter().position(|e| matches!(e, LogEntry::Decide { general } if *general == g));
+            let upto = decided_at.unwrap_or(self.sim.state().log.len());
+            let last_set = self.sim.state().log[..upto].iter().rev().find_map(|e| match *e {
                 LogEntry::Fire { rule: r, tick, messenger }
                     if model.rules[r as usize].owner == g
                         && model.rules[r as usize]
@@ -303,7 +303,7 @@ impl<'s, 'm> Explainer<'s, 'm> {
         }
         // The other values: did any messenger bring them here?
         let mut others: Vec<i64> = (0..model.generals.len())
-            .filter_map(|h| match self.sim.decisions[h].map(|d| d.what) {
+            .filter_map(|h| match self.sim.state().decisions[h].map(|d| d.what) {
                 Some(Decided::Commit(w)) if w != v => Some(w),
                 _ => None,
             })
@@ -312,9 +312,9 @@ impl<'s, 'm> Explainer<'s, 'm> {
         others.dedup();
         for w in others {
             let other = self.show_commit(g, d.rule, w);
-            let carriers: Vec<u32> = (0..self.sim.messengers.len() as u32)
+            let carriers: Vec<u32> = (0..self.sim.state().messengers.len() as u32)
                 .filter(|&m| {
-                    let x = &self.sim.messengers[m as usize];
+                    let x = &self.sim.state().messengers[m as usize];
                     x.to == g && x.msg.args.as_slice().contains(&w)
                 })
                 .collect();
@@ -352,7 +352,7 @@ impl<'s, 'm> Explainer<'s, 'm> {
             };
         }
         // Decided by an action.
-        let firing = self.sim.log.iter().find_map(|e| match e {
+        let firing = self.sim.state().log.iter().find_map(|e| match e {
             LogEntry::Fire { rule: r, tick, messenger } if *r == d.rule && *tick == d.tick => Some(*messenger),
             _ => None,
         });
@@ -388,7 +388,7 @@ impl<'s, 'm> Explainer<'s, 'm> {
 
     /// A delivered messenger, and why it was sent (back along the causal chain).
     fn delivered_story(&mut self, m: u32, depth: usize) -> Why {
-        let x: Messenger = self.sim.messengers[m as usize];
+        let x: Messenger = self.sim.state().messengers[m as usize];
         let says = format!(
             "it received {} from {} at tick {}: {} sent at tick {}",
             self.model.show_msg(&x.msg),
@@ -415,7 +415,7 @@ impl<'s, 'm> Explainer<'s, 'm> {
 
     fn undecided(&mut self, g: GenId) -> Why {
         let who = self.name(g);
-        let end = self.sim.now;
+        let end = self.sim.state().now;
         let general = &self.model.generals[g as usize];
         let mut because = Vec::new();
         for &r in &general.decide {
@@ -541,6 +541,7 @@ impl<'s, 'm> Explainer<'s, 'm> {
     /// The messengers that could have satisfied a pattern from `s` to `g`, sent by tick `t`.
     fn candidates(&self, pattern: &Pattern, s: GenId, g: GenId, t: u32, locals: &[i64]) -> Vec<u32> {
         self.sim
+            .state()
             .messengers
             .iter()
             .enumerate()
@@ -586,7 +587,7 @@ impl<'s, 'm> Explainer<'s, 'm> {
                 .iter()
                 .copied()
                 .filter(|m| {
-                    let x = &self.sim.messengers[*m as usize];
+                    let x = &self.sim.state().messengers[*m as usize];
                     x.fate == Fate::Delivered && x.arrives <= deadline
                 })
                 .collect();
@@ -609,7 +610,7 @@ impl<'s, 'm> Explainer<'s, 'm> {
                 out.push(self.not_sent(s, pattern, g, t, locals, depth));
             } else {
                 for &m in ms.iter().take(MAX_LISTED) {
-                    let x = &self.sim.messengers[m as usize];
+                    let x = &self.sim.state().messengers[m as usize];
                     let mut story = self.story(m);
                     if x.fate == Fate::Delivered {
                         let limit = if by.is_some() { "the deadline" } else { "then" };
@@ -642,9 +643,9 @@ impl<'s, 'm> Explainer<'s, 'm> {
         holds: bool,
         depth: usize,
     ) -> Vec<Why> {
-        let matching: Vec<u32> = (0..self.sim.messengers.len() as u32)
+        let matching: Vec<u32> = (0..self.sim.state().messengers.len() as u32)
             .filter(|m| {
-                let x = &self.sim.messengers[*m as usize];
+                let x = &self.sim.state().messengers[*m as usize];
                 x.from == g
                     && x.sent <= t
                     && to.is_none_or(|to| to.contains(&x.to))
@@ -721,7 +722,7 @@ impl<'s, 'm> Explainer<'s, 'm> {
         let mut missing = Vec::new();
         let deadline = by.map(|b| b.clamp(0, u32::MAX as i64) as u32).unwrap_or(t).min(t);
         for s in self.senders(from, g) {
-            let got = self.sim.recv[g as usize].iter().any(|r| {
+            let got = self.sim.state().recv[g as usize].iter().any(|r| {
                 r.from == s && r.tick <= deadline && self.sim.matches(pattern, &r.msg, g, locals).unwrap_or(false)
             });
             if got {
@@ -779,9 +780,9 @@ impl<'s, 'm> Explainer<'s, 'm> {
         }
         let mut because = Vec::new();
         // Sent, but with other payloads: say which, and what became of them.
-        let other: Vec<u32> = (0..self.sim.messengers.len() as u32)
+        let other: Vec<u32> = (0..self.sim.state().messengers.len() as u32)
             .filter(|m| {
-                let x = &self.sim.messengers[*m as usize];
+                let x = &self.sim.state().messengers[*m as usize];
                 x.from == s && x.to == g && x.msg.kind == kind && x.sent <= t
             })
             .collect();
@@ -792,7 +793,7 @@ impl<'s, 'm> Explainer<'s, 'm> {
         if other.len() > MAX_LISTED {
             because.push(Why::leaf(format!("... and {} more of that kind", other.len() - MAX_LISTED)));
         }
-        if let Some(c) = self.sim.crashed[s as usize]
+        if let Some(c) = self.sim.state().crashed[s as usize]
             && c <= t
         {
             because
@@ -810,6 +811,7 @@ impl<'s, 'm> Explainer<'s, 'm> {
             }
             let fired: Vec<u32> = self
                 .sim
+                .state()
                 .log
                 .iter()
                 .filter_map(|e| match e {
@@ -838,7 +840,7 @@ impl<'s, 'm> Explainer<'s, 'm> {
         let rule = self.model.rules[r as usize].clone();
         let s = rule.owner;
         let who = self.name(s);
-        if let Some(c) = self.sim.crashed[s as usize]
+        if let Some(c) = self.sim.state().crashed[s as usize]
             && c <= t
         {
             return Why::leaf(format!("{who} crashed at tick {c}")).with(Cause::Crashed { general: s });
@@ -862,7 +864,7 @@ impl<'s, 'm> Explainer<'s, 'm> {
             Trigger::Receive { pattern, from, guard } => {
                 // Deliveries that matched kind and sender, but not the payload or the guard.
                 let mut rejected = Vec::new();
-                for rc in &self.sim.recv[s as usize] {
+                for rc in &self.sim.state().recv[s as usize] {
                     if rc.tick > t
                         || rc.msg.kind != pattern.kind
                         || from.as_ref().is_some_and(|f| !f.contains(&rc.from))

@@ -54,19 +54,19 @@ pub fn at_decisions(sim: &Sim) -> Vec<Knowledge> {
     let mut steps: Vec<Step> = Vec::new();
     let mut know = vec![0u32; n];
     let mut best: Vec<Option<usize>> = vec![None; n];
-    let mut carried: Vec<(u32, Option<usize>)> = vec![(0, None); sim.messengers.len()];
+    let mut carried: Vec<(u32, Option<usize>)> = vec![(0, None); sim.state().messengers.len()];
     let mut at: Vec<Option<(u32, Option<usize>)>> = vec![None; n];
-    for e in &sim.log {
+    for e in &sim.state().log {
         match *e {
             LogEntry::Send { messenger } => {
-                let s = sim.messengers[messenger as usize].from as usize;
+                let s = sim.state().messengers[messenger as usize].from as usize;
                 if know[s] == 0 {
                     know[s] = 1;
                 }
                 carried[messenger as usize] = (know[s], best[s]);
             }
             LogEntry::Deliver { messenger, tick, .. } => {
-                let r = sim.messengers[messenger as usize].to as usize;
+                let r = sim.state().messengers[messenger as usize].to as usize;
                 let (k, via) = carried[messenger as usize];
                 if k >= 1 && k + 1 > know[r] {
                     know[r] = k + 1;
@@ -88,7 +88,7 @@ pub fn at_decisions(sim: &Sim) -> Vec<Knowledge> {
             let mut cur = last;
             while let Some(i) = cur {
                 let s = &steps[i];
-                let m = &sim.messengers[s.messenger as usize];
+                let m = &sim.state().messengers[s.messenger as usize];
                 chain.push(Link {
                     from: model.name(m.from).to_string(),
                     to: model.name(m.to).to_string(),

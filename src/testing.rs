@@ -20,7 +20,7 @@ use crate::analysis::explore::{self, Reach};
 use crate::analysis::trials::{self, outcome_index};
 use crate::diag::{Diag, render};
 use crate::report;
-use crate::sim::{Recording, Seeded, Sim};
+use crate::sim::{Mode, Recording, Seeded, Sim};
 use crate::syntax::ast::{self, BinOp, Event, Expectation, GeneralFate};
 
 /// Trials run for a `probability` expectation when exact enumeration is out of reach.
@@ -398,8 +398,7 @@ fn reach(l: &Loaded, ev: &Event, possible: bool, cache: &mut Cache) -> Verdict {
             run: None,
         },
         (Some(w), false) => {
-            let mut sim = Sim::new(&l.model);
-            sim.trace = true;
+            let mut sim = Sim::new(&l.model, Mode::Traced);
             let run = sim.run(&mut crate::sim::Script::new(&w.choices)).ok().map(|_| {
                 let r = report::build(&sim, l, None, &w.choices);
                 report::render_run_body(&r, false, 4)
@@ -427,8 +426,7 @@ pub fn golden_files(path: &Path) -> [(PathBuf, &'static str); 3] {
 /// The report of the scenario's seed run in a golden file's format.
 /// The report of the run with `seed`, or why it stopped.
 fn seeded_report(l: &Loaded, seed: u64) -> Result<report::RunReport, String> {
-    let mut sim = Sim::new(&l.model);
-    sim.trace = true;
+    let mut sim = Sim::new(&l.model, Mode::Traced);
     let mut rec = Recording { inner: Seeded::new(seed), log: Vec::new() };
     sim.run(&mut rec).map_err(|e| report::run_error(&l.model, &e).message)?;
     let choices: Vec<u32> = rec.log.iter().map(|(_, c)| c.index).collect();

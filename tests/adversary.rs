@@ -365,9 +365,9 @@ fn lazy_delivery_finds_what_every_combination_of_delays_finds() {
             let e = &eager.reached[r];
             assert_eq!((w.captures, w.ticks), (e.captures, e.ticks), "{name}: {r:?}: the same shortest witness");
             // The lazy witness, turned into ordinary choices, replays to what it reached.
-            let mut sim = Sim::new(&l.model);
+            let mut sim = Sim::new(&l.model, herald::sim::Mode::Plain);
             sim.run(&mut Script::new(&w.choices)).unwrap();
-            assert_eq!(sim.now, w.ticks, "{name}: {r:?}");
+            assert_eq!(sim.state().now, w.ticks, "{name}: {r:?}");
             if let Reach::Outcome(i) = r {
                 assert_eq!(herald::analysis::trials::outcome_index(sim.outcome()), *i, "{name}");
             }
@@ -401,9 +401,9 @@ fn the_state_reductions_change_nothing_the_adversary_finds() {
             for (r, w) in &reduced.reached {
                 let p = &plain.reached[r];
                 assert_eq!((w.captures, w.ticks), (p.captures, p.ticks), "{name}: {r:?}: as short a witness");
-                let mut sim = Sim::new(&l.model);
+                let mut sim = Sim::new(&l.model, herald::sim::Mode::Plain);
                 sim.run(&mut Script::new(&w.choices)).unwrap();
-                assert_eq!(sim.now, w.ticks, "{name}: {r:?}");
+                assert_eq!(sim.state().now, w.ticks, "{name}: {r:?}");
                 match r {
                     Reach::Outcome(i) => {
                         assert_eq!(herald::analysis::trials::outcome_index(sim.outcome()), *i, "{name}")
@@ -415,7 +415,7 @@ fn the_state_reductions_change_nothing_the_adversary_finds() {
                         assert_eq!(herald::analysis::trials::fate_index(&sim, *g as usize), *f, "{name}: {r:?}")
                     }
                     Reach::Commit(g, v) => assert_eq!(
-                        sim.decisions[*g as usize].map(|d| d.what),
+                        sim.state().decisions[*g as usize].map(|d| d.what),
                         Some(herald::sim::Decided::Commit(*v)),
                         "{name}: {r:?}"
                     ),

@@ -74,8 +74,7 @@ fn runs(name: &str, src: &str) -> Vec<String> {
     let l = herald::load(name, src.as_bytes(), &[]).unwrap_or_else(|f| panic!("{name} does not load: {:#?}", f.diags));
     (0..4u64)
         .map(|seed| {
-            let mut sim = herald::sim::Sim::new(&l.model);
-            sim.trace = true;
+            let mut sim = herald::sim::Sim::new(&l.model, herald::sim::Mode::Traced);
             let mut rec = herald::sim::Recording { inner: herald::sim::Seeded::new(seed), log: Vec::new() };
             sim.run(&mut rec).expect("the run ends");
             let choices: Vec<u32> = rec.log.iter().map(|(_, c)| c.index).collect();

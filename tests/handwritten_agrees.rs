@@ -59,14 +59,14 @@ fn same_tallies_as_herald_trials() {
 fn same_decisions_trial_by_trial() {
     for s in &handwritten::SCENARIOS {
         let loaded = load(s);
-        let mut sim = Sim::new(&loaded.model);
+        let mut sim = Sim::new(&loaded.model, herald::sim::Mode::Plain);
         for b in 0..TRIALS.div_ceil(BLOCK) {
             let mut theirs = Seeded::stream(SEED, b);
             let mut ours = Seeded::stream(SEED, b);
             for k in b * BLOCK..((b + 1) * BLOCK).min(TRIALS) {
                 sim.run(&mut theirs).expect("the run");
                 let attacked = (s.trial)(&mut ours);
-                for (g, d) in sim.decisions.iter().enumerate() {
+                for (g, d) in sim.state().decisions.iter().enumerate() {
                     let expect = match (d.map(|d| d.what), s.values) {
                         (Some(Decided::Attack), None) => true,
                         (Some(Decided::Wait), None) => false,

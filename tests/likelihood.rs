@@ -161,7 +161,7 @@ fn retries_with_a_deadline_as_the_design_says() {
 fn the_most_likely_runs_replay_to_their_outcome() {
     let l = load(&bundled("attempt2-acknowledgment.herald"), &[]);
     let e = exact(&l.model);
-    let mut sim = herald::sim::Sim::new(&l.model);
+    let mut sim = herald::sim::Sim::new(&l.model, herald::sim::Mode::Plain);
     for (i, best) in e.most_likely.iter().enumerate() {
         let Some((prob, choices)) = best else { continue };
         sim.run(&mut herald::sim::Script::new(choices)).unwrap();
@@ -253,7 +253,7 @@ fn a_trial_can_be_found_again_from_its_block() {
     // Trial k draws from stream k / 256, after the trials before it in that stream.
     let l = load(&bundled("attempt2-acknowledgment.herald"), &[]);
     let all = run_trials(&l.model, 512, 5, 2);
-    let mut sim = herald::sim::Sim::new(&l.model);
+    let mut sim = herald::sim::Sim::new(&l.model, herald::sim::Mode::Plain);
     let mut counts = [0u64; 6];
     for b in 0..2 {
         let mut rng = herald::sim::Seeded::stream(5, b);
@@ -430,7 +430,7 @@ fn lazy_delays_give_the_same_exact_probabilities() {
         for (i, a) in lazy.most_likely.iter().enumerate() {
             // The lazy run, turned into ordinary choices, ends in its outcome.
             if let Some((_, choices)) = a {
-                let mut sim = Sim::new(&l.model);
+                let mut sim = Sim::new(&l.model, herald::sim::Mode::Plain);
                 sim.run(&mut Script::new(choices)).unwrap();
                 assert_eq!(herald::analysis::trials::outcome_index(sim.outcome()), i, "{name}");
             }
@@ -463,7 +463,7 @@ fn the_state_reductions_change_no_exact_answer() {
         for (i, (a, b)) in plain.most_likely.iter().zip(&reduced.most_likely).enumerate() {
             assert_eq!(a.as_ref().map(|x| &x.0), b.as_ref().map(|x| &x.0), "{name}: outcome {i}");
             if let Some((_, choices)) = b {
-                let mut sim = Sim::new(&l.model);
+                let mut sim = Sim::new(&l.model, herald::sim::Mode::Plain);
                 sim.run(&mut Script::new(choices)).unwrap();
                 assert_eq!(outcome_index(sim.outcome()), i, "{name}");
             }

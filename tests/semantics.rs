@@ -13,8 +13,7 @@ fn model(src: &str) -> Model {
 }
 
 fn run_with<'m>(m: &'m Model, ch: &mut impl Chooser) -> Sim<'m> {
-    let mut sim = Sim::new(m);
-    sim.trace = true;
+    let mut sim = Sim::new(m, herald::sim::Mode::Traced);
     sim.run(ch).expect("the run finishes");
     sim
 }
@@ -28,12 +27,12 @@ fn general_index(m: &Model, name: &str) -> usize {
 }
 
 fn decision(sim: &Sim, name: &str) -> Option<Decided> {
-    sim.decisions[general_index(sim.model, name)].map(|d| d.what)
+    sim.state().decisions[general_index(sim.model, name)].map(|d| d.what)
 }
 
 /// Numbers (on their channel) of the captured messengers.
 fn captured(sim: &Sim) -> Vec<u32> {
-    sim.messengers.iter().filter(|m| matches!(m.fate, Fate::Captured { .. })).map(|m| m.number).collect()
+    sim.state().messengers.iter().filter(|m| matches!(m.fate, Fate::Captured { .. })).map(|m| m.number).collect()
 }
 
 // ---------------------------------------------------------------- order within a tick
@@ -47,9 +46,9 @@ fn crashes_come_before_deliveries_in_the_same_tick() {
          crash B at 2",
     );
     let sim = run_script(&m, &[]);
-    assert_eq!(sim.messengers[0].fate, Fate::ReceiverDown);
+    assert_eq!(sim.state().messengers[0].fate, Fate::ReceiverDown);
     assert_eq!(decision(&sim, "B"), None);
-    assert_eq!(sim.crashed[general_index(&m, "B")], Some(2));
+    assert_eq!(sim.state().crashed[general_index(&m, "B")], Some(2));
 }
 
 #[test]
@@ -63,10 +62,10 @@ fn deliveries_in_one_tick_come_in_send_order() {
     );
     let sim = run_script(&m, &[]);
     let c = general_index(&m, "C");
-    let kinds: Vec<String> = sim.recv[c].iter().map(|r| m.show_msg(&r.msg)).collect();
+    let kinds: Vec<String> = sim.state().recv[c].iter().map(|r| m.show_msg(&r.msg)).collect();
     assert_eq!(kinds, ["x", "y"]);
     // y was delivered after x, so its rule ran last.
-    assert_eq!(sim.vars[c][0], 2);
+    assert_eq!(sim.state().vars[c][0], 2);
 }
 
 #[test]
@@ -86,7 +85,7 @@ fn deliveries_come_before_decisions_and_when_before_decide() {
     assert_eq!(decision(&sim, "B"), Some(Decided::Attack));
     // `go` arrives at 3; C's `when` fires in tick 3 before its `decide at 3` would wait.
     assert_eq!(decision(&sim, "C"), Some(Decided::Attack));
-    assert_eq!(sim.decisions[general_index(&m, "C")].unwrap().tick, 3);
+    assert_eq!(sim.state().decisions[general_index(&m, "C")].unwrap().tick, 3);
 }
 
 #[test]
@@ -97,7 +96,7 @@ fn at_and_every_run_before_when_rules_in_the_same_tick() {
          general B { decide at 3: attack if received ping }",
     );
     let sim = run_script(&m, &[]);
-    let d = sim.decisions[general_index(&m, "A")].unwrap();
+    let d = sim.state().decisions[general_index(&m, "A")].unwrap();
     assert_eq!((d.what, d.tick), (Decided::Attack, 1));
 }
 
@@ -109,8 +108,8 @@ fn a_run_ends_once_everyone_has_decided() {
          general B { decide at 3: attack if received x }",
     );
     let sim = run_script(&m, &[]);
-    assert_eq!(sim.end, End::AllDecided);
-    assert_eq!(sim.now, 3);
+    assert_eq!(sim.state().end, End::AllDecided);
+    assert_eq!(sim.state().now, 3);
 }
 
 #[test]
@@ -122,9 +121,9 @@ fn a_run_stops_at_the_horizon_with_messengers_in_flight() {
          general B { decide at 50: attack }",
     );
     let sim = run_script(&m, &[]);
-    assert_eq!(sim.end, End::Horizon);
-    assert_eq!(sim.now, 10);
-    assert_eq!(sim.messengers.len(), 3, "sent at 3, 6 and 9");
+    assert_eq!(sim.state().end, End::Horizon);
+    assert_eq!(sim.state().now, 10);
+    assert_eq!(sim.state().messengers.len(), 3, "sent at 3, 6 and 9");
 }
 
 // ---------------------------------------------------------------- draws
@@ -150,9 +149,9 @@ fn draws_come_in_the_stated_order() {
             Choice::Delay { lo: 1, hi: 3 },
         ]
     );
-    let x = &sim.messengers[0];
+    let x = &sim.state().messengers[0];
     assert_eq!((x.arrives, x.duplicate, x.fate), (1, Some(3), Fate::Delivered));
-    assert_eq!(sim.recv[general_index(&m, "B")].len(), 2, "delivered twice");
+    assert_eq!(sim.state().recv[general_index(&m, "B")].len(), 2, "delivered twice");
 }
 
 #[test]
@@ -165,8 +164,8 @@ fn a_capture_stops_the_draws_for_that_messenger() {
     let mut rec = Recording { inner: Script::new(&[1, 1]), log: vec![] };
     let sim = run_with(&m, &mut rec);
     assert_eq!(rec.log.len(), 2, "delay and the first loss roll only");
-    assert!(matches!(sim.messengers[0].fate, Fate::Captured { loss: 0, .. }));
-    assert_eq!(sim.messengers[0].arrives, 2, "captured where it would have arrived (delay index 1: 2 ticks)");
+    assert!(matches!(sim.state().messengers[0].fate, Fate::Captured { loss: 0, .. }));
+    assert_eq!(sim.state().messengers[0].arrives, 2, "captured where it would have arrived (delay index 1: 2 ticks)");
 }
 
 #[test]
@@ -219,7 +218,7 @@ fn a_seed_fixes_the_run() {
     );
     let fates = |seed| {
         let sim = run_with(&m, &mut Seeded::new(seed));
-        sim.messengers.iter().map(|x| (x.number, x.arrives, x.fate)).collect::<Vec<_>>()
+        sim.state().messengers.iter().map(|x| (x.number, x.arrives, x.fate)).collect::<Vec<_>>()
     };
     assert_eq!(fates(5), fates(5));
     assert!((0..20).any(|s| fates(s) != fates(5)));
@@ -237,7 +236,7 @@ fn six(rule: &str) -> Vec<u32> {
     );
     let m = model(&src);
     let sim = run_script(&m, &[]);
-    assert_eq!(sim.messengers.len(), 6);
+    assert_eq!(sim.state().messengers.len(), 6);
     captured(&sim)
 }
 
@@ -266,7 +265,7 @@ fn probabilistic_loss_rules_follow_the_choices() {
     let m = model(src);
     let sim = run_script(&m, &[0, 1, 0, 0, 1, 1]);
     assert_eq!(captured(&sim), [2, 5, 6]);
-    let Fate::Captured { loss: 0, draw: None } = sim.messengers[1].fate else { panic!() };
+    let Fate::Captured { loss: 0, draw: None } = sim.state().messengers[1].fate else { panic!() };
 }
 
 #[test]
@@ -295,6 +294,7 @@ fn partitions_capture_what_crosses_the_cut_in_their_window() {
     );
     let sim = run_script(&m, &[]);
     let cut: Vec<(String, u32)> = sim
+        .state()
         .messengers
         .iter()
         .filter(|x| matches!(x.fate, Fate::Partitioned { .. }))
@@ -313,11 +313,11 @@ fn a_crashed_general_does_nothing_more() {
     );
     let sim = run_script(&m, &[]);
     let a = general_index(&m, "A");
-    assert!(sim.sent[a].iter().all(|s| s.tick < 3));
-    assert_eq!(sim.decisions[a], None);
+    assert!(sim.state().sent[a].iter().all(|s| s.tick < 3));
+    assert_eq!(sim.state().decisions[a], None);
     // B's pong sent at 2 reaches A at 3, after A crashed.
-    assert!(sim.messengers.iter().any(|x| x.fate == Fate::ReceiverDown));
-    assert!(sim.log.iter().any(|e| matches!(e, LogEntry::Crash { tick: 3, .. })));
+    assert!(sim.state().messengers.iter().any(|x| x.fate == Fate::ReceiverDown));
+    assert!(sim.state().log.iter().any(|e| matches!(e, LogEntry::Crash { tick: 3, .. })));
 }
 
 #[test]
@@ -328,7 +328,7 @@ fn the_crash_action_stops_the_general_at_once() {
          general B { decide at 3: attack if received plan }",
     );
     let sim = run_script(&m, &[]);
-    assert!(sim.messengers.is_empty());
+    assert!(sim.state().messengers.is_empty());
 }
 
 // ---------------------------------------------------------------- knowledge
@@ -343,7 +343,7 @@ fn count_received_counts_distinct_senders() {
          general D { decide at 5: attack }",
     );
     let sim = run_script(&m, &[]);
-    assert_eq!(sim.recv[general_index(&m, "C")].len(), 4);
+    assert_eq!(sim.state().recv[general_index(&m, "C")].len(), 4);
     assert_eq!(decision(&sim, "C"), Some(Decided::Attack));
 }
 
@@ -383,7 +383,7 @@ fn every_stops_once_its_until_holds() {
     );
     let sim = run_script(&m, &[]);
     // Sent at 2; acked at 3 (arrives 4); at 4 the until holds.
-    assert_eq!(sim.sent[general_index(&m, "A")].len(), 1);
+    assert_eq!(sim.state().sent[general_index(&m, "A")].len(), 1);
 }
 
 #[test]
@@ -397,7 +397,7 @@ fn payload_binders_and_guards() {
                      decide at 20: attack if received ack(depth) or received ack(depth - 1) }",
     );
     let sim = run_script(&m, &[]);
-    let shown: Vec<String> = sim.messengers.iter().map(|x| m.show_msg(&x.msg)).collect();
+    let shown: Vec<String> = sim.state().messengers.iter().map(|x| m.show_msg(&x.msg)).collect();
     assert_eq!(shown, ["ack(1)", "ack(2)", "ack(3)"]);
     assert_eq!(sim.outcome(), Outcome::Victory);
 }
@@ -433,7 +433,7 @@ fn a_runaway_rule_stops_at_the_event_limit_and_is_named() {
          general A { on start { send ping to B } on receive pong { send ping to B 2 times } decide at 999: attack }
          general B { on receive ping { send pong to A } decide at 999: attack }",
     );
-    let mut sim = Sim::new(&m);
+    let mut sim = Sim::new(&m, herald::sim::Mode::Plain);
     sim.max_events = 10_000;
     let err = sim.run(&mut Script::new(&[])).unwrap_err();
     let RunError::EventLimit { limit, rule, .. } = err else { panic!("{err:?}") };
@@ -480,16 +480,18 @@ fn a_recovered_general_keeps_its_storage_loses_what_came_while_down_and_runs_on_
     let sim = run_script(&m, &[]);
     let b = general_index(&m, "B");
     // `two` arrived at 4, while B was down: lost, and so reported.
-    let two = sim.messengers.iter().find(|x| m.show_msg(&x.msg) == "two").unwrap();
+    let two = sim.state().messengers.iter().find(|x| m.show_msg(&x.msg) == "two").unwrap();
     assert_eq!(two.fate, Fate::ReceiverDown);
     // B is up again: it decides, remembering `one` (received before the crash) and
     // getting `three` (after the recovery).
-    assert_eq!(sim.crashed[b], None);
+    assert_eq!(sim.state().crashed[b], None);
     assert_eq!(decision(&sim, "B"), Some(Decided::Attack));
     // Its variable survived the crash, and `on recover` sent it.
-    let back = sim.messengers.iter().find(|x| m.show_msg(&x.msg) == "back(1)").expect("on recover fired");
+    let back = sim.state().messengers.iter().find(|x| m.show_msg(&x.msg) == "back(1)").expect("on recover fired");
     assert_eq!(back.sent, 5);
-    assert!(sim.log.iter().any(|e| matches!(e, LogEntry::Recover { general, tick: 5 } if *general as usize == b)));
+    assert!(
+        sim.state().log.iter().any(|e| matches!(e, LogEntry::Recover { general, tick: 5 } if *general as usize == b))
+    );
     assert_eq!(sim.outcome(), Outcome::Victory);
 }
 
@@ -503,7 +505,7 @@ fn a_general_that_never_recovers_stays_down_and_recovering_a_live_one_does_nothi
     );
     let sim = run_script(&m, &[]);
     assert_eq!(decision(&sim, "B"), Some(Decided::Attack));
-    assert!(!sim.log.iter().any(|e| matches!(e, LogEntry::Recover { .. })));
+    assert!(!sim.state().log.iter().any(|e| matches!(e, LogEntry::Recover { .. })));
 }
 
 // ---------------------------------------------------------------- crash any
@@ -523,9 +525,9 @@ fn crash_any_rolls_each_live_target_each_tick_of_its_window_until_enough_have_cr
     assert_eq!(c.p, Prob::new(1, 4));
     // Tick 2: A no, B no, C no; tick 3: A no, B yes — and then no more rolls.
     let sim = run_script(&m, &[0, 0, 0, 0, 1]);
-    assert_eq!(sim.crashed[general_index(&m, "B")], Some(3));
-    assert_eq!(sim.crashed[general_index(&m, "A")], None);
-    assert_eq!(sim.crashed[general_index(&m, "C")], None);
+    assert_eq!(sim.state().crashed[general_index(&m, "B")], Some(3));
+    assert_eq!(sim.state().crashed[general_index(&m, "A")], None);
+    assert_eq!(sim.state().crashed[general_index(&m, "C")], None);
     let mut rec = Recording { inner: Script::new(&[0, 0, 0, 0, 1]), log: Vec::new() };
     let _ = run_with(&m, &mut rec);
     assert_eq!(rec.log.len(), 5, "one roll per live target per tick until one crashed");
@@ -533,5 +535,5 @@ fn crash_any_rolls_each_live_target_each_tick_of_its_window_until_enough_have_cr
     let mut rec = Recording { inner: Script::new(&[]), log: Vec::new() };
     let sim = run_with(&m, &mut rec);
     assert_eq!(rec.log.len(), 9);
-    assert!(sim.crashed.iter().all(Option::is_none));
+    assert!(sim.state().crashed.iter().all(Option::is_none));
 }

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use super::subject::{Key, Label, Tracker};
 use crate::check::Model;
-use crate::sim::{About, Choice, Chooser, Chosen, Fate, Sim};
+use crate::sim::{About, Choice, Chooser, Chosen, Fate, Mode, Sim};
 use crate::syntax::ast::Outcome;
 
 /// At most this many captured messengers are tried (one run each).
@@ -57,10 +57,10 @@ impl Chooser for Undo<'_> {
 /// The captured messengers of the run made by `choices` whose delivery alone changes its
 /// outcome. `original` is that run, traced (its messengers and their fates).
 pub fn flips(model: &Model, choices: &[u32], original: &Sim, max_events: u64) -> Vec<Flip> {
-    let mut sim = Sim::new(model);
+    let mut sim = Sim::new(model, Mode::Plain);
     sim.max_events = max_events;
     let mut label = Label::new(choices);
-    if sim.run(&mut label).is_err() || label.keys.len() != original.messengers.len() {
+    if sim.run(&mut label).is_err() || label.keys.len() != original.state().messengers.len() {
         return Vec::new();
     }
     // The last choice of each messenger, and its number of choices.
@@ -97,5 +97,5 @@ pub fn candidates(sim: &Sim) -> Vec<usize> {
         Fate::Captured { loss, .. } => model.channels[m.chan as usize].losses[loss as usize].kind.is_random(),
         _ => false,
     };
-    sim.messengers.iter().enumerate().filter(|(_, m)| random(m)).map(|(id, _)| id).take(MAX_TRIED).collect()
+    sim.state().messengers.iter().enumerate().filter(|(_, m)| random(m)).map(|(id, _)| id).take(MAX_TRIED).collect()
 }

@@ -18,7 +18,7 @@ use num_traits::{One, ToPrimitive, Zero};
 
 use super::trials::{OUTCOMES, outcome_index};
 use crate::check::Model;
-use crate::sim::{Choice, Chooser, Chosen, Decided, RunError, Sim, Snapshot};
+use crate::sim::{Choice, Chooser, Chosen, Decided, Mode, RunError, Sim, Snapshot};
 
 /// Default bound on the distinct states explored.
 pub const DEFAULT_MAX_STATES: u64 = 200_000;
@@ -205,13 +205,11 @@ pub fn analyze_with(
         steps: 0,
         most_likely: vec![None; OUTCOMES.len()],
     };
-    let mut sim = Sim::new(model);
-    sim.max_events = crate::sim::DEFAULT_MAX_EVENTS;
-    sim.lazy = lazy;
-    sim.reduce = reduce;
-    // Each messenger's choices are a step of their own, and the states between them are
-    // merged: a tick of many messengers does not branch into every combination of fates.
-    sim.defer = true;
+    // Staged: each messenger's choices are a step of their own, and the states between
+    // them are merged (a tick of many messengers does not branch into every combination
+    // of fates).
+    let mut sim = Sim::new(model, Mode::Staged { lazy });
+    sim.set_reductions(reduce);
     sim.start();
     // Pending states, by where they are in a run; at each point, in the order found.
     let mut frontier: BTreeMap<(u32, u32), Stage> = BTreeMap::new();
@@ -247,15 +245,15 @@ pub fn analyze_with(
                     let o = outcome_index(sim.outcome());
                     result.outcomes[o] += &p;
                     for g in 0..n {
-                        let f = match sim.decisions[g].map(|d| d.what) {
+                        let f = match sim.state().decisions[g].map(|d| d.what) {
                             Some(Decided::Attack) => 0,
                             Some(Decided::Wait) => 1,
                             Some(Decided::Commit(_)) => 2,
-                            None if sim.crashed[g].is_some() => 4,
+                            None if sim.state().crashed[g].is_some() => 4,
                             None => 3,
                         };
                         result.fates[g][f] += &p;
-                        if let Some(Decided::Commit(v)) = sim.decisions[g].map(|d| d.what) {
+                        if let Some(Decided::Commit(v)) = sim.state().decisions[g].map(|d| d.what) {
                             *result.commits[g].entry(v).or_insert_with(BigRational::zero) += &p;
                         }
                     }

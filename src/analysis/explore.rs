@@ -13,7 +13,7 @@ use super::exact::{Paths, Walk, next_prefix};
 use super::index::StateIndex;
 use crate::check::Model;
 use crate::sim::key::{Parent, Place};
-use crate::sim::{RunError, Sim, Snapshot};
+use crate::sim::{Mode, RunError, Sim, Snapshot};
 
 /// Default bound on the distinct states explored.
 pub const DEFAULT_MAX_STATES: u64 = 1_000_000;
@@ -106,14 +106,12 @@ fn search(
     // Without a delay in a range, lazy delivery changes nothing (and needs no translation).
     let lazy = lazy && !fixed_delays && model.channels.iter().any(|c| c.delay_lo != c.delay_hi);
     let mut out = Explored { reached: BTreeMap::new(), states: 1, steps: 0, fixed_delays };
-    let mut sim = Sim::new(model);
-    // Delays in a range are chosen messenger by messenger and tick by tick, not all at
-    // the send (see `lazy`); with fixed delays there is nothing to choose.
-    sim.lazy = lazy;
-    sim.reduce = reduce;
-    // Each messenger's choices are a step of their own, and the states between them are
-    // merged: a tick of many messengers does not branch into every combination of fates.
-    sim.defer = true;
+    // Staged: each messenger's choices are a step of their own, and the states between
+    // them are merged (a tick of many messengers does not branch into every combination
+    // of fates). Lazy: delays in a range are chosen messenger by messenger and tick by
+    // tick, not all at the send; with fixed delays there is nothing to choose.
+    let mut sim = Sim::new(model, Mode::Staged { lazy });
+    sim.set_reductions(reduce);
     sim.start();
     let mut frontier: BTreeMap<(u32, u32), Stage> = BTreeMap::new();
     let mut paths = Paths::default();
@@ -153,8 +151,7 @@ fn search(
             loop {
                 sim.restore(&node.snap);
                 // A merged state goes on from its best path, not the first one found.
-                sim.captures = node.captures;
-                sim.crashes_chosen = 0;
+                sim.set_adversary_counts(node.captures, 0);
                 spare.clear();
                 let mut walk = Walk { prefix: &prefix, taken: std::mem::take(&mut spare) };
                 let ended = sim.advance(&mut walk);
@@ -168,7 +165,7 @@ fn search(
                     ExploreError::Run { error, choices: paths.full(id) }
                 })?;
                 // The adversary's cost: what it captured and whom it crashed.
-                let captures = sim.captures + sim.crashes_chosen;
+                let captures = sim.state().captures + sim.state().crashes_chosen;
                 if ended {
                     let mut reached = vec![Reach::Outcome(super::trials::outcome_index(sim.outcome()))];
                     if sim.blocked() {
@@ -176,13 +173,14 @@ fn search(
                     }
                     for g in 0..model.generals.len() {
                         reached.push(Reach::Fate(g as u16, super::trials::fate_index(&sim, g)));
-                        if let Some(crate::sim::Decided::Commit(v)) = sim.decisions[g].map(|d| d.what) {
+                        if let Some(crate::sim::Decided::Commit(v)) = sim.state().decisions[g].map(|d| d.what) {
                             reached.push(Reach::Commit(g as u16, v));
                         }
                     }
                     let mut path = None;
                     for r in reached {
-                        let better = out.reached.get(&r).is_none_or(|w| (captures, sim.now) < (w.captures, w.ticks));
+                        let better =
+                            out.reached.get(&r).is_none_or(|w| (captures, sim.state().now) < (w.captures, w.ticks));
                         if better {
                             let choices = path
                                 .get_or_insert_with(|| {
@@ -190,7 +188,7 @@ fn search(
                                     paths.full(id)
                                 })
                                 .clone();
-                            out.reached.insert(r, Witness { captures, ticks: sim.now, choices });
+                            out.reached.insert(r, Witness { captures, ticks: sim.state().now, choices });
                         }
                     }
                 } else {

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use super::subject::{Key, Tracker};
 use crate::check::Model;
-use crate::sim::{About, Choice, Chooser, Chosen, Recording, Script, Sim};
+use crate::sim::{About, Choice, Chooser, Chosen, Mode, Recording, Script, Sim};
 
 /// Replays a lazy run and notes what each messenger did.
 struct Note<'a> {
@@ -108,9 +108,8 @@ impl Chooser for Translate<'_> {
 
 /// The ordinary choices of the run that `lazy_choices` make with lazy delivery.
 pub fn ordinary(model: &Model, lazy_choices: &[u32], max_events: u64) -> Vec<u32> {
-    let mut sim = Sim::new(model);
+    let mut sim = Sim::new(model, Mode::Staged { lazy: true });
     sim.max_events = max_events;
-    sim.lazy = true;
     let mut note = Note {
         script: Script::new(lazy_choices),
         track: Tracker::default(),
@@ -126,7 +125,7 @@ pub fn ordinary(model: &Model, lazy_choices: &[u32], max_events: u64) -> Vec<u32
             note.late.insert((*key, duplicate));
         }
     }
-    let mut sim = Sim::new(model);
+    let mut sim = Sim::new(model, Mode::Plain);
     sim.max_events = max_events;
     let mut rec = Recording { inner: Translate { note: &note, track: Tracker::default(), delays: 0 }, log: Vec::new() };
     let _ = sim.run(&mut rec);

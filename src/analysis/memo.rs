@@ -14,7 +14,7 @@
 //! they do not, it turns itself off after a first stretch of trials, and trials cost what
 //! the interpreter costs. Either way the results are the same, trial by trial.
 
-use crate::sim::{Choice, Chooser, Chosen, RunError, Seeded, Sim};
+use crate::sim::{Choice, Chooser, Chosen, Mode, RunError, Seeded, Sim};
 
 /// No node (the owner of slot 0, the root's).
 const NONE: u32 = u32::MAX;
@@ -174,7 +174,7 @@ impl Memo {
         summary: impl Fn(&Sim, &mut Vec<u8>),
         mut found: impl FnMut(&[u8]),
     ) -> Result<u64, (u64, RunError)> {
-        debug_assert!(!sim.trace);
+        debug_assert_eq!(sim.mode(), Mode::Lean);
         let mut done = 0;
         while done < n && self.on {
             let (hits, slot) = self.walk(rng, n - done);
@@ -296,7 +296,7 @@ mod tests {
 
     fn summary(sim: &Sim, out: &mut Vec<u8>) {
         out.push(outcome_index(sim.outcome()) as u8);
-        for (d, c) in sim.decisions.iter().zip(&sim.crashed) {
+        for (d, c) in sim.state().decisions.iter().zip(&sim.state().crashed) {
             out.push(match (d.map(|d| d.what), c) {
                 (Some(Decided::Attack), _) => 0,
                 (Some(Decided::Wait), _) => 1,
@@ -340,7 +340,8 @@ mod tests {
             let bytes = std::fs::read(&path).unwrap();
             let l = crate::load(&path.display().to_string(), &bytes, &[]).unwrap_or_else(|f| panic!("{:?}", f.diags));
             let n = l.model.generals.len();
-            let (mut a, mut b) = (Sim::new(&l.model), Sim::new(&l.model));
+            // The memo over lean runs against plain runs.
+            let (mut a, mut b) = (Sim::new(&l.model, Mode::Lean), Sim::new(&l.model, Mode::Plain));
             let mut memo = Memo::new(1 + n, true);
             let mut expected = Vec::new();
             for block in 0..6 {

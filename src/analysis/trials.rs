@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use super::memo::Memo;
 use crate::check::GenId;
 use crate::explain::{Cause, Explainer, causes};
-use crate::sim::{Decided, RunError, Seeded, Sim};
+use crate::sim::{Decided, Mode, RunError, Seeded, Sim};
 use crate::syntax::ast::Outcome;
 
 /// Trials per random stream.
@@ -109,11 +109,11 @@ pub fn outcome_index(o: Outcome) -> usize {
 
 /// The fate of general `g` at the end of a run, indexed like [`FATES`].
 pub fn fate_index(sim: &Sim, g: usize) -> usize {
-    match sim.decisions[g].map(|d| d.what) {
+    match sim.state().decisions[g].map(|d| d.what) {
         Some(Decided::Attack) => 0,
         Some(Decided::Wait) => 1,
         Some(Decided::Commit(_)) => 2,
-        None if sim.crashed[g].is_some() => 4,
+        None if sim.state().crashed[g].is_some() => 4,
         None => 3,
     }
 }
@@ -150,7 +150,7 @@ fn run_with(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) ->
             f[i as usize] += n;
         }
     };
-    let work = |(sim, memo): &mut (Sim, Memo), b: u64| -> Result<Tally, TrialError> {
+    let work = |(sim, traced, memo): &mut (Sim, Sim, Memo), b: u64| -> Result<Tally, TrialError> {
         let first = b * BLOCK;
         let last = (first + BLOCK).min(cfg.trials);
         let mut rng = Seeded::stream(cfg.seed, b);
@@ -158,19 +158,17 @@ fn run_with(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) ->
         // The next trial to explain: the first multiple of `stride` from `first` (none
         // with `explain` 0: not trial 0 either).
         let mut next_explain = if cfg.explain == 0 { u64::MAX } else { first.div_ceil(stride).saturating_mul(stride) };
-        // (Only explained trials trace; one that failed may have left it on.)
-        sim.trace = false;
         let mut k = first;
         while k < last {
             if k == next_explain {
-                // Explained: run with its trace, then each general's reasons read from it.
+                // Explained: run traced (the same choices as a lean run), then each
+                // general's reasons read from the trace.
                 next_explain = next_explain.saturating_add(stride);
-                sim.trace = true;
-                sim.run(&mut rng).map_err(|error| TrialError { trial: k, error })?;
-                tally.outcomes[outcome_index(sim.outcome())] += 1;
-                let mut ex = Explainer::new(sim, src);
+                traced.run(&mut rng).map_err(|error| TrialError { trial: k, error })?;
+                tally.outcomes[outcome_index(traced.outcome())] += 1;
+                let mut ex = Explainer::new(traced, src);
                 for g in 0..model.generals.len() {
-                    let fate = fate_index(sim, g);
+                    let fate = fate_index(traced, g);
                     tally.fates[g][fate] += 1;
                     let whys = ex.general(g as GenId);
                     let mut cs: Vec<Cause> =
@@ -180,7 +178,6 @@ fn run_with(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) ->
                     e.0 += 1;
                     *e.1.entry(cs).or_default() += 1;
                 }
-                sim.trace = false;
                 k += 1;
                 continue;
             }
@@ -222,11 +219,10 @@ fn run_with(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) ->
             .into_par_iter()
             .map_init(
                 || {
-                    let mut sim = Sim::new(model);
-                    sim.max_events = cfg.max_events;
                     // Trials read only decisions (and, explained, the trace).
-                    sim.lean = true;
-                    (sim, Memo::new(1 + generals, memo))
+                    let (mut sim, mut traced) = (Sim::new(model, Mode::Lean), Sim::new(model, Mode::Traced));
+                    (sim.max_events, traced.max_events) = (cfg.max_events, cfg.max_events);
+                    (sim, traced, Memo::new(1 + generals, memo))
                 },
                 |state, b| work(state, b),
             )
@@ -236,10 +232,9 @@ fn run_with(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) ->
         // One thread: no pool, one interpreter, the blocks in order (the same tally, and
         // the same first error, as a pool of one).
         Some(1) => {
-            let mut sim = Sim::new(model);
-            sim.max_events = cfg.max_events;
-            sim.lean = true;
-            let mut state = (sim, Memo::new(1 + generals, memo));
+            let (mut sim, mut traced) = (Sim::new(model, Mode::Lean), Sim::new(model, Mode::Traced));
+            (sim.max_events, traced.max_events) = (cfg.max_events, cfg.max_events);
+            let mut state = (sim, traced, Memo::new(1 + generals, memo));
             let mut total = Tally::new(model.generals.len());
             for b in 0..blocks {
                 total.merge(work(&mut state, b)?);

@@ -8,7 +8,7 @@ use super::{ParamShown, RunReport, SCHEMA_VERSION, ScenarioInfo, params_shown, p
 use crate::Loaded;
 use crate::analysis::exact::{Exact, fraction, to_f64};
 use crate::analysis::trials::OUTCOMES;
-use crate::sim::{Script, Sim};
+use crate::sim::{Mode, Script, Sim};
 
 /// Exact outcome probabilities, with the most likely run to each outcome.
 #[derive(Debug, Clone, Serialize)]
@@ -116,8 +116,7 @@ pub fn build(l: &Loaded, exact: &Exact) -> AnalyzeReport {
         })
         .collect();
     let mut most_likely = Vec::new();
-    let mut sim = Sim::new(model);
-    sim.trace = true;
+    let mut sim = Sim::new(model, Mode::Traced);
     for (i, o) in OUTCOMES.iter().enumerate() {
         let Some((p, choices)) = &exact.most_likely[i] else { continue };
         sim.run(&mut Script::new(choices)).expect("a path found by the analysis replays");

@@ -8,7 +8,7 @@ use super::{ParamShown, RunReport, SCHEMA_VERSION, ScenarioInfo, params_shown};
 use crate::Loaded;
 use crate::analysis::explore::{Explored, Reach};
 use crate::analysis::trials::OUTCOMES;
-use crate::sim::{Script, Sim};
+use crate::sim::{Mode, Script, Sim};
 
 /// Possible and impossible outcomes, with witnesses.
 #[derive(Debug, Clone, Serialize)]
@@ -93,15 +93,14 @@ fn name(r: &Reach) -> &'static str {
 /// Builds the report (replaying and explaining each witness).
 pub fn build(l: &Loaded, e: &Explored) -> ExploreReport {
     let model = &l.model;
-    let mut sim = Sim::new(model);
-    sim.trace = true;
+    let mut sim = Sim::new(model, Mode::Traced);
     let mut possible = Vec::new();
     for (r, w) in e.reached.iter().filter(|(r, _)| !matches!(r, Reach::Fate(..) | Reach::Commit(..))) {
         sim.run(&mut Script::new(&w.choices)).expect("a witness replays");
         possible.push(Possible {
             outcome: name(r),
-            captures: w.captures - sim.crashes_chosen,
-            crashes: sim.crashes_chosen,
+            captures: w.captures - sim.state().crashes_chosen,
+            crashes: sim.state().crashes_chosen,
             ticks: w.ticks,
             choices: w.choices.clone(),
             run: super::build(&sim, l, None, &w.choices),

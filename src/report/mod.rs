@@ -15,7 +15,7 @@ use crate::check::{Model, ParamVal};
 use crate::cli::{EXIT_LIMIT, EXIT_OK, Format};
 use crate::diag::{Diag, render};
 use crate::explain::{Explainer, Why};
-use crate::sim::{Decided, End, Fate, LogEntry, RunError, Seeded, Sim};
+use crate::sim::{Decided, End, Fate, LogEntry, Mode, RunError, Seeded, Sim};
 use crate::syntax::ast::Outcome;
 
 pub(crate) use text::Paint;
@@ -243,8 +243,7 @@ pub type Choices = (Vec<u32>, Vec<Option<u64>>);
 
 /// `herald run`: one run, reported. Returns the exit code and the run's choices.
 pub fn run_command(l: &Loaded, source: Source, format: Format, max_events: u64, color: bool) -> (i32, Choices) {
-    let mut sim = Sim::new(&l.model);
-    sim.trace = true;
+    let mut sim = Sim::new(&l.model, Mode::Traced);
     sim.max_events = max_events;
     let stderr_color = color && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let (result, choices, seed) = match source {
@@ -357,8 +356,8 @@ pub fn build(sim: &Sim, l: &Loaded, seed: Option<u64>, choices: &[u32]) -> RunRe
     let mut knowledge = crate::knowledge::at_decisions(sim).into_iter();
     let decisions = (0..n as u16)
         .map(|g| {
-            let d = sim.decisions[g as usize];
-            let crashed = sim.crashed[g as usize].is_some();
+            let d = sim.state().decisions[g as usize];
+            let crashed = sim.state().crashed[g as usize].is_some();
             let (decision, value) = match d.map(|d| d.what) {
                 Some(Decided::Attack) => ("attack", None),
                 Some(Decided::Wait) => ("wait", None),
@@ -371,7 +370,7 @@ pub fn build(sim: &Sim, l: &Loaded, seed: Option<u64>, choices: &[u32]) -> RunRe
                 label: model.generals[g as usize].label.clone(),
                 decision,
                 value,
-                tick: d.map(|d| d.tick).or(sim.crashed[g as usize]),
+                tick: d.map(|d| d.tick).or(sim.state().crashed[g as usize]),
                 rule: d.map(|d| {
                     let r = &model.rules[d.rule as usize];
                     RuleShown { line: r.line, text: r.text.clone() }
@@ -382,6 +381,7 @@ pub fn build(sim: &Sim, l: &Loaded, seed: Option<u64>, choices: &[u32]) -> RunRe
         })
         .collect();
     let in_flight = sim
+        .state()
         .messengers
         .iter()
         .filter(|m| m.fate == Fate::InFlight)
@@ -403,8 +403,8 @@ pub fn build(sim: &Sim, l: &Loaded, seed: Option<u64>, choices: &[u32]) -> RunRe
         generals: model.generals.iter().map(|g| g.name.clone()).collect(),
         timeline,
         end: EndInfo {
-            tick: sim.now,
-            reason: match sim.end {
+            tick: sim.state().now,
+            reason: match sim.state().end {
                 End::AllDecided => "all-decided",
                 End::Quiet => "quiet",
                 End::Horizon => "horizon",
@@ -430,7 +430,7 @@ fn what_if(sim: &Sim, l: &Loaded, choices: &[u32]) -> Option<WhatIf> {
     let changes = flips(model, choices, sim, sim.max_events)
         .into_iter()
         .map(|f| {
-            let m = &sim.messengers[f.messenger as usize];
+            let m = &sim.state().messengers[f.messenger as usize];
             let (from, to, message, channel) = (
                 model.name(m.from).to_string(),
                 model.name(m.to).to_string(),
@@ -474,7 +474,7 @@ fn timeline(sim: &Sim, ex: &Explainer) -> Vec<Event> {
     let mut keyed: Vec<((u32, u8, u32, usize), Event)> = Vec::new();
     let mut ctx: Option<u32> = None;
     let msgr_event = |m: u32, tick: u32, event: &'static str| {
-        let x = &sim.messengers[m as usize];
+        let x = &sim.state().messengers[m as usize];
         Event {
             tick,
             event,
@@ -486,7 +486,7 @@ fn timeline(sim: &Sim, ex: &Explainer) -> Vec<Event> {
             ..Event::default()
         }
     };
-    for (i, e) in sim.log.iter().enumerate() {
+    for (i, e) in sim.state().log.iter().enumerate() {
         let i = i + 1;
         match *e {
             LogEntry::Deliver { messenger, .. } | LogEntry::ReceiverDown { messenger, .. } => ctx = Some(messenger),
@@ -549,11 +549,11 @@ fn timeline(sim: &Sim, ex: &Explainer) -> Vec<Event> {
             LogEntry::ReceiverDown { messenger, tick, duplicate } => {
                 let mut ev = msgr_event(messenger, tick, "lost");
                 ev.duplicate = duplicate;
-                ev.by = Some(format!("{} had crashed", model.name(sim.messengers[messenger as usize].to)));
+                ev.by = Some(format!("{} had crashed", model.name(sim.state().messengers[messenger as usize].to)));
                 keyed.push((key(tick), ev));
             }
             LogEntry::Send { messenger } => {
-                let x = &sim.messengers[messenger as usize];
+                let x = &sim.state().messengers[messenger as usize];
                 let mut ev = msgr_event(messenger, x.sent, "send");
                 ev.arrives = Some(x.arrives);
                 let r = &model.rules[x.rule as usize];
@@ -584,7 +584,7 @@ fn timeline(sim: &Sim, ex: &Explainer) -> Vec<Event> {
                 }
             }
             LogEntry::Decide { general } => {
-                let d = sim.decisions[general as usize].expect("a logged decision exists");
+                let d = sim.state().decisions[general as usize].expect("a logged decision exists");
                 let r = &model.rules[d.rule as usize];
                 let decision = match d.what {
                     Decided::Attack => "attack".to_string(),
@@ -608,7 +608,7 @@ fn timeline(sim: &Sim, ex: &Explainer) -> Vec<Event> {
         }
     }
     // Captures due after the end of the run are not shown: the messenger was still on its way.
-    let end = sim.now;
+    let end = sim.state().now;
     keyed.retain(|(k, e)| !(e.event == "capture" && k.0 > end));
     keyed.sort_by_key(|(k, _)| *k);
     let _ = ex;
@@ -638,16 +638,16 @@ fn outcome_report(sim: &Sim) -> OutcomeReport {
     };
     for g in 0..model.generals.len() {
         let name = model.generals[g].name.clone();
-        match sim.decisions[g].map(|d| d.what) {
+        match sim.state().decisions[g].map(|d| d.what) {
             Some(Decided::Attack) => r.attacked.push(name.clone()),
             Some(Decided::Wait) => r.waited.push(name.clone()),
             Some(Decided::Commit(v)) => {
                 r.committed.push(Committed { general: name.clone(), value: commit_value(model, g as u16, v) })
             }
-            None if sim.crashed[g].is_none() => r.blocked.push(name.clone()),
+            None if sim.state().crashed[g].is_none() => r.blocked.push(name.clone()),
             None => {}
         }
-        if sim.crashed[g].is_some() {
+        if sim.state().crashed[g].is_some() {
             r.crashed.push(name);
         }
     }

@@ -35,7 +35,7 @@ impl Sim<'_> {
     #[cold]
     fn fault_error(&self) -> RunError {
         let (span, what) = self.fault.get();
-        RunError::Arithmetic { rule: self.current, what, span, tick: self.now }
+        RunError::Arithmetic { rule: self.current, what, span, tick: self.state.now }
     }
 
     #[cold]
@@ -47,9 +47,9 @@ impl Sim<'_> {
     fn ev(&self, e: &Expr, g: GenId, locals: &[i64], cut: u32) -> Ev {
         Ok(match &e.kind {
             ExprKind::Const(v) => *v,
-            ExprKind::Now => self.now.min(cut) as i64,
+            ExprKind::Now => self.state.now.min(cut) as i64,
             ExprKind::Local(i) => locals[*i as usize],
-            ExprKind::Var(i) => self.vars[g as usize][*i as usize],
+            ExprKind::Var(i) => self.state.vars[g as usize][*i as usize],
             ExprKind::Neg(a) => self.ev(a, g, locals, cut)?.wrapping_neg(),
             ExprKind::Not(a) => (self.ev(a, g, locals, cut)? == 0) as i64,
             ExprKind::Bin(op, a, b) => {
@@ -148,7 +148,7 @@ impl Sim<'_> {
     /// evaluated now.
     #[inline(always)]
     fn heard_index(&self, pattern: &Pattern, by: Option<&Expr>, g: GenId, cut: u32) -> Option<usize> {
-        if !self.heard_on || cut != u32::MAX || !super::heard_answers(pattern, by) {
+        if !self.f.heard || cut != u32::MAX || !super::heard_answers(pattern, by) {
             return None;
         }
         let slot = self.plan.heard.slot[pattern.kind as usize];
@@ -160,7 +160,7 @@ impl Sim<'_> {
     #[inline]
     fn heard_set(&self, pattern: &Pattern, by: Option<&Expr>, g: GenId, cut: u32) -> Option<&[u64]> {
         let at = self.heard_index(pattern, by, g, cut)? * self.plan.heard.words;
-        Some(&self.heard[at..at + self.plan.heard.words])
+        Some(&self.lean.heard[at..at + self.plan.heard.words])
     }
 
     #[inline(never)]
@@ -174,7 +174,7 @@ impl Sim<'_> {
             } as i64);
         }
         let by = self.by(by, g, locals, cut)?;
-        let recv = &self.recv[g as usize];
+        let recv = &self.state.recv[g as usize];
         Ok(match from {
             Senders::Any(filter) => {
                 for r in recv {
@@ -237,7 +237,7 @@ impl Sim<'_> {
         let mut n = 0;
         if from.is_none() && by.is_none() && pattern.args.is_empty() {
             // The usual `count received K`: nothing to evaluate per message.
-            for r in &self.recv[g as usize] {
+            for r in &self.state.recv[g as usize] {
                 let (w, bit) = (r.from as usize / 64, 1u64 << (r.from % 64));
                 if r.msg.kind == pattern.kind && r.tick <= cut && seen[w] & bit == 0 {
                     seen[w] |= bit;
@@ -246,7 +246,7 @@ impl Sim<'_> {
             }
             return Ok(n);
         }
-        for r in &self.recv[g as usize] {
+        for r in &self.state.recv[g as usize] {
             let (w, bit) = (r.from as usize / 64, 1u64 << (r.from % 64));
             if seen[w] & bit == 0
                 && r.tick <= cut
@@ -263,7 +263,7 @@ impl Sim<'_> {
 
     #[inline(never)]
     fn sent_any(&self, pattern: &Pattern, to: Option<&[GenId]>, g: GenId, locals: &[i64], cut: u32) -> Ev {
-        for s in &self.sent[g as usize] {
+        for s in &self.state.sent[g as usize] {
             if s.tick <= cut && to.is_none_or(|t| t.contains(&s.to)) && self.is_match(pattern, &s.msg, g, locals)? {
                 return Ok(1);
             }

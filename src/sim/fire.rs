@@ -7,19 +7,19 @@ impl Sim<'_> {
     pub(crate) fn deliver<C: Chooser>(&mut self, t: u32, p: &Pending, ch: &mut C) -> Result<(), RunError> {
         let m = p.id;
         if !self.live(p.to) {
-            if self.trace {
+            if self.f.trace {
                 if !p.duplicate {
-                    self.messengers[m as usize].fate = Fate::ReceiverDown;
+                    self.state.messengers[m as usize].fate = Fate::ReceiverDown;
                 }
-                self.log.push(LogEntry::ReceiverDown { messenger: m, tick: t, duplicate: p.duplicate });
+                self.state.log.push(LogEntry::ReceiverDown { messenger: m, tick: t, duplicate: p.duplicate });
             }
             return Ok(());
         }
-        if self.trace {
+        if self.f.trace {
             if !p.duplicate {
-                self.messengers[m as usize].fate = Fate::Delivered;
+                self.state.messengers[m as usize].fate = Fate::Delivered;
             }
-            self.log.push(LogEntry::Deliver { messenger: m, tick: t, duplicate: p.duplicate });
+            self.state.log.push(LogEntry::Deliver { messenger: m, tick: t, duplicate: p.duplicate });
         }
         self.note_delivery(t, p);
         for &r in &self.model.generals[p.to as usize].on_receive {
@@ -42,9 +42,9 @@ impl Sim<'_> {
             return;
         }
         if n.word != NONE {
-            self.heard[n.word as usize] |= 1u64 << (n.from % 64);
+            self.lean.heard[n.word as usize] |= 1u64 << (n.from % 64);
         }
-        self.events += 1;
+        self.state.events += 1;
     }
 
     /// Records a delivery, if its receiver is up (the trace aside): what the receiver has
@@ -54,18 +54,18 @@ impl Sim<'_> {
         if !self.live(p.to) {
             return;
         }
-        if self.heard_on {
+        if self.f.heard {
             let h = &self.plan.heard;
             let slot = h.slot[p.msg.kind as usize];
             if slot != NONE {
                 let set = p.to as usize * h.kinds + slot as usize;
-                self.heard[set * h.words + p.from as usize / 64] |= 1u64 << (p.from % 64);
+                self.lean.heard[set * h.words + p.from as usize / 64] |= 1u64 << (p.from % 64);
             }
         }
-        if self.keep_recv && (self.trace || self.plan.read(&p.msg)) {
-            self.recv[p.to as usize].push(Recv { msg: p.msg, from: p.from, tick: t, messenger: p.id });
+        if self.f.keep_recv && (self.f.trace || self.plan.read(&p.msg)) {
+            self.state.recv[p.to as usize].push(Recv { msg: p.msg, from: p.from, tick: t, messenger: p.id });
         }
-        self.events += 1;
+        self.state.events += 1;
     }
 
     /// Whether a delivered messenger fires an `on receive` rule (binding payload values).
@@ -108,11 +108,11 @@ impl Sim<'_> {
         let model = self.model;
         let rule = &model.rules[r as usize];
         let g = rule.owner;
-        let t = self.now;
+        let t = self.state.now;
         self.current = r;
-        self.events += 1;
-        if self.trace {
-            self.log.push(LogEntry::Fire { rule: r, tick: t, messenger: cause });
+        self.state.events += 1;
+        if self.f.trace {
+            self.state.log.push(LogEntry::Fire { rule: r, tick: t, messenger: cause });
         }
         // A rule that only sends one message to targets over plain channels: fanned out
         // at once (what the loop below does for it, less the dispatch).
@@ -155,7 +155,7 @@ impl Sim<'_> {
                 }
                 Action::Set { var, value, .. } => {
                     let v = self.eval(value, g, locals)?;
-                    self.vars[g as usize][*var as usize] = v;
+                    self.state.vars[g as usize][*var as usize] = v;
                 }
                 Action::Crash(_) => self.crash(g, t, r),
             }
@@ -165,13 +165,13 @@ impl Sim<'_> {
 
     #[inline]
     pub(crate) fn decide_now(&mut self, g: GenId, what: Decided, rule: RuleId) {
-        if self.decisions[g as usize].is_none() {
-            self.decisions[g as usize] = Some(Decision { what, tick: self.now, rule });
-            if self.crashed[g as usize].is_none() {
-                self.open -= 1;
+        if self.state.decisions[g as usize].is_none() {
+            self.state.decisions[g as usize] = Some(Decision { what, tick: self.state.now, rule });
+            if self.state.crashed[g as usize].is_none() {
+                self.state.open -= 1;
             }
-            if self.trace {
-                self.log.push(LogEntry::Decide { general: g });
+            if self.f.trace {
+                self.state.log.push(LogEntry::Decide { general: g });
             }
         }
     }
@@ -183,8 +183,8 @@ impl Sim<'_> {
         let mut now = std::mem::take(&mut self.arriving);
         now.clear();
         let mut i = 0;
-        while i < self.road.len() {
-            let r = self.road[i];
+        while i < self.state.road.len() {
+            let r = self.state.road[i];
             let (id, duplicate) = (r.p.id, r.p.duplicate);
             let arrives = r.earliest <= t
                 && if r.latest <= t {
@@ -196,7 +196,7 @@ impl Sim<'_> {
                 };
             if arrives {
                 now.push(r.p);
-                self.road.remove(i);
+                self.state.road.remove(i);
             } else {
                 i += 1;
             }
@@ -215,12 +215,12 @@ impl Sim<'_> {
     /// A staged run: delivers the road messengers chosen to arrive at tick `t`, in send
     /// order (what `deliver_lazy` delivers).
     pub(crate) fn deliver_marked<C: Chooser>(&mut self, t: u32, ch: &mut C) -> Result<(), RunError> {
-        if self.road.is_empty() {
+        if self.state.road.is_empty() {
             return Ok(());
         }
         let mut now = std::mem::take(&mut self.arriving);
         now.clear();
-        self.road.retain(|r| {
+        self.state.road.retain(|r| {
             if r.arrive {
                 now.push(r.p);
             }
@@ -239,6 +239,6 @@ impl Sim<'_> {
 
     /// With lazy delivery: the messengers still on the road (id, is a duplicate).
     pub fn on_road(&self) -> impl Iterator<Item = (u32, bool)> + '_ {
-        self.road.iter().map(|r| (r.p.id, r.p.duplicate))
+        self.state.road.iter().map(|r| (r.p.id, r.p.duplicate))
     }
 }

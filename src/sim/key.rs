@@ -372,7 +372,7 @@ impl Sim<'_> {
                     if let Some(c) = self.model.chan(s.order[a], s.order[b])
                         && self.plan.counting[c as usize]
                     {
-                        out.push(self.chan_count[c as usize] as u64);
+                        out.push(self.state.chan_count[c as usize] as u64);
                     }
                 }
             }
@@ -522,14 +522,14 @@ impl Sim<'_> {
     /// What a key starts with: the tick, the stage, the crashes.
     fn header(&self, out: &mut Vec<u64>) {
         out.clear();
-        out.push(self.now as u64);
-        out.push(match self.stage {
+        out.push(self.state.now as u64);
+        out.push(match self.state.stage {
             Stage::Start => 0,
             Stage::Arrive => 1,
             Stage::Resolve => 2,
         });
-        out.push(self.next_crash as u64);
-        out.extend(self.any_crashed.iter().map(|n| *n as u64));
+        out.push(self.state.next_crash as u64);
+        out.extend(self.state.any_crashed.iter().map(|n| *n as u64));
     }
 
     /// Writes the key: the stage, then the generals' records' numbers in the canonical
@@ -562,29 +562,32 @@ impl Sim<'_> {
         let (stage, pos) = (progress.1 >> 30, (progress.1 & ((1 << 30) - 1)) as usize);
         let dirty = &mut s.dirty;
         dirty.clear();
-        dirty.resize(self.decisions.len(), false);
-        if progress.0 != self.now {
+        dirty.resize(self.state.decisions.len(), false);
+        if progress.0 != self.state.now {
             // Fates chosen for messengers `pos..` of tick `progress.0`, its last ones.
-            if !(plan.by_time && stage == 2 && self.stage == Stage::Start && self.tick_ended == Some((progress.0, pos)))
+            if !(plan.by_time
+                && stage == 2
+                && self.state.stage == Stage::Start
+                && self.tick_ended == Some((progress.0, pos)))
             {
                 return false;
             }
             for &to in &self.ended_to {
                 dirty[to as usize] = true;
             }
-            return self.same_silences(plan, progress.0, self.now, s);
+            return self.same_silences(plan, progress.0, self.state.now, s);
         }
-        match (self.stage, stage) {
+        match (self.state.stage, stage) {
             // Arrivals chosen for road entries `pos..arrive_pos`.
-            (Stage::Arrive, 1) if pos <= self.arrive_pos => {
-                for r in &self.road[pos..self.arrive_pos] {
+            (Stage::Arrive, 1) if pos <= self.state.arrive_pos => {
+                for r in &self.state.road[pos..self.state.arrive_pos] {
                     dirty[r.p.to as usize] = true;
                 }
             }
             // Fates chosen for messengers `pos..resolve_pos`: each is now on the road, in
             // the queue, or gone, and only its receiver's record says so.
-            (Stage::Resolve, 2) if pos <= self.resolve_pos => {
-                for u in &self.unresolved[pos..self.resolve_pos] {
+            (Stage::Resolve, 2) if pos <= self.state.resolve_pos => {
+                for u in &self.state.unresolved[pos..self.state.resolve_pos] {
                     dirty[u.to as usize] = true;
                 }
             }
@@ -632,28 +635,29 @@ impl Sim<'_> {
             }
             found.push((to, from, at, words.len() as u32));
         }
-        for (i, r) in self.road.iter().enumerate() {
+        for (i, r) in self.state.road.iter().enumerate() {
             if !wanted(r.p.to) {
                 continue;
             }
-            let decided = if self.stage == Stage::Arrive && r.earliest <= self.now && i < self.arrive_pos {
-                1 + r.arrive as u8
-            } else {
-                0
-            };
+            let decided =
+                if self.state.stage == Stage::Arrive && r.earliest <= self.state.now && i < self.state.arrive_pos {
+                    1 + r.arrive as u8
+                } else {
+                    0
+                };
             let token = Token::Road { earliest: r.earliest, latest: r.latest, decided };
             add(words, found, (r.p.from, r.p.to), token, &r.p.msg, r.p.duplicate);
         }
         // (Plain loops over slices: most messengers are skipped, each in a few
         // instructions.)
-        for (at, bucket) in self.queue.buckets_from(self.now) {
+        for (at, bucket) in self.state.queue.buckets_from(self.state.now) {
             for p in bucket {
                 if wanted(p.to) {
                     add(words, found, (p.from, p.to), Token::Queue(at), &p.msg, p.duplicate);
                 }
             }
         }
-        for u in &self.unresolved[self.resolve_pos..] {
+        for u in &self.state.unresolved[self.state.resolve_pos..] {
             if wanted(u.to) {
                 add(words, found, (u.from, u.to), Token::Unresolved, &u.msg, false);
             }
@@ -692,17 +696,17 @@ impl Sim<'_> {
     /// Which senders will never send to which receivers again (of the changed receivers
     /// only, with `only_dirty`: the others' records are not written).
     fn silences(&self, plan: &KeyPlan, only_dirty: bool, s: &mut KeyScratch) {
-        let resolved = self.stage == Stage::Resolve;
+        let resolved = self.state.stage == Stage::Resolve;
         let mut only = only_dirty.then_some(s.changed.as_slice());
         if plan.by_time {
             // The same table as the last one worked out at this point of the run.
-            if s.silent_at == Some((self.now, resolved)) {
+            if s.silent_at == Some((self.state.now, resolved)) {
                 return;
             }
-            s.silent_at = Some((self.now, resolved));
+            s.silent_at = Some((self.state.now, resolved));
             only = None;
         }
-        self.silent_table(plan, (self.now, resolved), only, &mut s.silent);
+        self.silent_table(plan, (self.state.now, resolved), only, &mut s.silent);
     }
 
     /// The table of [`Sim::silences`] at tick `now` (after its rules fired, if
@@ -721,20 +725,20 @@ impl Sim<'_> {
             return;
         }
         let recovers =
-            |g: usize| self.model.crashes[self.next_crash..].iter().any(|c| c.recover && c.general as usize == g);
+            |g: usize| self.model.crashes[self.state.next_crash..].iter().any(|c| c.recover && c.general as usize == g);
         let done = |r: RuleId, from: usize| match plan.ends[r as usize] {
             Ends::Start => now > 0 || resolved,
             Ends::Recover => !recovers(from),
             Ends::Never => false,
             Ends::At(at) => at < now || (at == now && resolved),
-            Ends::Every => self.every_done[r as usize],
-            Ends::When => self.when_fired[r as usize],
+            Ends::Every => self.state.every_done[r as usize],
+            Ends::When => self.state.when_fired[r as usize],
             Ends::Done => true,
         };
         for from in 0..n {
             // Most often a sender is silent towards everyone (its sending rules are done).
-            let everyone =
-                (self.crashed[from].is_some() && !recovers(from)) || plan.senders[from].iter().all(|&r| done(r, from));
+            let everyone = (self.state.crashed[from].is_some() && !recovers(from))
+                || plan.senders[from].iter().all(|&r| done(r, from));
             let towards = |to: usize| everyone || plan.sends[from * n + to].iter().all(|&r| done(r, from));
             let row = &mut silent[from * n..(from + 1) * n];
             if let Some(only) = only {
@@ -774,29 +778,29 @@ impl Sim<'_> {
     fn record(&self, g: GenId, plan: &KeyPlan, s: &mut KeyScratch, out: &mut Vec<u64>) {
         let n = plan.n;
         let gi = g as usize;
-        let crashed = self.crashed[gi].map(|t| t as u64 + 1).unwrap_or(0);
-        match self.decisions[gi].map(|d| d.what) {
+        let crashed = self.state.crashed[gi].map(|t| t as u64 + 1).unwrap_or(0);
+        match self.state.decisions[gi].map(|d| d.what) {
             None => out.extend_from_slice(&[0, crashed]),
             Some(Decided::Attack) => out.extend_from_slice(&[1, crashed]),
             Some(Decided::Wait) => out.extend_from_slice(&[2, crashed]),
             Some(Decided::Commit(v)) => out.extend_from_slice(&[3, v as u64, crashed]),
         }
-        out.extend(self.vars[gi].iter().map(|v| *v as u64));
+        out.extend(self.state.vars[gi].iter().map(|v| *v as u64));
         for &r in &plan.when[gi] {
-            if self.when_fired[r as usize] {
+            if self.state.when_fired[r as usize] {
                 out.push(plan.local[r as usize] as u64);
             }
         }
         out.push(END);
         for &r in &plan.every[gi] {
-            if self.every_done[r as usize] {
+            if self.state.every_done[r as usize] {
                 out.push(plan.local[r as usize] as u64);
             }
         }
         out.push(END);
         if self.plan.reads_sent {
             s.entries.clear();
-            s.entries.extend(self.sent[gi].iter().map(|x| (x.msg, s.rank[x.to as usize], 0)));
+            s.entries.extend(self.state.sent[gi].iter().map(|x| (x.msg, s.rank[x.to as usize], 0)));
             s.named |= !s.entries.is_empty();
             s.entries.sort_unstable();
             s.entries.dedup();
@@ -813,7 +817,7 @@ impl Sim<'_> {
         let silent = |from: GenId| anon && silent_tab[from as usize * n + gi];
         // What it received from senders it still knows by name.
         s.entries.clear();
-        for r in &self.recv[gi] {
+        for r in &self.state.recv[gi] {
             if !silent(r.from) {
                 s.entries.push((r.msg, s.rank[r.from as usize], tick(r.tick)));
                 s.named = true;
@@ -833,7 +837,7 @@ impl Sim<'_> {
         grouped.clear();
         if anon {
             s.entries.clear();
-            for r in &self.recv[gi] {
+            for r in &self.state.recv[gi] {
                 if silent(r.from) {
                     s.entries.push((r.msg, r.from as u64, tick(r.tick)));
                 }

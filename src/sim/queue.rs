@@ -33,7 +33,7 @@ pub struct Note {
 }
 
 /// Arrivals by tick.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Queue {
     buckets: Vec<Vec<Pending>>,
     /// The [`Note`]s, bucket by bucket likewise (never in staged runs, which compare the

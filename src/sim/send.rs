@@ -68,24 +68,24 @@ impl Sim<'_> {
         cause: u32,
         ch: &mut C,
     ) -> Result<(), RunError> {
-        self.events += 1;
-        if self.events > self.max_events {
+        self.state.events += 1;
+        if self.state.events > self.max_events {
             return Err(self.event_limit());
         }
         let c = self.model.chan(from, to).expect("the checker ensures every send has a channel");
         if self.deferring {
             let id = self.number(r, from, to, msg);
-            self.unresolved.push(Unresolved { rule: r, from, to, chan: c, msg, cause, id });
+            self.state.unresolved.push(Unresolved { rule: r, from, to, chan: c, msg, cause, id });
             self.unresolved_mark.set(0);
             return Ok(());
         }
         let cp = &self.plan.chans[c as usize];
-        if self.trace || !cp.plain || self.lazy {
+        if self.f.trace || !cp.plain || self.f.lazy {
             let id = self.number(r, from, to, msg);
             self.resolve(Unresolved { rule: r, from, to, chan: c, msg, cause, id }, ch);
             return Ok(());
         }
-        self.sent_by_rule[r as usize] += 1;
+        self.state.sent_by_rule[r as usize] += 1;
         self.send_plain(from, to, c, msg, ch);
         Ok(())
     }
@@ -100,30 +100,30 @@ impl Sim<'_> {
             LossPlan::Chance(p) => Some(p),
             _ => None,
         };
-        let (delay, lost) = plain_fate(ch, c, self.now, msg, cp.lo, cp.hi, lose);
-        let id = self.sent_count;
-        self.sent_count += 1;
-        let t = self.now;
+        let (delay, lost) = plain_fate(ch, c, self.state.now, msg, cp.lo, cp.hi, lose);
+        let id = self.state.sent_count;
+        self.state.sent_count += 1;
+        let t = self.state.now;
         if lost {
-            self.captures += 1;
+            self.state.captures += 1;
         } else {
-            self.queue.push(t.saturating_add(delay), Pending { id, from, to, msg, duplicate: false });
+            self.state.queue.push(t.saturating_add(delay), Pending { id, from, to, msg, duplicate: false });
         }
         if self.plan.reads_sent {
             self.dirty_sent = true;
-            self.sent[from as usize].push(Sent { msg, to, tick: t, messenger: id });
+            self.state.sent[from as usize].push(Sent { msg, to, tick: t, messenger: id });
         }
     }
 
     /// Gives a messenger being sent its id, and logs the send when it must be.
     #[inline]
     pub(crate) fn number(&mut self, r: RuleId, from: GenId, to: GenId, msg: Msg) -> u32 {
-        let id = self.sent_count;
-        self.sent_count += 1;
-        self.sent_by_rule[r as usize] += 1;
-        if self.trace || self.plan.reads_sent {
+        let id = self.state.sent_count;
+        self.state.sent_count += 1;
+        self.state.sent_by_rule[r as usize] += 1;
+        if self.f.trace || self.plan.reads_sent {
             self.dirty_sent = true;
-            self.sent[from as usize].push(Sent { msg, to, tick: self.now, messenger: id });
+            self.state.sent[from as usize].push(Sent { msg, to, tick: self.state.now, messenger: id });
         }
         id
     }
@@ -135,18 +135,18 @@ impl Sim<'_> {
     pub(crate) fn resolve<C: Chooser>(&mut self, u: Unresolved, ch: &mut C) {
         let Unresolved { rule: r, from, to, chan: c, msg, cause, id } = u;
         let model = self.model;
-        let t = self.now;
+        let t = self.state.now;
         let cp = &self.plan.chans[c as usize];
         // The number is only read by counting loss rules and by the trace.
-        let number = if cp.counting || self.trace {
+        let number = if cp.counting || self.f.trace {
             self.dirty_count = true;
-            self.chan_count[c as usize] += 1;
-            self.chan_count[c as usize]
+            self.state.chan_count[c as usize] += 1;
+            self.state.chan_count[c as usize]
         } else {
             0
         };
         ch.about(&About::Messenger { chan: c, tick: t, msg });
-        let lazy = self.lazy && cp.lo != cp.hi;
+        let lazy = self.f.lazy && cp.lo != cp.hi;
         let delay = if cp.lo == cp.hi || lazy { cp.lo } else { cp.lo + ch.delay(cp.lo, cp.hi) };
         let arrives = t.saturating_add(delay);
         let mut fate = Fate::InFlight;
@@ -167,7 +167,7 @@ impl Sim<'_> {
                 LossPlan::Chance(p) => {
                     let c = ch.chance(p);
                     if c.index == 1 {
-                        self.captures += 1;
+                        self.state.captures += 1;
                         fate = Fate::Captured { loss: 0, draw: c.draw };
                         on_road = false;
                     }
@@ -194,7 +194,7 @@ impl Sim<'_> {
                         };
                         if captured {
                             if l.kind.is_random() {
-                                self.captures += 1;
+                                self.state.captures += 1;
                             }
                             fate = Fate::Captured { loss: i as u16, draw };
                             on_road = false;
@@ -207,28 +207,28 @@ impl Sim<'_> {
         let mut duplicate = None;
         if on_road {
             let window = (t.saturating_add(cp.lo), t.saturating_add(cp.hi));
-            if self.lazy {
+            if self.f.lazy {
                 let p = Pending { id, from, to, msg, duplicate: false };
-                self.road.push(Road { p, earliest: window.0, latest: window.1, arrive: false });
+                self.state.road.push(Road { p, earliest: window.0, latest: window.1, arrive: false });
             } else {
-                self.queue.push(arrives, Pending { id, from, to, msg, duplicate: false });
+                self.state.queue.push(arrives, Pending { id, from, to, msg, duplicate: false });
             }
             if let Some(p) = &cp.duplicate
                 && ch.chance(p).index == 1
             {
-                if self.lazy {
+                if self.f.lazy {
                     let p = Pending { id, from, to, msg, duplicate: true };
-                    self.road.push(Road { p, earliest: window.0, latest: window.1, arrive: false });
+                    self.state.road.push(Road { p, earliest: window.0, latest: window.1, arrive: false });
                 } else {
                     let d2 = if cp.lo == cp.hi { cp.lo } else { cp.lo + ch.delay(cp.lo, cp.hi) };
                     let at = t.saturating_add(d2);
                     duplicate = Some(at);
-                    self.queue.push(at, Pending { id, from, to, msg, duplicate: true });
+                    self.state.queue.push(at, Pending { id, from, to, msg, duplicate: true });
                 }
             }
         }
-        if self.trace {
-            self.messengers.push(Messenger {
+        if self.f.trace {
+            self.state.messengers.push(Messenger {
                 chan: c,
                 number,
                 from,
@@ -241,12 +241,13 @@ impl Sim<'_> {
                 cause,
                 duplicate,
             });
-            self.log.push(LogEntry::Send { messenger: id });
+            self.state.log.push(LogEntry::Send { messenger: id });
         }
     }
 
     pub(crate) fn event_limit(&self) -> RunError {
         let (rule, sent) = self
+            .state
             .sent_by_rule
             .iter()
             .enumerate()
@@ -254,6 +255,6 @@ impl Sim<'_> {
             .map(|(i, n)| (i as RuleId, *n as u64))
             .unwrap_or((self.current, 0));
         let rule = if sent == 0 { self.current } else { rule };
-        RunError::EventLimit { limit: self.max_events, rule, sent, tick: self.now }
+        RunError::EventLimit { limit: self.max_events, rule, sent, tick: self.state.now }
     }
 }

@@ -77,8 +77,8 @@ impl<'m> Sim<'m> {
     pub fn save(&self) -> Snapshot {
         let mut s = Snapshot {
             now: 0,
-            end: self.end,
-            stage: self.stage,
+            end: self.state.end,
+            stage: self.state.stage,
             arrive_pos: 0,
             resolve_pos: 0,
             events: 0,
@@ -102,23 +102,101 @@ impl<'m> Sim<'m> {
     /// [`Sim::save`] over a snapshot no longer needed, reusing its buffers (a search saves
     /// many states, and drops as many).
     pub fn save_into(&self, s: &mut Snapshot) {
+        self.state.pack(s, self.flagged());
+        // The tick's unresolved messengers, shared by the snapshots of the tick.
+        let mut mark = self.unresolved_mark.get();
+        if mark == 0 {
+            mark = fresh_mark();
+            self.unresolved_mark.set(mark);
+        }
+        if s.unresolved_mark != mark {
+            s.unresolved.clone_from(&self.state.unresolved);
+            s.unresolved_mark = mark;
+        }
+    }
+
+    /// Swaps `unresolved` and the messengers put aside (`unresolved_before`), with their
+    /// marks.
+    pub(crate) fn swap_unresolved_aside(&mut self) {
+        std::mem::swap(&mut self.state.unresolved, &mut self.unresolved_before.0);
+        let mark = self.unresolved_mark.replace(self.unresolved_before.1);
+        self.unresolved_before.1 = mark;
+    }
+
+    /// Whether any rule's flag (`when_fired`, `every_done`) can be set.
+    pub(crate) fn flagged(&self) -> bool {
+        self.plan.has_when || !self.plan.every.is_empty()
+    }
+
+    /// Continues from a saved state (reusing this run's buffers). Staged runs only.
+    pub fn restore(&mut self, s: &Snapshot) {
+        debug_assert!(matches!(self.mode, Mode::Staged { .. }), "only staged runs are restored");
+        self.state.unpack(s, self.flagged());
+        if s.unresolved_mark != self.unresolved_mark.get() {
+            if s.unresolved_mark == self.unresolved_before.1 {
+                self.swap_unresolved_aside();
+            } else {
+                self.state.unresolved.clone_from(&s.unresolved);
+                self.unresolved_mark.set(s.unresolved_mark);
+            }
+        }
+        self.dirty_sent = true;
+        self.dirty_count = true;
+        self.decide_pos = 0;
+        self.schedule_pos = 0;
+        self.tick_ended = None;
+        self.deferring = false;
+    }
+}
+
+impl RunState {
+    /// Writes the state into `s` (its unresolved messengers aside: shared by mark, see
+    /// [`Sim::save_into`]). `flagged`: some rule can set a flag (`when`, `every`).
+    fn pack(&self, s: &mut Snapshot, flagged: bool) {
+        let RunState {
+            now,
+            end,
+            decisions,
+            crashed,
+            recv,
+            sent,
+            vars,
+            messengers,
+            log,
+            captures,
+            crashes_chosen,
+            queue,
+            road,
+            stage,
+            arrive_pos,
+            unresolved: _,
+            resolve_pos,
+            chan_count,
+            when_fired,
+            every_done,
+            events,
+            next_crash,
+            sent_count,
+            sent_by_rule,
+            open,
+            any_crashed,
+        } = self;
         // Room for it all at once, without copying what the buffer held (an upper bound:
         // per general, its decision and crash take at most 6 words, its counts 3).
-        let n = self.decisions.len();
-        let entries =
-            self.recv.iter().map(|r| r.len()).sum::<usize>() + self.sent.iter().map(|r| r.len()).sum::<usize>();
+        let n = decisions.len();
+        let entries = recv.iter().map(|r| r.len()).sum::<usize>() + sent.iter().map(|r| r.len()).sum::<usize>();
         let need = 9 * n
             + 6
-            + self.chan_count.len()
-            + self.sent_by_rule.len()
-            + self.any_crashed.len()
-            + self.when_fired.len()
-            + self.every_done.len()
-            + 2 * self.vars.iter().map(|v| v.len()).sum::<usize>()
-            + self.queue.packed_len()
+            + chan_count.len()
+            + sent_by_rule.len()
+            + any_crashed.len()
+            + when_fired.len()
+            + every_done.len()
+            + 2 * vars.iter().map(|v| v.len()).sum::<usize>()
+            + queue.packed_len()
             + pack::ENTRY * entries
             + 1
-            + pack::ROAD * self.road.len();
+            + pack::ROAD * road.len();
         s.data.clear();
         if s.data.capacity() < need {
             // (With room to spare, new snapshots too: the states of a search grow as it
@@ -140,8 +218,8 @@ impl<'m> Sim<'m> {
             };
             what | (c.is_some() as u32) << 2
         };
-        out.data.extend(self.decisions.iter().zip(&self.crashed).map(|(d, c)| head(d, c)));
-        for (d, c) in self.decisions.iter().zip(&self.crashed) {
+        out.data.extend(decisions.iter().zip(crashed).map(|(d, c)| head(d, c)));
+        for (d, c) in decisions.iter().zip(crashed) {
             if let Some(t) = c {
                 out.data.push(*t);
             }
@@ -152,84 +230,90 @@ impl<'m> Sim<'m> {
                 }
             }
         }
-        out.lens(&self.recv);
-        out.lens(&self.sent);
-        out.lens(&self.vars);
-        out.counts(&self.chan_count);
-        out.counts(&self.sent_by_rule);
-        out.counts(&self.any_crashed);
+        out.lens(recv);
+        out.lens(sent);
+        out.lens(vars);
+        out.counts(chan_count);
+        out.counts(sent_by_rule);
+        out.counts(any_crashed);
         // (Only if some rule can set them: `when` and `every` rules.)
-        if self.flagged() {
-            out.data.extend(self.when_fired.iter().map(|f| *f as u32));
-            out.data.extend(self.every_done.iter().map(|f| *f as u32));
+        if flagged {
+            out.data.extend(when_fired.iter().map(|f| *f as u32));
+            out.data.extend(every_done.iter().map(|f| *f as u32));
         }
-        for v in self.vars.iter().flatten() {
+        for v in vars.iter().flatten() {
             out.word(*v as u64);
         }
-        s.queue = self.queue.save(&mut out);
-        for r in self.recv.iter().flatten() {
+        s.queue = queue.save(&mut out);
+        for r in recv.iter().flatten() {
             out.recv(r);
         }
-        for x in self.sent.iter().flatten() {
+        for x in sent.iter().flatten() {
             out.sent(x);
         }
-        out.data.push(self.road.len() as u32);
-        for r in &self.road {
+        out.data.push(road.len() as u32);
+        for r in road {
             out.road(r);
         }
-        s.now = self.now;
-        s.end = self.end;
-        s.stage = self.stage;
-        s.arrive_pos = self.arrive_pos;
-        s.resolve_pos = self.resolve_pos;
-        s.events = self.events;
-        s.next_crash = self.next_crash;
-        s.sent_count = self.sent_count;
-        s.open = self.open;
-        s.captures = self.captures;
-        s.crashes_chosen = self.crashes_chosen;
-        s.messengers.clone_from(&self.messengers);
-        s.log.clone_from(&self.log);
-        let mut mark = self.unresolved_mark.get();
-        if mark == 0 {
-            mark = fresh_mark();
-            self.unresolved_mark.set(mark);
-        }
-        if s.unresolved_mark != mark {
-            s.unresolved.clone_from(&self.unresolved);
-            s.unresolved_mark = mark;
-        }
+        s.now = *now;
+        s.end = *end;
+        s.stage = *stage;
+        s.arrive_pos = *arrive_pos;
+        s.resolve_pos = *resolve_pos;
+        s.events = *events;
+        s.next_crash = *next_crash;
+        s.sent_count = *sent_count;
+        s.open = *open;
+        s.captures = *captures;
+        s.crashes_chosen = *crashes_chosen;
+        s.messengers.clone_from(messengers);
+        s.log.clone_from(log);
     }
 
-    /// Swaps `unresolved` and the messengers put aside (`unresolved_before`), with their
-    /// marks.
-    pub(crate) fn swap_unresolved_aside(&mut self) {
-        std::mem::swap(&mut self.unresolved, &mut self.unresolved_before.0);
-        let mark = self.unresolved_mark.replace(self.unresolved_before.1);
-        self.unresolved_before.1 = mark;
-    }
-
-    /// Whether any rule's flag (`when_fired`, `every_done`) can be set.
-    pub(crate) fn flagged(&self) -> bool {
-        self.plan.has_when || !self.plan.every.is_empty()
-    }
-
-    /// Continues from a saved state (reusing this run's buffers).
-    pub fn restore(&mut self, s: &Snapshot) {
-        self.one_round_clean = false;
-        self.now = s.now;
-        self.end = s.end;
+    /// Reads the state back from `s`, as [`RunState::pack`] wrote it (its unresolved
+    /// messengers aside).
+    fn unpack(&mut self, s: &Snapshot, flagged: bool) {
+        let RunState {
+            now,
+            end,
+            decisions,
+            crashed,
+            recv,
+            sent,
+            vars,
+            messengers,
+            log,
+            captures,
+            crashes_chosen,
+            queue,
+            road,
+            stage,
+            arrive_pos,
+            unresolved: _,
+            resolve_pos,
+            chan_count,
+            when_fired,
+            every_done,
+            events,
+            next_crash,
+            sent_count,
+            sent_by_rule,
+            open,
+            any_crashed,
+        } = self;
+        *now = s.now;
+        *end = s.end;
         let mut from = pack::Unpack::new(&s.data, &s.args);
-        let n = self.decisions.len();
+        let n = decisions.len();
         let heads = from.take(n);
         for (g, &head) in heads.iter().enumerate() {
             if head == 0 {
-                self.decisions[g] = None;
-                self.crashed[g] = None;
+                decisions[g] = None;
+                crashed[g] = None;
                 continue;
             }
-            self.crashed[g] = if head & 4 != 0 { Some(from.take(1)[0]) } else { None };
-            self.decisions[g] = match head & 3 {
+            crashed[g] = if head & 4 != 0 { Some(from.take(1)[0]) } else { None };
+            decisions[g] = match head & 3 {
                 0 => None,
                 what => {
                     let d = from.take(2);
@@ -243,20 +327,20 @@ impl<'m> Sim<'m> {
             };
         }
         let (recv_lens, sent_lens, var_lens) = (from.counts(n), from.counts(n), from.counts(n));
-        for counts in [&mut self.chan_count, &mut self.sent_by_rule, &mut self.any_crashed] {
+        for counts in [chan_count, sent_by_rule, any_crashed] {
             from.counts_into(counts);
         }
-        if self.flagged() {
-            let k = self.when_fired.len();
-            for (f, w) in self.when_fired.iter_mut().zip(from.take(k)) {
+        if flagged {
+            let k = when_fired.len();
+            for (f, w) in when_fired.iter_mut().zip(from.take(k)) {
                 *f = *w != 0;
             }
-            let k = self.every_done.len();
-            for (f, w) in self.every_done.iter_mut().zip(from.take(k)) {
+            let k = every_done.len();
+            for (f, w) in every_done.iter_mut().zip(from.take(k)) {
                 *f = *w != 0;
             }
         }
-        for (g, vars) in self.vars.iter_mut().enumerate() {
+        for (g, vars) in vars.iter_mut().enumerate() {
             vars.clear();
             if let Some(lens) = var_lens
                 && lens[g] > 0
@@ -264,9 +348,9 @@ impl<'m> Sim<'m> {
                 vars.extend((0..lens[g]).map(|_| from.word() as i64));
             }
         }
-        self.queue.restore(&mut from, s.queue);
+        queue.restore(&mut from, s.queue);
         // (Most lists are short or empty: copying nothing is skipped.)
-        for (g, recv) in self.recv.iter_mut().enumerate() {
+        for (g, recv) in recv.iter_mut().enumerate() {
             recv.clear();
             if let Some(lens) = recv_lens
                 && lens[g] > 0
@@ -274,7 +358,7 @@ impl<'m> Sim<'m> {
                 from.recvs(lens[g] as usize, recv);
             }
         }
-        for (g, sent) in self.sent.iter_mut().enumerate() {
+        for (g, sent) in sent.iter_mut().enumerate() {
             sent.clear();
             if let Some(lens) = sent_lens
                 && lens[g] > 0
@@ -282,39 +366,21 @@ impl<'m> Sim<'m> {
                 from.sents(lens[g] as usize, sent);
             }
         }
-        self.road.clear();
+        road.clear();
         let k = from.take(1)[0] as usize;
         if k > 0 {
-            from.roads(k, &mut self.road);
+            from.roads(k, road);
         }
-        // A snapshot has the delivery log, not the sets of a lean run: go on in full.
-        self.lean_run = false;
-        self.heard_on = false;
-        self.keep_recv = true;
-        self.dirty_sent = true;
-        self.dirty_count = true;
-        self.decide_pos = 0;
-        self.schedule_pos = 0;
-        self.messengers.clone_from(&s.messengers);
-        self.log.clone_from(&s.log);
-        self.stage = s.stage;
-        self.arrive_pos = s.arrive_pos;
-        if s.unresolved_mark != self.unresolved_mark.get() {
-            if s.unresolved_mark == self.unresolved_before.1 {
-                self.swap_unresolved_aside();
-            } else {
-                self.unresolved.clone_from(&s.unresolved);
-                self.unresolved_mark.set(s.unresolved_mark);
-            }
-        }
-        self.resolve_pos = s.resolve_pos;
-        self.tick_ended = None;
-        self.deferring = false;
-        self.events = s.events;
-        self.next_crash = s.next_crash;
-        self.sent_count = s.sent_count;
-        self.open = s.open;
-        self.captures = s.captures;
-        self.crashes_chosen = s.crashes_chosen;
+        messengers.clone_from(&s.messengers);
+        log.clone_from(&s.log);
+        *stage = s.stage;
+        *arrive_pos = s.arrive_pos;
+        *resolve_pos = s.resolve_pos;
+        *events = s.events;
+        *next_crash = s.next_crash;
+        *sent_count = s.sent_count;
+        *open = s.open;
+        *captures = s.captures;
+        *crashes_chosen = s.crashes_chosen;
     }
 }

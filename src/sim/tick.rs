@@ -6,7 +6,7 @@ impl Sim<'_> {
     #[inline]
     pub(crate) fn tick<C: Chooser>(&mut self, t: u32, ch: &mut C) -> Result<(), RunError> {
         self.tick_start(t, ch)?;
-        if self.lazy && !self.road.is_empty() {
+        if self.f.lazy && !self.state.road.is_empty() {
             self.deliver_lazy(t, ch)?;
         }
         self.tick_body(t, ch)
@@ -16,11 +16,11 @@ impl Sim<'_> {
     #[inline]
     pub(crate) fn tick_start<C: Chooser>(&mut self, t: u32, ch: &mut C) -> Result<(), RunError> {
         let model = self.model;
-        while let Some(c) = model.crashes.get(self.next_crash) {
+        while let Some(c) = model.crashes.get(self.state.next_crash) {
             if c.at != t {
                 break;
             }
-            self.next_crash += 1;
+            self.state.next_crash += 1;
             if c.recover {
                 self.recover(c.general, t, ch)?;
             } else {
@@ -42,14 +42,14 @@ impl Sim<'_> {
         // bucket: the bucket of tick `t` does not change while it is delivered.) Tick 0's
         // messengers in a lean run with marks, and marks, can go first: their order does
         // not matter.
-        if self.first_left > 0 {
+        if self.lean.first_left > 0 {
             self.merge_first(t);
         }
-        if !self.queue.is_empty() {
-            let arrivals = self.queue.take(t);
-            let noted = self.queue.has_notes(t);
-            let notes = if noted { self.queue.take_notes(t) } else { Vec::new() };
-            if self.queue.has_marks(t) {
+        if !self.state.queue.is_empty() {
+            let arrivals = self.state.queue.take(t);
+            let noted = self.state.queue.has_notes(t);
+            let notes = if noted { self.state.queue.take_notes(t) } else { Vec::new() };
+            if self.state.queue.has_marks(t) {
                 self.merge_marks(t);
             }
             // The notes go in among the other arrivals by send order (their numbers).
@@ -65,7 +65,7 @@ impl Sim<'_> {
                     }
                 }
                 // To a general without `on receive` rules, without trace: only the record.
-                if !self.trace && !self.plan.listens[p.to as usize] {
+                if !self.f.trace && !self.plan.listens[p.to as usize] {
                     self.note_delivery(t, p);
                     continue;
                 }
@@ -79,16 +79,16 @@ impl Sim<'_> {
                     self.note(n);
                 }
             }
-            self.queue.give_back(t, arrivals);
+            self.state.queue.give_back(t, arrivals);
             if noted {
-                self.queue.give_back_notes(t, notes);
+                self.state.queue.give_back_notes(t, notes);
             }
             result?;
         }
         // 3. `on start`, `at` and `every`, general by general.
-        if t == 0 && self.lean_run && !self.keep_recv && self.plan.first_marks.is_some() && !self.plan.reads_sent {
+        if t == 0 && self.f.lean && !self.f.keep_recv && self.plan.first_marks.is_some() && !self.plan.reads_sent {
             self.fire_first_marks(ch, 0)?;
-        } else if t == 0 && self.lean_run && self.plan.first_simple && !self.plan.reads_sent {
+        } else if t == 0 && self.f.lean && self.plan.first_simple && !self.plan.reads_sent {
             self.fire_first_simple(ch)?;
         } else if t == 0 {
             for i in 0..self.plan.first.len() {
@@ -105,14 +105,16 @@ impl Sim<'_> {
                 }
                 match &model.rules[r as usize].trigger {
                     Trigger::At(a) if *a == t => self.fire(r, &[0; MAX_ARGS], NONE, ch)?,
-                    Trigger::Every { period, until } if t.is_multiple_of(*period) && !self.every_done[r as usize] => {
+                    Trigger::Every { period, until }
+                        if t.is_multiple_of(*period) && !self.state.every_done[r as usize] =>
+                    {
                         self.current = r;
                         let stop = match until {
                             Some(c) => self.condition(r, c, g, &[0; MAX_ARGS])? != 0,
                             None => false,
                         };
                         if stop {
-                            self.every_done[r as usize] = true;
+                            self.state.every_done[r as usize] = true;
                         } else {
                             self.fire(r, &[0; MAX_ARGS], NONE, ch)?;
                         }
@@ -126,7 +128,7 @@ impl Sim<'_> {
             let mut fired = false;
             for g in 0..model.generals.len() {
                 for &r in &model.generals[g].when {
-                    if self.when_fired[r as usize] || !self.live(g as GenId) {
+                    if self.state.when_fired[r as usize] || !self.live(g as GenId) {
                         continue;
                     }
                     let Trigger::When(c) = &model.rules[r as usize].trigger else {
@@ -134,7 +136,7 @@ impl Sim<'_> {
                     };
                     self.current = r;
                     if self.condition(r, c, g as GenId, &[0; MAX_ARGS])? != 0 {
-                        self.when_fired[r as usize] = true;
+                        self.state.when_fired[r as usize] = true;
                         fired = true;
                         self.fire(r, &[0; MAX_ARGS], NONE, ch)?;
                     }
@@ -160,14 +162,14 @@ impl Sim<'_> {
             if at != t {
                 break;
             }
-            if self.decisions[g as usize].is_some() || !self.live(g) {
+            if self.state.decisions[g as usize].is_some() || !self.live(g) {
                 continue;
             }
-            if self.lean_run
+            if self.f.lean
                 && let Some((set, op, k)) = self.plan.decide_counts[i]
             {
                 self.current = r;
-                let yes = quick::compare(op, self.heard[set as usize].count_ones() as i64, k);
+                let yes = quick::compare(op, self.lean.heard[set as usize].count_ones() as i64, k);
                 debug_assert_eq!(
                     yes,
                     self.eval(quick::condition(&model.rules[r as usize]).expect("a condition"), g, &[0; MAX_ARGS])
@@ -196,8 +198,8 @@ impl Sim<'_> {
                     if ok { Some(Decided::Commit(self.eval(v, g, &none)?)) } else { None }
                 }
             };
-            if self.trace {
-                self.log.push(LogEntry::Fire { rule: r, tick: t, messenger: NONE });
+            if self.f.trace {
+                self.state.log.push(LogEntry::Fire { rule: r, tick: t, messenger: NONE });
             }
             if let Some(what) = decided {
                 self.decide_now(g, what, r);
@@ -208,15 +210,15 @@ impl Sim<'_> {
 
     /// Marks a general crashed.
     pub(crate) fn crash(&mut self, g: GenId, t: u32, rule: RuleId) {
-        if self.crashed[g as usize].is_some() {
+        if self.state.crashed[g as usize].is_some() {
             return;
         }
-        self.crashed[g as usize] = Some(t);
-        if self.decisions[g as usize].is_none() {
-            self.open -= 1;
+        self.state.crashed[g as usize] = Some(t);
+        if self.state.decisions[g as usize].is_none() {
+            self.state.open -= 1;
         }
-        if self.trace {
-            self.log.push(LogEntry::Crash { general: g, tick: t, rule });
+        if self.f.trace {
+            self.state.log.push(LogEntry::Crash { general: g, tick: t, rule });
         }
     }
 
@@ -229,7 +231,7 @@ impl Sim<'_> {
                 continue;
             }
             for &g in &c.targets {
-                if self.any_crashed[i] >= c.n {
+                if self.state.any_crashed[i] >= c.n {
                     break;
                 }
                 if !self.live(g) {
@@ -237,8 +239,8 @@ impl Sim<'_> {
                 }
                 ch.about(&About::Crash { rule: i as u16, general: g, tick: t });
                 if ch.chance(&c.p).index == 1 {
-                    self.any_crashed[i] += 1;
-                    self.crashes_chosen += 1;
+                    self.state.any_crashed[i] += 1;
+                    self.state.crashes_chosen += 1;
                     self.crash(g, t, crash_any_marker(i));
                 }
             }
@@ -248,15 +250,15 @@ impl Sim<'_> {
     /// Brings a crashed general back: it keeps what it had received, sent, decided and
     /// stored (stable storage), and its `on recover` rules fire.
     pub(crate) fn recover<C: Chooser>(&mut self, g: GenId, t: u32, ch: &mut C) -> Result<(), RunError> {
-        if self.crashed[g as usize].is_none() {
+        if self.state.crashed[g as usize].is_none() {
             return Ok(());
         }
-        self.crashed[g as usize] = None;
-        if self.decisions[g as usize].is_none() {
-            self.open += 1;
+        self.state.crashed[g as usize] = None;
+        if self.state.decisions[g as usize].is_none() {
+            self.state.open += 1;
         }
-        if self.trace {
-            self.log.push(LogEntry::Recover { general: g, tick: t });
+        if self.f.trace {
+            self.state.log.push(LogEntry::Recover { general: g, tick: t });
         }
         let model = self.model;
         for &r in &model.generals[g as usize].on_recover {

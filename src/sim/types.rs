@@ -76,7 +76,7 @@ pub enum Fate {
 }
 
 /// One messenger: one copy of one send over one channel.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Messenger {
     pub chan: ChanId,
     /// Its number on its channel, from 1.

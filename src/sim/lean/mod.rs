@@ -3,6 +3,52 @@
 use super::*;
 pub(crate) mod quick;
 
+/// What only lean runs keep ([`Mode::Lean`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct LeanState {
+    /// Per general and kind with a slot, the set of generals whose messengers of that
+    /// kind were delivered to it (`HeardPlan`); with `Plan::first_marks`, one more word
+    /// that nothing reads, at the end (see `FirstMarks::new`).
+    pub(crate) heard: Vec<u64>,
+    /// With marks (`Plan::first_marks`): tick 0's messengers, each with the tick at which
+    /// it arrives (`MarkTarget::arrive`, `u32::MAX` if captured). (Not calendar buckets: a
+    /// table with a fixed slot per messenger costs one write per messenger, and the few
+    /// ticks that run read it.)
+    pub(crate) first_table: Vec<MarkTarget>,
+    /// How many of them are still on the road; those that arrive by tick `first_done`
+    /// are delivered.
+    pub(crate) first_left: u32,
+    pub(crate) first_done: u32,
+    /// Since the last reset, only a one-round run ([`Sim::run_one_round`]) has run: the
+    /// next reset needs to undo only what such a run changes.
+    pub(crate) one_round_clean: bool,
+}
+
+impl LeanState {
+    /// The lean state of a `Sim` with these flags (empty unless lean).
+    pub(crate) fn new(model: &Model, plan: &Plan, f: Flags) -> LeanState {
+        if !f.lean {
+            return LeanState::default();
+        }
+        let h = &plan.heard;
+        let sets = if f.heard { model.generals.len() * h.kinds * h.words } else { 0 };
+        LeanState {
+            heard: vec![0; sets + plan.first_marks.is_some() as usize],
+            first_table: plan.first_marks.as_ref().map_or(Vec::new(), |f| f.targets.to_vec()),
+            first_left: 0,
+            first_done: 0,
+            one_round_clean: false,
+        }
+    }
+
+    /// Back to the start of a run. (`first_table` is written whole by tick 0.)
+    pub(crate) fn reset(&mut self) {
+        let LeanState { heard, first_table: _, first_left, first_done, one_round_clean } = self;
+        heard.fill(0);
+        (*first_left, *first_done, *one_round_clean) = (0, 0, false);
+    }
+}
+
 /// The fewest messengers `fan_out` sends (fewer are sent one by one: setting up its loop
 /// costs about what it saves on three).
 pub(crate) const FAN_MIN: usize = 4;
@@ -42,9 +88,9 @@ pub(crate) struct Sending {
 
 impl Sending {
     pub(crate) fn new(sim: &Sim, from: GenId, msg: Msg) -> Sending {
-        let notes = sim.lean_run && !sim.keep_recv;
+        let notes = sim.f.lean && !sim.f.keep_recv;
         let marks = notes && sim.plan.marks;
-        Sending { t: sim.now, from, msg, notes, marks, id: sim.sent_count, captures: sim.captures }
+        Sending { t: sim.state.now, from, msg, notes, marks, id: sim.state.sent_count, captures: sim.state.captures }
     }
 
     /// Sends `n` copies to each target of `fan`, in order: `send_plain`, with the
@@ -96,7 +142,7 @@ impl Sending {
 
     /// Writes the counters back.
     pub(crate) fn done(&self, sim: &mut Sim) {
-        (sim.sent_count, sim.captures) = (self.id, self.captures);
+        (sim.state.sent_count, sim.state.captures) = (self.id, self.captures);
     }
 }
 
@@ -120,7 +166,7 @@ pub(crate) struct FirstMarks {
 }
 
 /// One messenger of [`FirstMarks`]: a [`FanTarget`] with its sender's bit and message.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct MarkTarget {
     pub(crate) lo: u32,
     pub(crate) hi: u32,
@@ -227,6 +273,22 @@ impl Sim<'_> {
     /// are those of `next_tick`: the next decision of a general still undecided, by the
     /// horizon; else, the next arrival (the run goes on until the last messenger
     /// arrives, or the horizon).
+    /// The reset after a one-round run, before another: only what such a run changes
+    /// (`one_round_resets_like_a_full_reset` checks it against a full reset).
+    pub(crate) fn reset_after_one_round(&mut self) {
+        let s = &mut self.state;
+        (s.now, s.end) = (0, End::Quiet);
+        self.lean.heard.fill(0);
+        s.decisions.fill(None);
+        for &r in &self.plan.senders {
+            s.sent_by_rule[r as usize] = 0;
+        }
+        (s.events, s.sent_count, s.captures) = (0, 0, 0);
+        (self.decide_pos, self.schedule_pos) = (0, 0);
+        (self.lean.first_left, self.lean.first_done) = (0, 0);
+        s.open = self.model.generals.len();
+    }
+
     #[inline(always)]
     pub(crate) fn run_one_round<C: Chooser>(&mut self, ch: &mut C) -> Result<(), RunError> {
         let fuse = self.plan.first_marks.as_ref().map_or(0, |f| f.fuse);
@@ -235,7 +297,7 @@ impl Sim<'_> {
         loop {
             self.decide_at(t, ch)?;
             if self.all_done() {
-                self.end = End::AllDecided;
+                self.state.end = End::AllDecided;
                 return Ok(());
             }
             let schedule = &self.plan.schedule;
@@ -245,22 +307,22 @@ impl Sim<'_> {
             // No crashes: only a decision already made skips an entry.
             let mut next = schedule[self.schedule_pos..]
                 .iter()
-                .find(|&&(_, g, decide)| !(decide && self.decisions[g as usize].is_some()))
+                .find(|&&(_, g, decide)| !(decide && self.state.decisions[g as usize].is_some()))
                 .map_or(u32::MAX, |&(a, ..)| a);
             if next > self.model.horizon {
                 next = next.min(self.first_next());
             }
             if next == u32::MAX {
-                self.end = End::Quiet;
+                self.state.end = End::Quiet;
                 return Ok(());
             }
             if next > self.model.horizon {
-                self.end = End::Horizon;
-                self.now = self.model.horizon.max(t);
+                self.state.end = End::Horizon;
+                self.state.now = self.model.horizon.max(t);
                 return Ok(());
             }
-            (t, self.now) = (next, next);
-            if self.first_left > 0 && t > self.first_done {
+            (t, self.state.now) = (next, next);
+            if self.lean.first_left > 0 && t > self.lean.first_done {
                 self.merge_first(t);
             }
         }
@@ -272,7 +334,7 @@ impl Sim<'_> {
     pub(crate) fn first_fits(&self) -> bool {
         self.plan.first_marks.as_ref().is_some_and(|f| {
             let total = 2 * f.targets.len() as u64 + f.rules.len() as u64;
-            self.events.saturating_add(total) <= self.max_events
+            self.state.events.saturating_add(total) <= self.max_events
         })
     }
 
@@ -292,7 +354,7 @@ impl Sim<'_> {
         n: u64,
         ch: &mut C,
     ) -> bool {
-        if self.trace || self.lazy || self.deferring || self.plan.reads_sent {
+        if self.f.trace || self.f.lazy || self.deferring || self.plan.reads_sent {
             return false;
         }
         let Some(fan) = &self.plan.fans[r as usize][a] else {
@@ -300,13 +362,13 @@ impl Sim<'_> {
         };
         let total = n.saturating_mul(fan.len() as u64);
         // A few messengers: `send` costs less than setting up the loop.
-        if total < FAN_MIN as u64 || self.events.saturating_add(total) > self.max_events {
+        if total < FAN_MIN as u64 || self.state.events.saturating_add(total) > self.max_events {
             return false;
         }
-        self.events += total;
-        self.sent_by_rule[r as usize] += total as u32;
+        self.state.events += total;
+        self.state.sent_by_rule[r as usize] += total as u32;
         let mut s = Sending::new(self, from, msg);
-        s.fan(&mut self.queue, fan, n, ch);
+        s.fan(&mut self.state.queue, fan, n, ch);
         s.done(self);
         true
     }
@@ -315,42 +377,42 @@ impl Sim<'_> {
     /// tell the order, `Plan::marks`), and counts their deliveries.
     #[inline(never)]
     pub(crate) fn merge_marks(&mut self, t: u32) {
-        self.events += self.queue.take_marks_into(t, 1, &mut self.heard) as u64;
+        self.state.events += self.state.queue.take_marks_into(t, 1, &mut self.lean.heard) as u64;
     }
 
     /// Delivers the messengers of tick 0 ([`Sim::first_table`]) that arrive by tick `t`:
     /// adds their senders to the sets of senders heard, and counts them.
     #[inline(never)]
     pub(crate) fn merge_first(&mut self, t: u32) {
-        let done = self.first_done;
+        let done = self.lean.first_done;
         let mut n = 0;
         // Those that arrive after `done`, by `t` (none of the captured, at `u32::MAX`).
         // No branch on which: that is as random as the losses.
-        for m in &self.first_table {
+        for m in &self.lean.first_table {
             let here = m.arrive.wrapping_sub(done + 1) < t - done;
-            self.heard[m.word as usize] |= std::hint::select_unpredictable(here, m.bit, 0);
+            self.lean.heard[m.word as usize] |= std::hint::select_unpredictable(here, m.bit, 0);
             n += here as u32;
         }
-        self.first_left -= n;
-        self.first_done = t;
-        self.events += n as u64;
+        self.lean.first_left -= n;
+        self.lean.first_done = t;
+        self.state.events += n as u64;
     }
 
     /// The first tick at which a messenger of tick 0's table arrives, if any is on the
     /// road.
     pub(crate) fn first_next(&self) -> u32 {
-        if self.first_left == 0 {
+        if self.lean.first_left == 0 {
             return u32::MAX;
         }
-        let done = self.first_done;
-        self.first_table.iter().map(|m| m.arrive).filter(|&a| a > done).fold(u32::MAX, u32::min)
+        let done = self.lean.first_done;
+        self.lean.first_table.iter().map(|m| m.arrive).filter(|&a| a > done).fold(u32::MAX, u32::min)
     }
 
     /// Adds the marks of the ticks after `t` up to `next` ([`Plan::skip_marks`]).
     #[inline]
     pub(crate) fn merge_marks_through(&mut self, t: u32, next: u32) {
-        let ticks = (next - t).min(self.queue.buckets() as u32);
-        self.events += self.queue.take_marks_into(t + 1, ticks, &mut self.heard) as u64;
+        let ticks = (next - t).min(self.state.queue.buckets() as u32);
+        self.state.events += self.state.queue.take_marks_into(t + 1, ticks, &mut self.lean.heard) as u64;
     }
 
     /// At tick 0 of a lean run with marks (`Plan::first_marks`): what `fire_first_simple`
@@ -365,20 +427,20 @@ impl Sim<'_> {
     pub(crate) fn fire_first_marks<C: Chooser>(&mut self, ch: &mut C, until: u32) -> Result<(), RunError> {
         let Some(first) = &self.plan.first_marks else { unreachable!("called with a plan") };
         let total = first.targets.len() as u64 + first.rules.len() as u64;
-        if self.events.saturating_add(total) > self.max_events {
+        if self.state.events.saturating_add(total) > self.max_events {
             return self.fire_first_simple(ch);
         }
-        self.events += total;
+        self.state.events += total;
         for &(r, n) in &first.rules {
-            self.sent_by_rule[r as usize] += n;
+            self.state.sent_by_rule[r as usize] += n;
             self.current = r;
         }
-        debug_assert_eq!(self.now, 0, "tick 0's messengers");
+        debug_assert_eq!(self.state.now, 0, "tick 0's messengers");
         // The choices, in order, straight into the table (tick 0 plus a delay is never
         // `u32::MAX`), and the arrivals by `until` into the sets of senders heard. When
         // every messenger goes over alike channels, what their channel needs stays at
         // hand across the loop.
-        let (table, heard) = (&mut self.first_table, &mut self.heard);
+        let (table, heard) = (&mut self.lean.first_table, &mut self.lean.heard);
         let sent = first.targets.len() as u32;
         if first.all_by_fuse && until == first.fuse {
             // Every messenger is delivered by `until` or captured: the table is not needed.
@@ -386,20 +448,20 @@ impl Sim<'_> {
                 &Some((lo, hi, lose)) => deliver_first(table, heard, ch, |_| (lo, hi, lose)),
                 None => deliver_first(table, heard, ch, |m| (m.lo, m.hi, m.lose)),
             };
-            (self.first_left, self.first_done) = (0, until);
-            self.events += (sent - lost) as u64;
-            self.captures += lost;
-            self.sent_count += sent;
+            (self.lean.first_left, self.lean.first_done) = (0, until);
+            self.state.events += (sent - lost) as u64;
+            self.state.captures += lost;
+            self.state.sent_count += sent;
             return Ok(());
         }
         let (lost, here) = match &first.uniform {
             &Some((lo, hi, lose)) => fill_first(table, heard, ch, until, |_| (lo, hi, lose)),
             None => fill_first(table, heard, ch, until, |m| (m.lo, m.hi, m.lose)),
         };
-        (self.first_left, self.first_done) = (sent - lost - here, until);
-        self.events += here as u64;
-        self.captures += lost;
-        self.sent_count += sent;
+        (self.lean.first_left, self.lean.first_done) = (sent - lost - here, until);
+        self.state.events += here as u64;
+        self.state.captures += lost;
+        self.state.sent_count += sent;
         Ok(())
     }
 
@@ -412,7 +474,7 @@ impl Sim<'_> {
         let mut s = Sending::new(self, 0, Msg { kind: 0, args: Args::default() });
         for i in 0..self.plan.first.len() {
             let (g, r) = self.plan.first[i];
-            if self.crashed[g as usize].is_some() {
+            if self.state.crashed[g as usize].is_some() {
                 continue;
             }
             let (Some(msg), Some(Some(fan))) = (self.plan.simple[r as usize], self.plan.fans[r as usize].first())
@@ -420,17 +482,17 @@ impl Sim<'_> {
                 unreachable!("the rules that fire first are simple");
             };
             let total = fan.len() as u64;
-            if self.events.saturating_add(1 + total) > self.max_events {
+            if self.state.events.saturating_add(1 + total) > self.max_events {
                 s.done(self);
                 self.fire(r, &[0; MAX_ARGS], NONE, ch)?;
                 s = Sending::new(self, 0, msg);
                 continue;
             }
             self.current = r;
-            self.events += 1 + total;
-            self.sent_by_rule[r as usize] += total as u32;
+            self.state.events += 1 + total;
+            self.state.sent_by_rule[r as usize] += total as u32;
             (s.from, s.msg) = (g, msg);
-            s.fan(&mut self.queue, fan, 1, ch);
+            s.fan(&mut self.state.queue, fan, 1, ch);
         }
         s.done(self);
         Ok(())

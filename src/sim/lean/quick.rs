@@ -232,7 +232,7 @@ impl Sim<'_> {
     /// compiled form in a lean run, else [`Sim::eval`].
     #[inline(always)]
     pub(crate) fn condition(&self, r: RuleId, c: &Expr, g: GenId, locals: &[i64]) -> Result<i64, super::RunError> {
-        if self.lean_run
+        if self.f.lean
             && let Some(code) = &self.plan.quick[r as usize]
             && let Some(v) = match *code.ops {
                 // One step (a quorum test, `received K`...): no stack.
@@ -312,16 +312,16 @@ impl Sim<'_> {
     fn leaf(&self, op: Op, g: GenId, locals: &[i64], lists: &[Box<[GenId]>]) -> Option<i64> {
         Some(match op {
             Op::Const(v) => v,
-            Op::Now => self.now as i64,
+            Op::Now => self.state.now as i64,
             Op::Local(i) => locals[i as usize],
-            Op::Var(i) => self.vars[g as usize][i as usize],
+            Op::Var(i) => self.state.vars[g as usize][i as usize],
             Op::Count(slot) => self.heard_count(self.heard_at(g, slot)) as i64,
             Op::CountCmp { slot, op, k } => compare(op, self.heard_count(self.heard_at(g, slot)) as i64, k) as i64,
             Op::Heard(slot) => (self.heard_count(self.heard_at(g, slot)) > 0) as i64,
             Op::HeardOf { slot, list, each } => {
                 let words = self.plan.heard.words;
                 let at = self.heard_at(g, slot) * words;
-                let set = &self.heard[at..at + words];
+                let set = &self.lean.heard[at..at + words];
                 let has = |s: &GenId| set[*s as usize / 64] & (1u64 << (s % 64)) != 0;
                 let list = &lists[list as usize];
                 (if each { list.iter().all(has) } else { list.iter().any(has) }) as i64
@@ -334,8 +334,8 @@ impl Sim<'_> {
     #[inline(always)]
     pub(crate) fn heard_count(&self, set: usize) -> u32 {
         match self.plan.heard.words {
-            1 => self.heard[set].count_ones(),
-            words => self.heard[set * words..(set + 1) * words].iter().map(|w| w.count_ones()).sum(),
+            1 => self.lean.heard[set].count_ones(),
+            words => self.lean.heard[set * words..(set + 1) * words].iter().map(|w| w.count_ones()).sum(),
         }
     }
 

@@ -68,7 +68,7 @@ fn skipped_mark_ticks_change_nothing() {
     ];
     for (i, text) in models.iter().enumerate() {
         let l = crate::load("skip.herald", text.as_bytes(), &[]).unwrap_or_else(|f| panic!("model {i}: {:?}", f.diags));
-        let lean = Sim::new(&l.model);
+        let lean = Sim::new(&l.model, Mode::Lean);
         assert!(lean.plan.skip_marks, "model {i} skips mark ticks");
         same_runs(&format!("model {i}"), &l.model);
     }
@@ -125,7 +125,7 @@ fn one_round_runs_change_nothing() {
     for (i, (text, all_by)) in models.iter().enumerate() {
         let l = crate::load("one-round.herald", text.as_bytes(), &[])
             .unwrap_or_else(|f| panic!("model {i}: {:?}", f.diags));
-        let lean = Sim::new(&l.model);
+        let lean = Sim::new(&l.model, Mode::Lean);
         assert!(lean.plan.one_round, "model {i} is one round");
         let first = lean.plan.first_marks.as_ref().expect("tick 0's table");
         assert_eq!(first.all_by_fuse, *all_by, "model {i}");
@@ -137,9 +137,8 @@ fn one_round_runs_change_nothing() {
 /// same choices and end alike. Returns how many conditions the lean runs compiled.
 fn same_runs(what: &str, model: &Model) -> usize {
     {
-        let mut full = Sim::new(model);
-        let mut lean = Sim::new(model);
-        lean.lean = true;
+        let mut full = Sim::new(model, Mode::Plain);
+        let mut lean = Sim::new(model, Mode::Lean);
         let compiled = lean.plan.quick.iter().flatten().count();
         let path = what;
         let (mut a, mut b) = (Seeded::new(11), Seeded::new(11));
@@ -155,11 +154,18 @@ fn same_runs(what: &str, model: &Model) -> usize {
             let what = format!("{path} run {k}");
             assert_eq!(ra, rb, "{what}");
             assert_eq!(seen_a, seen_b, "{what}");
-            assert!(lean.heard_on || lean.plan.heard.kinds == 0, "{what}");
+            assert!(lean.f.heard || lean.plan.heard.kinds == 0, "{what}");
             let end = |s: &Sim| {
                 format!(
                     "{:?} {} {:?} {:?} {} {} {} {:?}",
-                    s.end, s.now, s.decisions, s.crashed, s.captures, s.events, s.sent_count, s.sent_by_rule
+                    s.state.end,
+                    s.state.now,
+                    s.state.decisions,
+                    s.state.crashed,
+                    s.state.captures,
+                    s.state.events,
+                    s.state.sent_count,
+                    s.state.sent_by_rule
                 )
             };
             assert_eq!(end(&full), end(&lean), "{what}");

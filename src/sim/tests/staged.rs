@@ -21,21 +21,15 @@ impl<C: Chooser> Chooser for Log<C> {
 }
 
 /// Everything a snapshot keeps, as the run holds it.
-fn state(sim: &Sim) -> String {
-    format!(
-        "{:?}",
-        (
-            (sim.now, sim.end, sim.stage, sim.arrive_pos, sim.resolve_pos, sim.events, sim.next_crash),
-            (sim.sent_count, sim.open, sim.captures, sim.crashes_chosen),
-            (&sim.decisions, &sim.crashed, &sim.recv, &sim.sent, &sim.vars),
-            (&sim.chan_count, &sim.sent_by_rule, &sim.any_crashed, &sim.when_fired, &sim.every_done),
-            (&sim.queue, &sim.road, &sim.unresolved, &sim.messengers, &sim.log),
-        )
-    )
+fn state(sim: &Sim) -> RunState {
+    sim.state().clone()
 }
 
 fn finish(sim: &Sim) -> String {
-    format!("{:?} {:?} {:?} {:?} {}", sim.end, sim.now, sim.decisions, sim.crashed, sim.captures)
+    format!(
+        "{:?} {:?} {:?} {:?} {}",
+        sim.state.end, sim.state.now, sim.state.decisions, sim.state.crashed, sim.state.captures
+    )
 }
 
 /// Replays choices made before.
@@ -74,9 +68,7 @@ fn snapshots_restore_over_any_state() {
         for lazy in [false, true] {
             for seed in 0..10 {
                 let what = format!("{} lazy={lazy} seed={seed}", path.display());
-                let mut a = Sim::new(&l.model);
-                a.lazy = lazy;
-                a.defer = true;
+                let mut a = Sim::new(&l.model, Mode::Staged { lazy });
                 a.start();
                 let mut ch = Record(Seeded::new(seed), Vec::new());
                 // Each step's snapshot, with the number of choices made before it and
@@ -93,9 +85,7 @@ fn snapshots_restore_over_any_state() {
                     continue;
                 }
                 let end = finish(&a);
-                let mut b = Sim::new(&l.model);
-                b.lazy = lazy;
-                b.defer = true;
+                let mut b = Sim::new(&l.model, Mode::Staged { lazy });
                 b.start();
                 let k = snaps.len();
                 for i in 0..k {
@@ -133,13 +123,11 @@ fn staged_runs_are_the_same_runs() {
         let l = crate::load(&path.to_string_lossy(), &text, &[]).unwrap();
         for lazy in [false, true] {
             for seed in 0..40 {
-                let mut a = Sim::new(&l.model);
-                a.lazy = lazy;
+                // Whole ticks: the plain interpreter, or with lazy delivery.
+                let mut a = Sim::new(&l.model, if lazy { Mode::Staged { lazy } } else { Mode::Plain });
                 let mut ca = Log { inner: Seeded::new(seed), seen: Vec::new() };
                 let ra = a.run(&mut ca);
-                let mut b = Sim::new(&l.model);
-                b.lazy = lazy;
-                b.defer = true;
+                let mut b = Sim::new(&l.model, Mode::Staged { lazy });
                 b.start();
                 let mut cb = Log { inner: Seeded::new(seed), seen: Vec::new() };
                 let rb = loop {
