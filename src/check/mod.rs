@@ -3,12 +3,15 @@
 
 mod channels;
 pub mod model;
+pub mod reads;
 mod rules;
+pub mod visit;
 mod warn;
 
 use std::collections::HashMap;
 
 pub use model::*;
+pub use reads::{ReadPattern, Reads};
 pub(crate) use rules::fold;
 
 use crate::diag::{Diag, Span, did_you_mean, line_col};
@@ -84,7 +87,6 @@ pub(crate) struct Checker<'a> {
     victory_at_least: Option<(usize, Span)>,
     values: Option<Span>,
     attacks: Option<Span>,
-    when_reads_now: bool,
     expects: Vec<ast::Expect>,
     /// Times used in `at`, `decide at`, ..., for the horizon warning.
     used_times: Vec<(u32, Span)>,
@@ -123,7 +125,6 @@ impl<'a> Checker<'a> {
             victory_at_least: None,
             values: None,
             attacks: None,
-            when_reads_now: false,
             expects: Vec::new(),
             used_times: Vec::new(),
         }
@@ -149,7 +150,13 @@ impl<'a> Checker<'a> {
                 c.p = Prob::new(1, (c.to - c.from + 2) as u64);
             }
         }
+        // Whether a `when` condition reads the clock (then it is evaluated every tick).
+        let when_reads_now = self.rules.iter().any(|r| match &r.trigger {
+            Trigger::When(c) => visit::any_part(c, &|e| matches!(e.kind, ExprKind::Now)),
+            _ => false,
+        });
         Model {
+            reads: self.rules.iter().map(Reads::of).collect(),
             crash_any,
             title: self.title,
             about: self.about,
@@ -166,7 +173,7 @@ impl<'a> Checker<'a> {
             partitions: self.partitions,
             crashes,
             values: self.values.is_some(),
-            when_reads_now: self.when_reads_now,
+            when_reads_now,
             params: self.params,
             times: self.times.into_iter().map(|(n, v, _)| (n, v)).collect(),
             expects: self.expects,

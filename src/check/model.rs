@@ -111,6 +111,8 @@ pub struct Model {
     /// `chan_of[from * n + to]`: the channel between two generals, if any.
     pub chan_of: Vec<Option<ChanId>>,
     pub rules: Vec<Rule>,
+    /// What each rule reads of a run, by rule (see [`super::reads`]).
+    pub reads: Vec<super::Reads>,
     pub partitions: Vec<Partition>,
     /// Scheduled crashes, sorted by tick.
     pub crashes: Vec<Crash>,
@@ -287,7 +289,25 @@ pub enum LossKind {
 impl LossKind {
     /// True for rules that draw from the random stream.
     pub fn is_random(&self) -> bool {
-        matches!(self, LossKind::Chance { .. })
+        match self {
+            LossKind::Chance { .. } => true,
+            LossKind::All
+            | LossKind::Numbers(_)
+            | LossKind::Every(_)
+            | LossKind::First(_)
+            | LossKind::After(_)
+            | LossKind::Window(..)
+            | LossKind::Kind(_) => false,
+        }
+    }
+
+    /// True for rules that count their channel's messengers (its counter is then part
+    /// of a run's state).
+    pub fn counts(&self) -> bool {
+        match self {
+            LossKind::Numbers(_) | LossKind::Every(_) | LossKind::First(_) | LossKind::After(_) => true,
+            LossKind::All | LossKind::Window(..) | LossKind::Chance { .. } | LossKind::Kind(_) => false,
+        }
     }
 }
 

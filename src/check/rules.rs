@@ -244,13 +244,7 @@ impl<'a> Checker<'a> {
                     None => None,
                 }
             }
-            RuleKind::When { cond, .. } => {
-                let c = self.cond(cond, &scope);
-                if c.as_ref().is_some_and(reads_now) {
-                    self.when_reads_now = true;
-                }
-                c.map(Trigger::When)
-            }
+            RuleKind::When { cond, .. } => self.cond(cond, &scope).map(Trigger::When),
             RuleKind::Decide { at, decision } => {
                 let t = self.const_tick(at);
                 let what = match decision {
@@ -807,16 +801,6 @@ pub(crate) fn fold(op: BinOp, x: i64, y: i64) -> Option<i64> {
         BinOp::And => (x != 0 && y != 0) as i64,
         BinOp::Or => (x != 0 || y != 0) as i64,
     })
-}
-
-/// True if the expression reads the clock.
-fn reads_now(e: &Expr) -> bool {
-    match &e.kind {
-        ExprKind::Now => true,
-        ExprKind::Neg(a) | ExprKind::Not(a) => reads_now(a),
-        ExprKind::Bin(_, a, b) | ExprKind::MinMax { a, b, .. } => reads_now(a) || reads_now(b),
-        _ => false,
-    }
 }
 
 /// The actions of a rule, if it has any.

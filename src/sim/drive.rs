@@ -10,13 +10,13 @@ impl<'m> Sim<'m> {
         let f = Flags {
             trace: mode == Mode::Traced,
             lean,
-            heard: lean && plan.heard.kinds > 0,
-            keep_recv: !lean || plan.heard.log_read,
+            heard: lean && plan.lean.heard.kinds > 0,
+            keep_recv: !lean || plan.lean.heard.log_read,
             lazy: mode == Mode::Staged { lazy: true },
         };
         let mut state = RunState::new(model);
-        if lean && plan.marks {
-            let h = &plan.heard;
+        if lean && plan.lean.marks {
+            let h = &plan.lean.heard;
             state.queue.mark_width(model.generals.len() * h.kinds * h.words);
         }
         Sim {
@@ -89,7 +89,7 @@ impl<'m> Sim<'m> {
     #[inline(never)]
     pub fn run<C: Chooser>(&mut self, ch: &mut C) -> Result<(), RunError> {
         self.start();
-        if self.plan.one_round && self.f.lean && self.first_fits() {
+        if self.plan.lean.one_round && self.f.lean && self.first_fits() {
             let r = self.run_one_round(ch);
             self.lean.one_round_clean = r.is_ok();
             return r;
@@ -223,7 +223,7 @@ impl<'m> Sim<'m> {
     /// The next tick at which anything can happen.
     #[inline]
     pub(crate) fn next_tick(&mut self, t: u32) -> Option<u32> {
-        let skip_marks = self.plan.skip_marks && self.f.lean;
+        let skip_marks = self.plan.lean.skip_marks && self.f.lean;
         let mut next = match skip_marks {
             true => self.state.queue.next_unmarked_after(t).unwrap_or(u32::MAX),
             false => self.state.queue.next_after(t).unwrap_or(u32::MAX).min(self.first_next()),

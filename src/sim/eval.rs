@@ -148,10 +148,10 @@ impl Sim<'_> {
     /// evaluated now.
     #[inline(always)]
     fn heard_index(&self, pattern: &Pattern, by: Option<&Expr>, g: GenId, cut: u32) -> Option<usize> {
-        if !self.f.heard || cut != u32::MAX || !super::heard_answers(pattern, by) {
+        if !self.f.heard || cut != u32::MAX || !crate::check::reads::senders_answer(pattern, by) {
             return None;
         }
-        let slot = self.plan.heard.slot[pattern.kind as usize];
+        let slot = self.plan.lean.heard.slot[pattern.kind as usize];
         (slot != super::NONE).then(|| self.heard_at(g, slot))
     }
 
@@ -159,8 +159,8 @@ impl Sim<'_> {
     /// answers an expression with this pattern and `by` evaluated now.
     #[inline]
     fn heard_set(&self, pattern: &Pattern, by: Option<&Expr>, g: GenId, cut: u32) -> Option<&[u64]> {
-        let at = self.heard_index(pattern, by, g, cut)? * self.plan.heard.words;
-        Some(&self.lean.heard[at..at + self.plan.heard.words])
+        let at = self.heard_index(pattern, by, g, cut)? * self.plan.lean.heard.words;
+        Some(&self.lean.heard[at..at + self.plan.lean.heard.words])
     }
 
     #[inline(never)]

@@ -55,7 +55,7 @@ impl Sim<'_> {
             return;
         }
         if self.f.heard {
-            let h = &self.plan.heard;
+            let h = &self.plan.lean.heard;
             let slot = h.slot[p.msg.kind as usize];
             if slot != NONE {
                 let set = p.to as usize * h.kinds + slot as usize;
@@ -116,7 +116,7 @@ impl Sim<'_> {
         }
         // A rule that only sends one message to targets over plain channels: fanned out
         // at once (what the loop below does for it, less the dispatch).
-        if let Some(msg) = &self.plan.simple[r as usize]
+        if let Some(msg) = &self.plan.lean.simple[r as usize]
             && self.live(g)
             && self.fan_out(r, 0, g, *msg, 1, ch)
         {
@@ -136,7 +136,9 @@ impl Sim<'_> {
                         Some(c) => self.eval(c, g, locals)?.max(0) as u64,
                         None => 1,
                     };
-                    if self.plan.fans[r as usize][ai].as_ref().is_some_and(|f| f.len() as u64 * n >= FAN_MIN as u64)
+                    if self.plan.lean.fans[r as usize][ai]
+                        .as_ref()
+                        .is_some_and(|f| f.len() as u64 * n >= FAN_MIN as u64)
                         && self.fan_out(r, ai, g, msg, n, ch)
                     {
                         continue;

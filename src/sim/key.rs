@@ -70,26 +70,16 @@ impl KeyPlan {
     fn new(model: &Model, reduce: bool, counting: bool) -> KeyPlan {
         let n = model.generals.len();
         let symmetry = if reduce { Symmetry::of(model) } else { Symmetry::none(model) };
-        let reads_sender = |e: &Expr| match &e.kind {
-            ExprKind::Received { from, .. } => !matches!(from, Senders::Any(None)),
-            ExprKind::Count { from, .. } => from.is_some(),
-            _ => false,
-        };
-        let reads_recv = |e: &Expr| matches!(e.kind, ExprKind::Received { .. } | ExprKind::Count { .. });
-        let senders_unread = reduce
-            && model.rules.iter().all(|r| {
-                !matches!(&r.trigger, Trigger::Receive { from: Some(_), .. }) && !super::rule_reads(r, &reads_sender)
-            });
+        let senders_unread = reduce && model.reads.iter().all(|r| !r.sender);
         let anon: Vec<bool> = model
             .generals
             .iter()
             .map(|g| {
                 senders_unread
                     && g.on_receive.iter().all(|r| {
-                        let rule = &model.rules[*r as usize];
                         // A rule that crashes it would cut a tick's deliveries short.
-                        !super::rule_reads(rule, &reads_recv)
-                            && !rule.actions.iter().any(|a| matches!(a, Action::Crash(_)))
+                        !model.reads[*r as usize].received
+                            && !model.rules[*r as usize].actions.iter().any(|a| matches!(a, Action::Crash(_)))
                     })
             })
             .collect();

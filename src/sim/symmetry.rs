@@ -38,6 +38,7 @@
 
 use std::collections::HashMap;
 
+use crate::check::visit;
 use crate::check::*;
 use crate::diag::Span;
 use crate::syntax::ast::BinOp;
@@ -327,16 +328,16 @@ fn order_sensitive(model: &Model, g: GenId) -> bool {
     let mut decision: Option<String> = None;
     for &r in &model.generals[g as usize].on_receive {
         let rule = &model.rules[r as usize];
-        let mut knows = false;
-        each_expr(rule, &mut |e| knows |= expr_any(e, &is_knowledge));
-        if knows {
+        // What it received or sent grows with each delivery.
+        let summary = &model.reads[r as usize];
+        if summary.received || summary.sent {
             return true;
         }
         // Every variable read, except the updated operand of a commuting update.
         let Trigger::Receive { pattern, guard, .. } = &rule.trigger else {
             return true;
         };
-        pattern_exprs(pattern, &mut |e| vars_read(e, &mut reads));
+        visit::pattern_values(pattern, &mut |e| vars_read(e, &mut reads));
         if let Some(e) = guard {
             vars_read(e, &mut reads);
         }
@@ -363,7 +364,7 @@ fn order_sensitive(model: &Model, g: GenId) -> bool {
                 Action::Attack(_) => "attack".to_string(),
                 Action::Wait(_) => "wait".to_string(),
                 Action::Commit { value, .. } => {
-                    if expr_any(value, &|k| matches!(k, ExprKind::Local(_))) {
+                    if visit::any_part(value, &|e| matches!(e.kind, ExprKind::Local(_))) {
                         return true;
                     }
                     vars_read(value, &mut reads);
@@ -416,7 +417,7 @@ fn commuting_update(v: u16, value: &Expr) -> Option<(Update, &Expr)> {
             } else {
                 return None;
             };
-            if expr_any(operand, &|k| matches!(k, ExprKind::Var(_))) {
+            if visit::any_part(operand, &|e| matches!(e.kind, ExprKind::Var(_))) {
                 return None;
             }
             Some((if *max { Update::Max } else { Update::Min }, operand))
@@ -427,86 +428,16 @@ fn commuting_update(v: u16, value: &Expr) -> Option<(Update, &Expr)> {
 
 /// Whether a channel's loss rules count its messengers.
 fn counts(c: &Channel) -> bool {
-    c.losses
-        .iter()
-        .any(|l| matches!(l.kind, LossKind::Numbers(_) | LossKind::Every(_) | LossKind::First(_) | LossKind::After(_)))
-}
-
-/// Whether an expression form reads what its general received or sent.
-fn is_knowledge(k: &ExprKind) -> bool {
-    matches!(k, ExprKind::Received { .. } | ExprKind::Count { .. } | ExprKind::Sent { .. })
+    c.losses.iter().any(|l| l.kind.counts())
 }
 
 /// Adds the variables an expression reads to `out`.
 fn vars_read(e: &Expr, out: &mut Vec<u16>) {
-    if let ExprKind::Var(v) = e.kind {
-        out.push(v);
-    }
-    children(e, &mut |c| vars_read(c, out));
-}
-
-/// Whether some part of an expression has a form that satisfies `hit`.
-fn expr_any(e: &Expr, hit: &dyn Fn(&ExprKind) -> bool) -> bool {
-    let mut found = hit(&e.kind);
-    children(e, &mut |c| found |= expr_any(c, hit));
-    found
-}
-
-/// Calls `f` on each direct sub-expression (operands, payload patterns, `by`).
-fn children(e: &Expr, f: &mut dyn FnMut(&Expr)) {
-    match &e.kind {
-        ExprKind::Const(_) | ExprKind::Now | ExprKind::Local(_) | ExprKind::Var(_) => {}
-        ExprKind::Neg(a) | ExprKind::Not(a) => f(a),
-        ExprKind::Bin(_, a, b) | ExprKind::MinMax { a, b, .. } => {
-            f(a);
-            f(b);
+    visit::walk(e, &mut |p| {
+        if let ExprKind::Var(v) = p.kind {
+            out.push(v);
         }
-        ExprKind::Received { pattern, by, .. } | ExprKind::Count { pattern, by, .. } => {
-            pattern_exprs(pattern, f);
-            if let Some(b) = by {
-                f(b);
-            }
-        }
-        ExprKind::Sent { pattern, .. } => pattern_exprs(pattern, f),
-    }
-}
-
-/// Calls `f` on each payload expression of a pattern.
-fn pattern_exprs(p: &Pattern, f: &mut dyn FnMut(&Expr)) {
-    for a in &p.args {
-        match a {
-            PatArg::Any | PatArg::Bind(_) => {}
-            PatArg::Eq(e) => f(e),
-        }
-    }
-}
-
-/// Calls `f` on each top-level expression of a rule (its trigger's and its actions').
-fn each_expr(r: &Rule, f: &mut dyn FnMut(&Expr)) {
-    match &r.trigger {
-        Trigger::Start | Trigger::Recover | Trigger::At(_) => {}
-        Trigger::Receive { pattern, guard, .. } => {
-            pattern_exprs(pattern, f);
-            guard.iter().for_each(&mut *f);
-        }
-        Trigger::Every { until, .. } => until.iter().for_each(&mut *f),
-        Trigger::When(c) => f(c),
-        Trigger::Decide { what, .. } => match what {
-            DecideWhat::Attack(c) => c.iter().for_each(&mut *f),
-            DecideWhat::Wait => {}
-            DecideWhat::Commit(v, c) => {
-                f(v);
-                c.iter().for_each(&mut *f);
-            }
-        },
-    }
-    for a in &r.actions {
-        match a {
-            Action::Send { args, copies, .. } => args.iter().chain(copies).for_each(&mut *f),
-            Action::Set { value, .. } | Action::Commit { value, .. } => f(value),
-            Action::Attack(_) | Action::Wait(_) | Action::Crash(_) => {}
-        }
-    }
+    });
 }
 
 // ---------------------------------------------------------------- rules
@@ -595,101 +526,27 @@ fn rewrite(r: &mut Rule, list: &mut dyn FnMut(&mut Vec<GenId>)) {
     r.span = Span::default();
     r.line = 0;
     r.text.clear();
-    match &mut r.trigger {
-        Trigger::Start | Trigger::Recover | Trigger::At(_) => {}
-        Trigger::Receive { pattern, from, guard } => {
-            rewrite_pattern(pattern, list);
-            if let Some(from) = from {
-                list(from);
-            }
-            if let Some(e) = guard {
-                rewrite_expr(e, list);
-            }
-        }
-        Trigger::Every { until, .. } => {
-            if let Some(e) = until {
-                rewrite_expr(e, list);
-            }
-        }
-        Trigger::When(e) => rewrite_expr(e, list),
-        Trigger::Decide { what, .. } => match what {
-            DecideWhat::Attack(c) => {
-                if let Some(e) = c {
-                    rewrite_expr(e, list);
-                }
-            }
-            DecideWhat::Wait => {}
-            DecideWhat::Commit(v, c) => {
-                rewrite_expr(v, list);
-                if let Some(e) = c {
-                    rewrite_expr(e, list);
-                }
-            }
-        },
-    }
     for a in &mut r.actions {
         match a {
-            Action::Send { kind: _, args, to, copies, span } => {
-                *span = Span::default();
-                args.iter_mut().for_each(|e| rewrite_expr(e, list));
-                list(to);
-                if let Some(e) = copies {
-                    rewrite_expr(e, list);
-                }
-            }
-            Action::Attack(span) | Action::Wait(span) | Action::Crash(span) => *span = Span::default(),
-            Action::Set { var: _, value, span } | Action::Commit { value, span } => {
-                *span = Span::default();
-                rewrite_expr(value, list);
-            }
+            Action::Send { span, .. }
+            | Action::Attack(span)
+            | Action::Wait(span)
+            | Action::Crash(span)
+            | Action::Set { span, .. }
+            | Action::Commit { span, .. } => *span = Span::default(),
         }
     }
+    // (Expressions and lists in written order; each expression outermost first.)
+    let list = std::cell::RefCell::new(list);
+    visit::rule_mut(r, &mut |e| rewrite_expr(e, &mut *list.borrow_mut()), &mut |l| (list.borrow_mut())(l));
 }
 
-fn rewrite_pattern(p: &mut Pattern, list: &mut dyn FnMut(&mut Vec<GenId>)) {
-    for a in &mut p.args {
-        match a {
-            PatArg::Any | PatArg::Bind(_) => {}
-            PatArg::Eq(e) => rewrite_expr(e, list),
-        }
-    }
-}
-
+/// Blanks the spans of an expression and its parts, and applies `list` to every list of
+/// generals they name.
 fn rewrite_expr(e: &mut Expr, list: &mut dyn FnMut(&mut Vec<GenId>)) {
     e.span = Span::default();
-    match &mut e.kind {
-        ExprKind::Const(_) | ExprKind::Now | ExprKind::Local(_) | ExprKind::Var(_) => {}
-        ExprKind::Neg(a) | ExprKind::Not(a) => rewrite_expr(a, list),
-        ExprKind::Bin(_, a, b) | ExprKind::MinMax { a, b, .. } => {
-            rewrite_expr(a, list);
-            rewrite_expr(b, list);
-        }
-        ExprKind::Received { pattern, from, by } => {
-            rewrite_pattern(pattern, list);
-            match from {
-                Senders::Any(None) => {}
-                Senders::Any(Some(l)) | Senders::Each(l) => list(l),
-            }
-            if let Some(b) = by {
-                rewrite_expr(b, list);
-            }
-        }
-        ExprKind::Count { pattern, from, by } => {
-            rewrite_pattern(pattern, list);
-            if let Some(l) = from {
-                list(l);
-            }
-            if let Some(b) = by {
-                rewrite_expr(b, list);
-            }
-        }
-        ExprKind::Sent { pattern, to } => {
-            rewrite_pattern(pattern, list);
-            if let Some(l) = to {
-                list(l);
-            }
-        }
-    }
+    visit::named_mut(&mut e.kind, list);
+    visit::parts_mut(e, &mut |p| rewrite_expr(p, list));
 }
 
 /// An expression with its spans blanked, to compare by its `Debug` form.

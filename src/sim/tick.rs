@@ -86,9 +86,9 @@ impl Sim<'_> {
             result?;
         }
         // 3. `on start`, `at` and `every`, general by general.
-        if t == 0 && self.f.lean && !self.f.keep_recv && self.plan.first_marks.is_some() && !self.plan.reads_sent {
+        if t == 0 && self.f.lean && !self.f.keep_recv && self.plan.lean.first_marks.is_some() && !self.plan.reads_sent {
             self.fire_first_marks(ch, 0)?;
-        } else if t == 0 && self.f.lean && self.plan.first_simple && !self.plan.reads_sent {
+        } else if t == 0 && self.f.lean && self.plan.lean.first_simple && !self.plan.reads_sent {
             self.fire_first_simple(ch)?;
         } else if t == 0 {
             for i in 0..self.plan.first.len() {
@@ -166,7 +166,7 @@ impl Sim<'_> {
                 continue;
             }
             if self.f.lean
-                && let Some((set, op, k)) = self.plan.decide_counts[i]
+                && let Some((set, op, k)) = self.plan.lean.decide_counts[i]
             {
                 self.current = r;
                 let yes = quick::compare(op, self.lean.heard[set as usize].count_ones() as i64, k);

@@ -1,7 +1,9 @@
 //! Lean runs (trials): plans and state that only runs without trace use.
 
 use super::*;
+pub(crate) mod plan;
 pub(crate) mod quick;
+pub(crate) use plan::*;
 
 /// What only lean runs keep ([`Mode::Lean`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -30,11 +32,11 @@ impl LeanState {
         if !f.lean {
             return LeanState::default();
         }
-        let h = &plan.heard;
+        let h = &plan.lean.heard;
         let sets = if f.heard { model.generals.len() * h.kinds * h.words } else { 0 };
         LeanState {
-            heard: vec![0; sets + plan.first_marks.is_some() as usize],
-            first_table: plan.first_marks.as_ref().map_or(Vec::new(), |f| f.targets.to_vec()),
+            heard: vec![0; sets + plan.lean.first_marks.is_some() as usize],
+            first_table: plan.lean.first_marks.as_ref().map_or(Vec::new(), |f| f.targets.to_vec()),
             first_left: 0,
             first_done: 0,
             one_round_clean: false,
@@ -89,7 +91,7 @@ pub(crate) struct Sending {
 impl Sending {
     pub(crate) fn new(sim: &Sim, from: GenId, msg: Msg) -> Sending {
         let notes = sim.f.lean && !sim.f.keep_recv;
-        let marks = notes && sim.plan.marks;
+        let marks = notes && sim.plan.lean.marks;
         Sending { t: sim.state.now, from, msg, notes, marks, id: sim.state.sent_count, captures: sim.state.captures }
     }
 
@@ -291,7 +293,7 @@ impl Sim<'_> {
 
     #[inline(always)]
     pub(crate) fn run_one_round<C: Chooser>(&mut self, ch: &mut C) -> Result<(), RunError> {
-        let fuse = self.plan.first_marks.as_ref().map_or(0, |f| f.fuse);
+        let fuse = self.plan.lean.first_marks.as_ref().map_or(0, |f| f.fuse);
         self.fire_first_marks(ch, fuse)?;
         let mut t = 0;
         loop {
@@ -332,7 +334,7 @@ impl Sim<'_> {
     /// (a one-round run checks nothing else).
     #[inline]
     pub(crate) fn first_fits(&self) -> bool {
-        self.plan.first_marks.as_ref().is_some_and(|f| {
+        self.plan.lean.first_marks.as_ref().is_some_and(|f| {
             let total = 2 * f.targets.len() as u64 + f.rules.len() as u64;
             self.state.events.saturating_add(total) <= self.max_events
         })
@@ -357,7 +359,7 @@ impl Sim<'_> {
         if self.f.trace || self.f.lazy || self.deferring || self.plan.reads_sent {
             return false;
         }
-        let Some(fan) = &self.plan.fans[r as usize][a] else {
+        let Some(fan) = &self.plan.lean.fans[r as usize][a] else {
             return false;
         };
         let total = n.saturating_mul(fan.len() as u64);
@@ -425,7 +427,7 @@ impl Sim<'_> {
     /// loop, as `merge_first(until)` would deliver them; 0 for none.
     #[inline(never)]
     pub(crate) fn fire_first_marks<C: Chooser>(&mut self, ch: &mut C, until: u32) -> Result<(), RunError> {
-        let Some(first) = &self.plan.first_marks else { unreachable!("called with a plan") };
+        let Some(first) = &self.plan.lean.first_marks else { unreachable!("called with a plan") };
         let total = first.targets.len() as u64 + first.rules.len() as u64;
         if self.state.events.saturating_add(total) > self.max_events {
             return self.fire_first_simple(ch);
@@ -477,7 +479,8 @@ impl Sim<'_> {
             if self.state.crashed[g as usize].is_some() {
                 continue;
             }
-            let (Some(msg), Some(Some(fan))) = (self.plan.simple[r as usize], self.plan.fans[r as usize].first())
+            let (Some(msg), Some(Some(fan))) =
+                (self.plan.lean.simple[r as usize], self.plan.lean.fans[r as usize].first())
             else {
                 unreachable!("the rules that fire first are simple");
             };

@@ -123,7 +123,7 @@ impl Compiler<'_> {
     /// The set that answers a pattern with no `by`, if there is one.
     fn slot(&self, pattern: &Pattern, by: &Option<Box<Expr>>) -> Option<u32> {
         let s = self.heard.slot[pattern.kind as usize];
-        (super::heard_answers(pattern, by.as_deref()) && s != NONE).then_some(s)
+        (crate::check::reads::senders_answer(pattern, by.as_deref()) && s != NONE).then_some(s)
     }
 
     /// Folds a comparison with a constant into the `count received K` it compares, with
@@ -233,7 +233,7 @@ impl Sim<'_> {
     #[inline(always)]
     pub(crate) fn condition(&self, r: RuleId, c: &Expr, g: GenId, locals: &[i64]) -> Result<i64, super::RunError> {
         if self.f.lean
-            && let Some(code) = &self.plan.quick[r as usize]
+            && let Some(code) = &self.plan.lean.quick[r as usize]
             && let Some(v) = match *code.ops {
                 // One step (a quorum test, `received K`...): no stack.
                 [op] => self.leaf(op, g, locals, &code.lists),
@@ -319,7 +319,7 @@ impl Sim<'_> {
             Op::CountCmp { slot, op, k } => compare(op, self.heard_count(self.heard_at(g, slot)) as i64, k) as i64,
             Op::Heard(slot) => (self.heard_count(self.heard_at(g, slot)) > 0) as i64,
             Op::HeardOf { slot, list, each } => {
-                let words = self.plan.heard.words;
+                let words = self.plan.lean.heard.words;
                 let at = self.heard_at(g, slot) * words;
                 let set = &self.lean.heard[at..at + words];
                 let has = |s: &GenId| set[*s as usize / 64] & (1u64 << (s % 64)) != 0;
@@ -333,7 +333,7 @@ impl Sim<'_> {
     /// The size of set number `set` of senders heard.
     #[inline(always)]
     pub(crate) fn heard_count(&self, set: usize) -> u32 {
-        match self.plan.heard.words {
+        match self.plan.lean.heard.words {
             1 => self.lean.heard[set].count_ones(),
             words => self.lean.heard[set * words..(set + 1) * words].iter().map(|w| w.count_ones()).sum(),
         }
@@ -342,6 +342,6 @@ impl Sim<'_> {
     /// The number of general `g`'s set for `slot`.
     #[inline]
     pub(crate) fn heard_at(&self, g: GenId, slot: u32) -> usize {
-        g as usize * self.plan.heard.kinds + slot as usize
+        g as usize * self.plan.lean.heard.kinds + slot as usize
     }
 }

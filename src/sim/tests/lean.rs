@@ -69,7 +69,7 @@ fn skipped_mark_ticks_change_nothing() {
     for (i, text) in models.iter().enumerate() {
         let l = crate::load("skip.herald", text.as_bytes(), &[]).unwrap_or_else(|f| panic!("model {i}: {:?}", f.diags));
         let lean = Sim::new(&l.model, Mode::Lean);
-        assert!(lean.plan.skip_marks, "model {i} skips mark ticks");
+        assert!(lean.plan.lean.skip_marks, "model {i} skips mark ticks");
         same_runs(&format!("model {i}"), &l.model);
     }
 }
@@ -126,8 +126,8 @@ fn one_round_runs_change_nothing() {
         let l = crate::load("one-round.herald", text.as_bytes(), &[])
             .unwrap_or_else(|f| panic!("model {i}: {:?}", f.diags));
         let lean = Sim::new(&l.model, Mode::Lean);
-        assert!(lean.plan.one_round, "model {i} is one round");
-        let first = lean.plan.first_marks.as_ref().expect("tick 0's table");
+        assert!(lean.plan.lean.one_round, "model {i} is one round");
+        let first = lean.plan.lean.first_marks.as_ref().expect("tick 0's table");
         assert_eq!(first.all_by_fuse, *all_by, "model {i}");
         same_runs(&format!("model {i}"), &l.model);
     }
@@ -139,7 +139,7 @@ fn same_runs(what: &str, model: &Model) -> usize {
     {
         let mut full = Sim::new(model, Mode::Plain);
         let mut lean = Sim::new(model, Mode::Lean);
-        let compiled = lean.plan.quick.iter().flatten().count();
+        let compiled = lean.plan.lean.quick.iter().flatten().count();
         let path = what;
         let (mut a, mut b) = (Seeded::new(11), Seeded::new(11));
         for k in 0..300 {
@@ -154,7 +154,7 @@ fn same_runs(what: &str, model: &Model) -> usize {
             let what = format!("{path} run {k}");
             assert_eq!(ra, rb, "{what}");
             assert_eq!(seen_a, seen_b, "{what}");
-            assert!(lean.f.heard || lean.plan.heard.kinds == 0, "{what}");
+            assert!(lean.f.heard || lean.plan.lean.heard.kinds == 0, "{what}");
             let end = |s: &Sim| {
                 format!(
                     "{:?} {} {:?} {:?} {} {} {} {:?}",
