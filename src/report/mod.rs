@@ -299,7 +299,7 @@ pub fn run_command(l: &Loaded, source: Source, format: Format, max_events: u64, 
 /// YAML 1.2 ones: the words they take for booleans or null (`yes`, `no`, `on`, `off`, `y`,
 /// `n`, `~`) are quoted wherever they stand alone as a value.
 pub fn to_yaml<T: Serialize>(value: &T) -> String {
-    let text = serde_yaml::to_string(value).expect("a report serializes");
+    let text = yaml_serde::to_string(value).expect("a report serializes");
     let mut out = String::with_capacity(text.len() + 16);
     for line in text.lines() {
         out.push_str(&quote_yaml11(line));
