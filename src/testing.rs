@@ -19,6 +19,7 @@ use crate::analysis::exact::{self, to_f64};
 use crate::analysis::explore::{self, Reach};
 use crate::analysis::trials::{self, outcome_index};
 use crate::diag::{Diag, render};
+use crate::percent::percent;
 use crate::report;
 use crate::sim::{Recording, Seeded, Sim};
 use crate::syntax::ast::{self, BinOp, Event, Expectation, GeneralFate};
@@ -292,7 +293,7 @@ fn probability(
         let frac = exact::fraction(&found).map(|f| format!(" = {f}")).unwrap_or_default();
         return Verdict {
             pass,
-            found: format!("exact: P({name}) = {}{frac} ({} states)", report::percent(to_f64(&found)), x.states),
+            found: format!("exact: P({name}) = {}{frac} ({} states)", percent(to_f64(&found)), x.states),
             run: None,
         };
     }
@@ -342,8 +343,8 @@ fn probability(
         found: format!(
             "by {} trials (too many states to enumerate): P({name}) ≈ {} ± {} (4 standard errors)",
             tally.trials,
-            report::percent(est),
-            report::percent(Z * se)
+            percent(est),
+            percent(Z * se)
         ),
         run: None,
     }

@@ -24,16 +24,7 @@ pub use text::{render_run, render_run_body};
 /// Version of the YAML/JSON schema (the `herald:` key). Bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// A probability as a percentage: `50%`, `33.33%`, `0.000061%`.
-pub fn percent(p: f64) -> String {
-    let v = p * 100.0;
-    if v == 0.0 {
-        return "0%".to_string();
-    }
-    let s = if v.abs() >= 0.01 { format!("{v:.2}") } else { format!("{v:.6}") };
-    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
-    format!("{s}%")
-}
+pub use crate::percent::percent;
 
 /// A share as a percentage with two decimals: `74.99%`.
 pub fn percent_fixed(x: f64) -> String {
