@@ -47,8 +47,15 @@ pub fn command(a: &Args, color: bool, env: &Env) -> Output {
         return o.exit(EXIT_USAGE);
     }
     let mut sum = Summary::default();
-    for f in &files {
+    for (i, f) in files.iter().enumerate() {
+        // The results are written when all are known: meanwhile, say which file is tested.
+        if let Some(p) = &env.progress {
+            p.status(format!("testing {} ({} of {})", f.display(), i + 1, files.len()));
+        }
         test_file(&mut o, f, a, color, env, &mut sum);
+    }
+    if let Some(p) = &env.progress {
+        p.finish();
     }
     let p = Paint { on: color };
     let line = format!("{} passed, {} failed", sum.passed, sum.failed);
