@@ -74,7 +74,7 @@ fn no_span(code: &'static str, msg: String, help: String) -> Diag {
 
 /// Reads a replay file.
 pub fn parse(name: &str, text: &str) -> Result<Replay, Diag> {
-    let f: ReplayFile = serde_yaml::from_str(text).map_err(|e| {
+    let f: ReplayFile = yaml_serde::from_str(text).map_err(|e| {
         no_span(
             "herald::replay::unreadable",
             format!("{name} is not a herald replay file: {e}"),

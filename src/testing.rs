@@ -1,5 +1,5 @@
-//! `herald test`: checks every `expect` of every scenario, and compares each scenario's
-//! outputs with its golden files.
+//! What `herald test` checks: every `expect` of a scenario, judged, and the outputs its
+//! golden files hold. (The command, which reads and writes the files, is `cli::test`.)
 //!
 //! Seed-run expectations run the scenario once per seed. `probability` is exact when the
 //! scenario can be enumerated within the bound, else estimated by trials and judged
@@ -18,7 +18,8 @@ use crate::Loaded;
 use crate::analysis::exact::{self, to_f64};
 use crate::analysis::explore::{self, Reach};
 use crate::analysis::trials::{self, outcome_index};
-use crate::diag::{Diag, render};
+use crate::diag::Diag;
+use crate::percent::percent;
 use crate::report;
 use crate::sim::{Mode, Recording, Seeded, Sim};
 use crate::syntax::ast::{self, BinOp, Event, Expectation, GeneralFate};
@@ -28,123 +29,48 @@ pub const TRIALS: u64 = 200_000;
 /// Standard errors a trial estimate may stray from the claim and still pass.
 pub const Z: f64 = 4.0;
 
-/// Options of `herald test`.
-pub struct Options {
-    pub bless: bool,
-    pub color: bool,
-    pub jobs: Option<usize>,
-}
-
 /// The result of one check.
-struct Verdict {
-    pass: bool,
+pub struct Verdict {
+    /// Whether the expectation holds.
+    pub pass: bool,
     /// What was found, in a few words.
-    found: String,
+    pub found: String,
     /// The run that contradicts the expectation, as text.
-    run: Option<String>,
+    pub run: Option<String>,
 }
 
-/// Totals.
+/// The expectation as written, without its hint (shown only when it fails).
+pub fn said(l: &Loaded, e: &ast::Expect) -> String {
+    let end = e.hint.as_ref().map(|h| h.span.start).unwrap_or(e.span.end);
+    let said = l.source.text[e.span.start as usize..end as usize].trim();
+    said.strip_suffix("hint").unwrap_or(said).trim().to_string()
+}
+
+/// The diagnostic of an expectation that does not hold, at its line, with its hint.
+pub fn failure(e: &ast::Expect, v: &Verdict) -> Diag {
+    let d = Diag::error(
+        "herald::test::failed",
+        format!("this expectation does not hold: {}", v.found),
+        e.span,
+        "expected here",
+    );
+    match &e.hint {
+        Some(h) => d.with_help(h.value.clone()),
+        None => d,
+    }
+}
+
+/// What the checks of one scenario share: its exact analysis, trials and exploration, each
+/// made once, when first needed.
 #[derive(Default)]
-pub struct Summary {
-    pub passed: usize,
-    pub failed: usize,
-}
-
-/// Finds the scenario files under `paths` (files as given, folders recursively, sorted).
-pub fn collect(paths: &[String]) -> Result<Vec<PathBuf>, String> {
-    let mut out = Vec::new();
-    for p in paths {
-        let path = PathBuf::from(p);
-        if path.is_dir() {
-            walk(&path, &mut out).map_err(|e| format!("cannot read {p}: {e}"))?;
-        } else if path.is_file() {
-            out.push(path);
-        } else {
-            return Err(format!("{p}: no such file or folder"));
-        }
-    }
-    Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
-    entries.sort();
-    for p in entries {
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') || name == "target" {
-            continue;
-        }
-        if p.is_dir() {
-            walk(&p, out)?;
-        } else if name.ends_with(".herald") {
-            out.push(p);
-        }
-    }
-    Ok(())
-}
-
-/// Tests one scenario file: prints its results, adds them to `sum`.
-pub fn test_file(path: &Path, opts: &Options, sum: &mut Summary) {
-    let name = path.to_string_lossy().to_string();
-    let p = crate::report::Paint { on: opts.color };
-    println!("{}", p.bold(&name));
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            println!("  {} cannot read it: {e}", p.red("✗"));
-            sum.failed += 1;
-            return;
-        }
-    };
-    let l = match crate::load(&name, &bytes, &[]) {
-        Ok(l) => l,
-        Err(f) => {
-            println!("  {} it does not load", p.red("✗"));
-            eprint!("{}", render(&f.diags, &f.source, opts.color));
-            sum.failed += 1;
-            return;
-        }
-    };
-    let mut cache = Cache::default();
-    for e in &l.model.expects {
-        // The expectation as written, without its hint (shown only when it fails).
-        let end = e.hint.as_ref().map(|h| h.span.start).unwrap_or(e.span.end);
-        let said = l.source.text[e.span.start as usize..end as usize].trim();
-        let said = said.strip_suffix("hint").unwrap_or(said).trim().to_string();
-        let v = check(&l, e, opts, &mut cache);
-        if v.pass {
-            sum.passed += 1;
-            println!("  {} {said}  {}", p.green("✓"), p.dim(&v.found));
-        } else {
-            sum.failed += 1;
-            println!("  {} {said}  {}", p.red("✗"), v.found);
-            let mut d = Diag::error(
-                "herald::test::failed",
-                format!("this expectation does not hold: {}", v.found),
-                e.span,
-                "expected here",
-            );
-            if let Some(h) = &e.hint {
-                d = d.with_help(h.value.clone());
-            }
-            eprint!("{}", render(&[d], &l.source, opts.color));
-            if let Some(run) = v.run {
-                eprintln!("{run}");
-            }
-        }
-    }
-    golden(path, &l, opts, sum);
-}
-
-#[derive(Default)]
-struct Cache {
+pub struct Cache {
     exact: Option<Result<exact::Exact, ()>>,
     trials: Option<Result<trials::Tally, String>>,
     explored: Option<Result<explore::Explored, String>>,
 }
 
-fn check(l: &Loaded, e: &ast::Expect, opts: &Options, cache: &mut Cache) -> Verdict {
+/// Judges one expectation (`jobs`: worker threads for trials).
+pub fn check(l: &Loaded, e: &ast::Expect, jobs: Option<usize>, cache: &mut Cache) -> Verdict {
     match &e.what {
         Expectation::Outcome(o) => seed_run(l, e.seed.as_ref().map(|s| s.value), |run| {
             let found = run.outcome.result;
@@ -156,7 +82,7 @@ fn check(l: &Loaded, e: &ast::Expect, opts: &Options, cache: &mut Cache) -> Verd
             (fate_matches(l, ev, g), format!("with seed {}, {found}", run.seed.unwrap_or(0)))
         }),
         Expectation::Probability { event, op, p, tolerance } => {
-            probability(l, event, op.value, p.value, tolerance.as_ref().map(|t| t.value), opts, cache)
+            probability(l, event, op.value, p.value, tolerance.as_ref().map(|t| t.value), jobs, cache)
         }
         Expectation::Possible(ev) => reach(l, ev, true, cache),
         Expectation::Never(ev) => reach(l, ev, false, cache),
@@ -260,7 +186,7 @@ fn probability(
     op: BinOp,
     p: ast::ProbLit,
     tolerance: Option<ast::ProbLit>,
-    opts: &Options,
+    jobs: Option<usize>,
     cache: &mut Cache,
 ) -> Verdict {
     let t = match target(l, ev) {
@@ -292,7 +218,7 @@ fn probability(
         let frac = exact::fraction(&found).map(|f| format!(" = {f}")).unwrap_or_default();
         return Verdict {
             pass,
-            found: format!("exact: P({name}) = {}{frac} ({} states)", report::percent(to_f64(&found)), x.states),
+            found: format!("exact: P({name}) = {}{frac} ({} states)", percent(to_f64(&found)), x.states),
             run: None,
         };
     }
@@ -300,7 +226,7 @@ fn probability(
         let cfg = trials::Config {
             trials: TRIALS,
             seed: l.model.seed,
-            jobs: opts.jobs,
+            jobs,
             explain: 0,
             max_events: crate::sim::DEFAULT_MAX_EVENTS,
             progress: None,
@@ -342,8 +268,8 @@ fn probability(
         found: format!(
             "by {} trials (too many states to enumerate): P({name}) ≈ {} ± {} (4 standard errors)",
             tally.trials,
-            report::percent(est),
-            report::percent(Z * se)
+            percent(est),
+            percent(Z * se)
         ),
         run: None,
     }
@@ -423,9 +349,8 @@ pub fn golden_files(path: &Path) -> [(PathBuf, &'static str); 3] {
     [(with("txt"), "text"), (with("yaml"), "yaml"), (with("mmd"), "mermaid")]
 }
 
-/// The report of the scenario's seed run in a golden file's format.
 /// The report of the run with `seed`, or why it stopped.
-fn seeded_report(l: &Loaded, seed: u64) -> Result<report::RunReport, String> {
+pub fn seeded_report(l: &Loaded, seed: u64) -> Result<report::RunReport, String> {
     let mut sim = Sim::new(&l.model, Mode::Traced);
     let mut rec = Recording { inner: Seeded::new(seed), log: Vec::new() };
     sim.run(&mut rec).map_err(|e| report::run_error(&l.model, &e).message)?;
@@ -433,8 +358,8 @@ fn seeded_report(l: &Loaded, seed: u64) -> Result<report::RunReport, String> {
     Ok(report::build(&sim, l, Some(seed), &choices))
 }
 
-/// A run report in a golden file's format.
-fn golden_output(l: &Loaded, run: &report::RunReport, format: &str) -> String {
+/// A run report in a golden file's format (`text`, `yaml` or `mermaid`).
+pub fn golden_output(l: &Loaded, run: &report::RunReport, format: &str) -> String {
     match format {
         "text" => report::render_run(run, false),
         "mermaid" => report::mermaid::render_run(run, &l.model),
@@ -442,58 +367,17 @@ fn golden_output(l: &Loaded, run: &report::RunReport, format: &str) -> String {
     }
 }
 
-fn golden(path: &Path, l: &Loaded, opts: &Options, sum: &mut Summary) {
-    let p = crate::report::Paint { on: opts.color };
-    // Golden files name the scenario by its file name alone, so that they read the same
-    // wherever `herald test` runs from.
+/// The scenario as golden files name it: by its file name alone, so that they read the same
+/// wherever `herald test` runs from.
+pub fn for_golden(l: &Loaded, path: &Path) -> Loaded {
     let mut l = l.clone();
     l.source.name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let l = &l;
-    // The seed run, made once for all the golden files that need it.
-    let mut run = None;
-    for (file, format) in golden_files(path) {
-        let shown = file.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
-        if !opts.bless && !file.exists() {
-            continue;
-        }
-        let now = match run.get_or_insert_with(|| seeded_report(l, l.model.seed)) {
-            Ok(r) => golden_output(l, r, format),
-            Err(e) => {
-                sum.failed += 1;
-                println!("  {} golden {shown}: the run stopped: {e}", p.red("✗"));
-                continue;
-            }
-        };
-        if opts.bless {
-            match std::fs::write(&file, &now) {
-                Ok(()) => {
-                    sum.passed += 1;
-                    println!("  {} golden {shown} written", p.green("✓"));
-                }
-                Err(e) => {
-                    sum.failed += 1;
-                    println!("  {} golden {shown}: cannot write it: {e}", p.red("✗"));
-                }
-            }
-            continue;
-        }
-        let was = std::fs::read_to_string(&file).unwrap_or_default();
-        if was == now {
-            sum.passed += 1;
-            println!("  {} golden {shown}", p.green("✓"));
-        } else {
-            sum.failed += 1;
-            println!(
-                "  {} golden {shown} differs (- golden file, + this run; `herald test --bless` rewrites it)",
-                p.red("✗")
-            );
-            print!("{}", diff(&was, &now, &p));
-        }
-    }
+    l
 }
 
 /// A unified diff, indented, with three lines of context.
-fn diff(old: &str, new: &str, p: &crate::report::Paint) -> String {
+pub fn diff(old: &str, new: &str, color: bool) -> String {
+    let p = crate::report::Paint { on: color };
     let d = similar::TextDiff::from_lines(old, new);
     let mut o = String::new();
     for group in d.grouped_ops(3) {
@@ -510,29 +394,4 @@ fn diff(old: &str, new: &str, p: &crate::report::Paint) -> String {
         }
     }
     o
-}
-
-/// `herald test`: returns the exit code.
-pub fn command(paths: &[String], opts: &Options) -> i32 {
-    let paths = if paths.is_empty() { vec![".".to_string()] } else { paths.to_vec() };
-    let files = match collect(&paths) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return crate::cli::EXIT_USAGE;
-        }
-    };
-    if files.is_empty() {
-        eprintln!("error: no .herald files under {}", paths.join(", "));
-        return crate::cli::EXIT_USAGE;
-    }
-    let mut sum = Summary::default();
-    for f in &files {
-        test_file(f, opts, &mut sum);
-    }
-    let p = crate::report::Paint { on: opts.color };
-    let line = format!("{} passed, {} failed", sum.passed, sum.failed);
-    println!();
-    println!("{}", if sum.failed == 0 { p.green(&line) } else { p.red(&line) });
-    if sum.failed == 0 { crate::cli::EXIT_OK } else { crate::cli::EXIT_FAILED }
 }

@@ -48,7 +48,7 @@ fn every_bundled_scenario_runs_as_recorded() {
         // JSON carries the same content as YAML.
         let (json, _, _) = herald(&["run", &file, "--format", "json"]);
         let from_json: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
-        let from_yaml: serde_json::Value = serde_yaml::from_str(&yaml).expect("valid YAML");
+        let from_yaml: serde_json::Value = yaml_serde::from_str(&yaml).expect("valid YAML");
         assert_eq!(from_json, from_yaml, "{file}: JSON and YAML differ");
     });
 }

@@ -127,7 +127,7 @@ fn attempt_2_draws_the_story() {
 
 /// The events of a run's YAML report: (event, from, to) for messengers, general for notes.
 fn events(yaml: &str) -> (Vec<(String, String, String)>, Vec<String>, usize) {
-    let v: serde_json::Value = serde_yaml::from_str(yaml).unwrap();
+    let v: serde_json::Value = yaml_serde::from_str(yaml).unwrap();
     let s = |e: &serde_json::Value, k: &str| e[k].as_str().unwrap_or("").to_string();
     let mut msgs = Vec::new();
     let mut notes = Vec::new();

@@ -159,7 +159,7 @@ impl Memo {
         self.on
     }
 
-    /// Runs up to `n` trials one after the other (`sim.trace` must be off), drawing from
+    /// Runs up to `n` trials one after the other (`sim` must be lean), drawing from
     /// `rng`, and returns how many: `n`, or fewer when the memo turned itself off (the
     /// caller runs the rest). A run the tree knew is counted in the memo until
     /// [`Memo::flush`]; a new one is interpreted and its summary, as `summary` writes it

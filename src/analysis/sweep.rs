@@ -111,7 +111,7 @@ pub fn parse_range(spec: &str) -> Result<Range, Diag> {
                     let g = gcd(num, den).max(1);
                     let (n, d) = (num / g, den / g);
                     let x = n as f64 / d as f64;
-                    Value { text: format!("{n} in {d}"), x, label: crate::report::percent(x) }
+                    Value { text: format!("{n} in {d}"), x, label: crate::percent::percent(x) }
                 })
                 .collect()
         }

@@ -375,7 +375,7 @@ impl<'a> Checker<'a> {
                     "herald::check::bad_probability",
                     "a probability must be between 0% and 100%",
                     span,
-                    format!("this is {}", crate::report::percent(p.num as f64 / p.den as f64)),
+                    format!("this is {}", crate::percent::percent(p.num as f64 / p.den as f64)),
                 )
                 .with_help("write it as 50%, 0.5 or 1 in 2"),
             );

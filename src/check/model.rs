@@ -47,7 +47,14 @@ impl Prob {
 
     /// Written as a percentage (`50%`, `33.33%`).
     pub fn percent(&self) -> String {
-        crate::report::percent(self.as_f64())
+        self.to_string()
+    }
+}
+
+/// A probability is written as a percentage (`50%`, `33.33%`).
+impl std::fmt::Display for Prob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::percent::percent(self.as_f64()))
     }
 }
 

@@ -1,5 +1,6 @@
 //! Reports: a run for people (text) and for programs (YAML, JSON). One schema
 //! ([`RunReport`]) carries the content; text renders it, YAML and JSON serialize it.
+//! Reports are built and rendered here, never printed: the commands (`cli`) do that.
 
 pub mod analyze;
 pub mod explore;
@@ -12,28 +13,40 @@ use serde::Serialize;
 
 use crate::Loaded;
 use crate::check::{Model, ParamVal};
-use crate::cli::{EXIT_LIMIT, EXIT_OK, Format};
-use crate::diag::{Diag, render};
+use crate::diag::Diag;
 use crate::explain::{Explainer, Why};
-use crate::sim::{Decided, End, Fate, LogEntry, Mode, RunError, Seeded, Sim};
+use crate::sim::{Decided, End, Fate, LogEntry, RunError, Sim};
 use crate::syntax::ast::Outcome;
 
 pub(crate) use text::Paint;
 pub use text::{render_run, render_run_body};
 
+/// How a report is written: for people (text), for programs (YAML, JSON), as a diagram
+/// (Mermaid, for single runs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Yaml,
+    Json,
+    Mermaid,
+}
+
+impl Format {
+    /// Its name, as `--format` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Yaml => "yaml",
+            Format::Json => "json",
+            Format::Mermaid => "mermaid",
+        }
+    }
+}
+
 /// Version of the YAML/JSON schema (the `herald:` key). Bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// A probability as a percentage: `50%`, `33.33%`, `0.000061%`.
-pub fn percent(p: f64) -> String {
-    let v = p * 100.0;
-    if v == 0.0 {
-        return "0%".to_string();
-    }
-    let s = if v.abs() >= 0.01 { format!("{v:.2}") } else { format!("{v:.6}") };
-    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
-    format!("{s}%")
-}
+pub use crate::percent::percent;
 
 /// A share as a percentage with two decimals: `74.99%`.
 pub fn percent_fixed(x: f64) -> String {
@@ -230,81 +243,22 @@ pub struct Committed {
     pub value: String,
 }
 
-/// Where a run's choices come from.
-pub enum Source<'a> {
-    /// A seeded generator.
-    Seed(u64),
-    /// A recorded list of choices (with the draws behind them, and the seed, if known).
-    Replay(&'a [u32], &'a [Option<u64>], Option<u64>),
-}
-
-/// A run's choices and the draws behind them.
-pub type Choices = (Vec<u32>, Vec<Option<u64>>);
-
-/// `herald run`: one run, reported. Returns the exit code and the run's choices.
-pub fn run_command(l: &Loaded, source: Source, format: Format, max_events: u64, color: bool) -> (i32, Choices) {
-    let mut sim = Sim::new(&l.model, Mode::Traced);
-    sim.max_events = max_events;
-    let stderr_color = color && std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let (result, choices, seed) = match source {
-        Source::Seed(seed) => {
-            let mut rec = crate::sim::Recording { inner: Seeded::new(seed), log: Vec::new() };
-            let r = sim.run(&mut rec);
-            let choices =
-                (rec.log.iter().map(|(_, c)| c.index).collect(), rec.log.iter().map(|(_, c)| c.draw).collect());
-            (r, choices, Some(seed))
-        }
-        Source::Replay(choices, draws, seed) => {
-            let mut script = crate::sim::Script::new(choices);
-            script.draws = draws;
-            let r = sim.run(&mut script);
-            if r.is_ok() && (script.mismatch.is_some() || script.pos != choices.len()) {
-                let why = match script.mismatch {
-                    Some(i) => format!("its choice #{} has no such option in this run", i + 1),
-                    None => format!("it holds {} choices, the run made {}", choices.len(), script.pos),
-                };
-                let mut d = Diag::error(
-                    "herald::replay::does_not_fit",
-                    format!("this replay does not fit the scenario: {why}"),
-                    crate::diag::Span::default(),
-                    "",
-                );
-                d.labels.clear();
-                let d =
-                    d.with_help("the scenario or its params changed since the replay was saved: record the run again");
-                eprint!("{}", render(&[d], &l.source, stderr_color));
-                return (crate::cli::EXIT_INVALID, (Vec::new(), Vec::new()));
-            }
-            (r, (choices.to_vec(), draws.to_vec()), seed)
-        }
-    };
-    if let Err(e) = result {
-        let d = run_error(&l.model, &e);
-        eprint!("{}", render(&[d], &l.source, stderr_color));
-        return (EXIT_LIMIT, choices);
-    }
-    let report = build(&sim, l, seed, &choices.0);
-    let out = match format {
-        Format::Text => render_run(&report, color),
-        Format::Yaml => to_yaml(&report),
-        Format::Json => serde_json::to_string_pretty(&report).expect("a report serializes") + "\n",
-        Format::Mermaid => mermaid::render_run(&report, &l.model),
-    };
-    print!("{out}");
-    (EXIT_OK, choices)
-}
-
 /// Serializes to YAML that YAML 1.1 readers (PyYAML, yaml.v2, Ruby) read the same way as
 /// YAML 1.2 ones: the words they take for booleans or null (`yes`, `no`, `on`, `off`, `y`,
 /// `n`, `~`) are quoted wherever they stand alone as a value.
 pub fn to_yaml<T: Serialize>(value: &T) -> String {
-    let text = serde_yaml::to_string(value).expect("a report serializes");
+    let text = yaml_serde::to_string(value).expect("a report serializes");
     let mut out = String::with_capacity(text.len() + 16);
     for line in text.lines() {
         out.push_str(&quote_yaml11(line));
         out.push('\n');
     }
     out
+}
+
+/// Serializes to pretty JSON, ending with a newline.
+pub fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).expect("a report serializes") + "\n"
 }
 
 fn quote_yaml11(line: &str) -> String {

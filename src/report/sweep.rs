@@ -96,11 +96,12 @@ pub fn render(r: &SweepReport, color: bool) -> String {
     o
 }
 
-/// Draws the sweep as an SVG line chart.
-pub fn svg(r: &SweepReport, path: &std::path::Path) -> Result<(), String> {
+/// Draws the sweep as an SVG line chart: the SVG document.
+pub fn svg(r: &SweepReport) -> Result<String, String> {
     use plotters::prelude::*;
-    let draw = || -> Result<(), Box<dyn std::error::Error>> {
-        let root = SVGBackend::new(path, (720, 440)).into_drawing_area();
+    let mut doc = String::new();
+    let draw = |doc: &mut String| -> Result<(), Box<dyn std::error::Error>> {
+        let root = SVGBackend::with_string(doc, (720, 440)).into_drawing_area();
         root.fill(&WHITE)?;
         let (lo, hi) = r.rows.iter().fold((f64::MAX, f64::MIN), |(a, b), row| (a.min(row.x), b.max(row.x)));
         let (lo, hi) = if lo < hi { (lo, hi) } else { (lo - 0.5, hi + 0.5) };
@@ -143,5 +144,6 @@ pub fn svg(r: &SweepReport, path: &std::path::Path) -> Result<(), String> {
         root.present()?;
         Ok(())
     };
-    draw().map_err(|e| e.to_string())
+    draw(&mut doc).map_err(|e| e.to_string())?;
+    Ok(doc)
 }

@@ -1,0 +1,223 @@
+//! `herald sweep`: outcome probabilities as one param varies, exact or by trials: a table,
+//! a chart in the terminal, and an SVG chart with `--chart`.
+
+use std::path::PathBuf;
+
+use super::input::{diags, read_input};
+use super::{EXIT_INVALID, EXIT_LIMIT, EXIT_OK, EXIT_USAGE, Env, Format, Output, no_mermaid};
+use crate::analysis::{exact, stats::wilson, sweep, trials as tr};
+use crate::diag::Source;
+use crate::report::sweep::{Cell, SweepReport, SweepRow};
+use crate::report::{self, run_error, to_json, to_yaml};
+use crate::syntax::ast::Outcome;
+use crate::{Failed, Loaded, load};
+
+/// The arguments of `herald sweep`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Args {
+    /// The scenario file (`-` reads standard input).
+    pub file: String,
+    /// The param to sweep, NAME=A..B[:STEP] (copies=1..8, loss=10%..90%:10%);
+    /// other --param NAME=VALUE fix the rest.
+    #[arg(long = "param", value_name = "NAME=A..B[:STEP]", required = true)]
+    pub params: Vec<String>,
+    /// Estimate each value with this many trials instead of the exact analysis.
+    #[arg(long, conflicts_with = "exact")]
+    pub trials: Option<u64>,
+    /// Exact probabilities (the default).
+    #[arg(long)]
+    pub exact: bool,
+    /// Seed of the trials (default: the scenario's).
+    #[arg(long, requires = "trials")]
+    pub seed: Option<u64>,
+    /// Worker threads for trials.
+    #[arg(long, requires = "trials")]
+    pub jobs: Option<usize>,
+    /// Write the chart as SVG to this file.
+    #[arg(long, value_name = "FILE.svg")]
+    pub chart: Option<PathBuf>,
+    /// Give up an exact analysis past this many distinct states.
+    #[arg(long, default_value_t = exact::DEFAULT_MAX_STATES)]
+    pub max_states: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// `herald sweep`: the sweep, reported (and charted).
+pub fn command(a: &Args, color: bool, env: &Env) -> Output {
+    let mut o = Output::default();
+    let code = run(&mut o, a, color, env);
+    o.exit(code)
+}
+
+fn run(o: &mut Output, a: &Args, color: bool, env: &Env) -> i32 {
+    if a.format == Format::Mermaid {
+        return no_mermaid(o, "sweep");
+    }
+    let (name, bytes) = match read_input(env, &a.file) {
+        Ok(r) => r,
+        Err(msg) => {
+            o.err(&format!("error: {msg}\n"));
+            return EXIT_INVALID;
+        }
+    };
+    let (ranges, fixed): (Vec<&String>, Vec<&String>) = a.params.iter().partition(|p| sweep::is_range(p));
+    let fixed: Vec<String> = fixed.into_iter().cloned().collect();
+    let range = match ranges.as_slice() {
+        [one] => match sweep::parse_range(one) {
+            Ok(r) => r,
+            Err(d) => {
+                diags(o, &[d], &Source::new(name, ""), color, env);
+                return EXIT_INVALID;
+            }
+        },
+        _ => {
+            o.err(&format!(
+                "error: give exactly one --param NAME=A..B[:STEP] to sweep (found {}); fix the others with --param NAME=VALUE\n",
+                ranges.len()
+            ));
+            return EXIT_USAGE;
+        }
+    };
+    let mut rows = Vec::new();
+    let mut shown: Vec<Outcome> = Vec::new();
+    let mut info = None;
+    let mut seed_used = None;
+    for v in &range.values {
+        let mut ps = fixed.clone();
+        ps.push(format!("{}={}", range.name, v.text));
+        let l = match load(&name, &bytes, &ps) {
+            Ok(l) => l,
+            Err(Failed { source, diags: ds }) => {
+                diags(o, &ds, &source, color, env);
+                return EXIT_INVALID;
+            }
+        };
+        if shown.is_empty() {
+            shown = tr::OUTCOMES
+                .iter()
+                .copied()
+                .filter(|o| l.model.values == matches!(o.word(), "agreement" | "disagreement" | "undecided"))
+                .collect();
+            info = Some(report::ScenarioInfo {
+                file: l.source.name.clone(),
+                title: l.model.title.clone(),
+                about: l.model.about.clone(),
+            });
+        }
+        let cells = match a.trials {
+            Some(n) => {
+                let s = a.seed.unwrap_or(l.model.seed);
+                seed_used = Some(s);
+                by_trials(o, &l, &shown, n, s, a.jobs, color, env)
+            }
+            None => exactly(o, &l, &shown, a.max_states, &range.name, &v.label, color, env),
+        };
+        let cells = match cells {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
+        rows.push(SweepRow { value: v.label.clone(), x: v.x, outcomes: cells });
+    }
+    let report = SweepReport {
+        herald: report::SCHEMA_VERSION,
+        scenario: info.expect("a range has at least one value"),
+        param: range.name.clone(),
+        method: if a.trials.is_some() { "trials" } else { "exact" },
+        trials: a.trials,
+        seed: seed_used,
+        outcomes: shown.iter().map(|o| o.word()).collect(),
+        rows,
+    };
+    if let Some(path) = &a.chart {
+        // A failed write is told in the words of plotters, which used to write the file.
+        let written = report::sweep::svg(&report).and_then(|svg| {
+            env.files.write(path, svg.as_bytes()).map_err(|e| format!("backend error: Drawing backend error: {e}"))
+        });
+        if let Err(e) = written {
+            o.err(&format!("error: cannot write the chart to {}: {e}\n", path.display()));
+            return EXIT_INVALID;
+        }
+        o.err(&format!("chart written to {}\n", path.display()));
+    }
+    let text = match a.format {
+        Format::Text => report::sweep::render(&report, color),
+        Format::Yaml => to_yaml(&report),
+        Format::Json => to_json(&report),
+        Format::Mermaid => return no_mermaid(o, "sweep"),
+    };
+    o.out(&text);
+    EXIT_OK
+}
+
+/// The shown outcomes' frequencies in `n` trials, with their intervals.
+#[allow(clippy::too_many_arguments)]
+fn by_trials(
+    o: &mut Output,
+    l: &Loaded,
+    shown: &[Outcome],
+    n: u64,
+    seed: u64,
+    jobs: Option<usize>,
+    color: bool,
+    env: &Env,
+) -> Result<Vec<Cell>, i32> {
+    let cfg =
+        tr::Config { trials: n, seed, jobs, explain: 0, max_events: crate::sim::DEFAULT_MAX_EVENTS, progress: None };
+    let tally = match tr::run(&l.model, &l.source.text, &cfg) {
+        Ok(t) => t,
+        Err(e) => {
+            diags(o, &[run_error(&l.model, &e.error)], &l.source, color, env);
+            return Err(EXIT_LIMIT);
+        }
+    };
+    Ok(shown
+        .iter()
+        .map(|oc| {
+            let x = tally.outcomes[tr::outcome_index(*oc)];
+            let (low, high) = wilson(x, tally.trials);
+            Cell {
+                outcome: oc.word(),
+                probability: x as f64 / tally.trials.max(1) as f64,
+                exact: None,
+                low: Some(low),
+                high: Some(high),
+            }
+        })
+        .collect())
+}
+
+/// The shown outcomes' exact probabilities (`param=label`: the value, for the error).
+#[allow(clippy::too_many_arguments)]
+fn exactly(
+    o: &mut Output,
+    l: &Loaded,
+    shown: &[Outcome],
+    max_states: u64,
+    param: &str,
+    label: &str,
+    color: bool,
+    env: &Env,
+) -> Result<Vec<Cell>, i32> {
+    let e = match exact::analyze(&l.model, max_states, None) {
+        Ok(e) => e,
+        Err(exact::ExactError::TooManyStates { limit }) => {
+            o.err(&format!(
+                "error: at {param}={label}, more than {limit} distinct states: use --trials N (or raise --max-states)\n"
+            ));
+            return Err(EXIT_LIMIT);
+        }
+        Err(exact::ExactError::Run { error, .. }) => {
+            diags(o, &[run_error(&l.model, &error)], &l.source, color, env);
+            return Err(EXIT_LIMIT);
+        }
+    };
+    Ok(shown
+        .iter()
+        .map(|oc| {
+            let p = &e.outcomes[tr::outcome_index(*oc)];
+            Cell { outcome: oc.word(), probability: exact::to_f64(p), exact: exact::fraction(p), low: None, high: None }
+        })
+        .collect())
+}

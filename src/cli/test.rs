@@ -1,0 +1,183 @@
+//! `herald test`: finds the scenarios, checks every `expect` of each, and compares each
+//! one's seed run with its golden files (`--bless` writes them).
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::files::{Files, Kind};
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, Env, Output};
+use crate::Loaded;
+use crate::diag::render;
+use crate::report::Paint;
+use crate::testing::{self, Cache};
+
+/// The arguments of `herald test`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Args {
+    /// Scenario files or folders (searched recursively for .herald files); default `.`.
+    pub paths: Vec<String>,
+    /// Write (or rewrite) the golden files of every scenario tested.
+    #[arg(long)]
+    pub bless: bool,
+    /// Worker threads for the trials of `probability` expectations.
+    #[arg(long)]
+    pub jobs: Option<usize>,
+}
+
+/// Totals.
+#[derive(Default)]
+struct Summary {
+    passed: usize,
+    failed: usize,
+}
+
+/// `herald test`: each scenario's results, then the totals.
+pub fn command(a: &Args, color: bool, env: &Env) -> Output {
+    let mut o = Output::default();
+    let paths = if a.paths.is_empty() { vec![".".to_string()] } else { a.paths.clone() };
+    let files = match collect(env.files, &paths) {
+        Ok(f) => f,
+        Err(e) => {
+            o.err(&format!("error: {e}\n"));
+            return o.exit(EXIT_USAGE);
+        }
+    };
+    if files.is_empty() {
+        o.err(&format!("error: no .herald files under {}\n", paths.join(", ")));
+        return o.exit(EXIT_USAGE);
+    }
+    let mut sum = Summary::default();
+    for (i, f) in files.iter().enumerate() {
+        // The results are written when all are known: meanwhile, say which file is tested.
+        if let Some(p) = &env.progress {
+            p.status(format!("testing {} ({} of {})", f.display(), i + 1, files.len()));
+        }
+        test_file(&mut o, f, a, color, env, &mut sum);
+    }
+    if let Some(p) = &env.progress {
+        p.finish();
+    }
+    let p = Paint { on: color };
+    let line = format!("{} passed, {} failed", sum.passed, sum.failed);
+    o.out(&format!("\n{}\n", if sum.failed == 0 { p.green(&line) } else { p.red(&line) }));
+    o.exit(if sum.failed == 0 { EXIT_OK } else { EXIT_FAILED })
+}
+
+/// Finds the scenario files under `paths` (files as given, folders recursively, sorted).
+pub fn collect(files: &dyn Files, paths: &[String]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        let path = PathBuf::from(p);
+        match files.kind(&path) {
+            Kind::Folder => walk(files, &path, &mut out).map_err(|e| format!("cannot read {p}: {e}"))?,
+            Kind::File => out.push(path),
+            Kind::Other | Kind::Missing => return Err(format!("{p}: no such file or folder")),
+        }
+    }
+    Ok(out)
+}
+
+fn walk(files: &dyn Files, dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+    let mut entries = files.list(dir)?;
+    entries.sort();
+    for p in entries {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') || name == "target" {
+            continue;
+        }
+        if files.kind(&p) == Kind::Folder {
+            walk(files, &p, out)?;
+        } else if name.ends_with(".herald") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// Tests one scenario file: writes its results, adds them to `sum`.
+fn test_file(o: &mut Output, path: &Path, a: &Args, color: bool, env: &Env, sum: &mut Summary) {
+    let name = path.to_string_lossy().to_string();
+    let p = Paint { on: color };
+    o.out(&format!("{}\n", p.bold(&name)));
+    let bytes = match env.files.read(path, u64::MAX) {
+        Ok(b) => b,
+        Err(e) => {
+            o.out(&format!("  {} cannot read it: {e}\n", p.red("✗")));
+            sum.failed += 1;
+            return;
+        }
+    };
+    let l = match crate::load(&name, &bytes, &[]) {
+        Ok(l) => l,
+        Err(f) => {
+            o.out(&format!("  {} it does not load\n", p.red("✗")));
+            o.err(&render(&f.diags, &f.source, color));
+            sum.failed += 1;
+            return;
+        }
+    };
+    let mut cache = Cache::default();
+    for e in &l.model.expects {
+        let said = testing::said(&l, e);
+        let v = testing::check(&l, e, a.jobs, &mut cache);
+        if v.pass {
+            sum.passed += 1;
+            o.out(&format!("  {} {said}  {}\n", p.green("✓"), p.dim(&v.found)));
+        } else {
+            sum.failed += 1;
+            o.out(&format!("  {} {said}  {}\n", p.red("✗"), v.found));
+            o.err(&render(&[testing::failure(e, &v)], &l.source, color));
+            if let Some(run) = v.run {
+                o.err(&format!("{run}\n"));
+            }
+        }
+    }
+    golden(o, path, &l, a, color, env, sum);
+}
+
+/// Compares the scenario's seed run with its golden files (or writes them, `--bless`).
+fn golden(o: &mut Output, path: &Path, l: &Loaded, a: &Args, color: bool, env: &Env, sum: &mut Summary) {
+    let p = Paint { on: color };
+    let l = &testing::for_golden(l, path);
+    // The seed run, made once for all the golden files that need it.
+    let mut run = None;
+    for (file, format) in testing::golden_files(path) {
+        let shown = file.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        if !a.bless && env.files.kind(&file) == Kind::Missing {
+            continue;
+        }
+        let now = match run.get_or_insert_with(|| testing::seeded_report(l, l.model.seed)) {
+            Ok(r) => testing::golden_output(l, r, format),
+            Err(e) => {
+                sum.failed += 1;
+                o.out(&format!("  {} golden {shown}: the run stopped: {e}\n", p.red("✗")));
+                continue;
+            }
+        };
+        if a.bless {
+            match env.files.write(&file, now.as_bytes()) {
+                Ok(()) => {
+                    sum.passed += 1;
+                    o.out(&format!("  {} golden {shown} written\n", p.green("✓")));
+                }
+                Err(e) => {
+                    sum.failed += 1;
+                    o.out(&format!("  {} golden {shown}: cannot write it: {e}\n", p.red("✗")));
+                }
+            }
+            continue;
+        }
+        let was = env.files.read(&file, u64::MAX).ok().and_then(|b| String::from_utf8(b).ok()).unwrap_or_default();
+        if was == now {
+            sum.passed += 1;
+            o.out(&format!("  {} golden {shown}\n", p.green("✓")));
+        } else {
+            sum.failed += 1;
+            o.out(&format!(
+                "  {} golden {shown} differs (- golden file, + this run; `herald test --bless` rewrites it)\n",
+                p.red("✗")
+            ));
+            o.out(&testing::diff(&was, &now, color));
+        }
+    }
+}
