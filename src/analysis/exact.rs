@@ -174,7 +174,7 @@ struct Node {
 
 /// The distinct states at one point of a run (tick and stage), in the order found, and
 /// their keys.
-type Stage = (Vec<Node>, super::index::StateIndex);
+type Stage = (Vec<Node>, crate::sim::key::StateIndex);
 
 /// Enumerates every run of the model.
 pub fn analyze(model: &Model, max_states: u64, progress: Option<&dyn Fn(u64)>) -> Result<Exact, ExactError> {

@@ -10,8 +10,8 @@
 use std::collections::BTreeMap;
 
 use super::exact::{Paths, Walk, next_prefix};
-use super::index::StateIndex;
 use crate::check::Model;
+use crate::sim::key::StateIndex;
 use crate::sim::key::{Parent, Place};
 use crate::sim::{Mode, RunError, Sim, Snapshot};
 

@@ -3,7 +3,6 @@
 pub mod counterfactual;
 pub mod exact;
 pub mod explore;
-pub(crate) mod index;
 pub mod lazy;
 mod memo;
 pub mod mirror;
