@@ -57,7 +57,7 @@ impl Chooser for Undo<'_> {
 /// The captured messengers of the run made by `choices` whose delivery alone changes its
 /// outcome. `original` is that run, traced (its messengers and their fates).
 pub fn flips(model: &Model, choices: &[u32], original: &Sim, max_events: u64) -> Vec<Flip> {
-    let mut sim = Sim::new(model, Mode::Plain);
+    let mut sim = Sim::new(model, Mode::Lean);
     sim.max_events = max_events;
     let mut label = Label::new(choices);
     if sim.run(&mut label).is_err() || label.keys.len() != original.state().messengers.len() {

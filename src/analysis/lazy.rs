@@ -125,7 +125,7 @@ pub fn ordinary(model: &Model, lazy_choices: &[u32], max_events: u64) -> Vec<u32
             note.late.insert((*key, duplicate));
         }
     }
-    let mut sim = Sim::new(model, Mode::Plain);
+    let mut sim = Sim::new(model, Mode::Lean);
     sim.max_events = max_events;
     let mut rec = Recording { inner: Translate { note: &note, track: Tracker::default(), delays: 0 }, log: Vec::new() };
     let _ = sim.run(&mut rec);

@@ -65,7 +65,7 @@ impl Chooser for Mirror<'_> {
 /// The choices of the mirror image of a run (ordinary choices, not lazy ones) with
 /// generals `a` and `b` swapped.
 pub fn swapped(model: &Model, choices: &[u32], a: GenId, b: GenId, max_events: u64) -> Vec<u32> {
-    let mut sim = Sim::new(model, Mode::Plain);
+    let mut sim = Sim::new(model, Mode::Lean);
     sim.max_events = max_events;
     let mut note = Label::new(choices);
     // A run that stops at a limit stops at the same point in its mirror.

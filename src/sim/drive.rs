@@ -164,23 +164,17 @@ impl<'m> Sim<'m> {
                 let i = self.state.arrive_pos;
                 let r = self.state.road[i];
                 if r.earliest <= t {
-                    let (id, duplicate) = (r.p.id, r.p.duplicate);
-                    if r.latest <= t {
-                        ch.about(&About::Arrival { id, duplicate, tick: t, forced: true });
-                        self.state.road[i].arrive = true;
-                    } else {
-                        if ch.n > 0 {
-                            return Ok(false);
-                        }
-                        ch.about(&About::Arrival { id, duplicate, tick: t, forced: false });
-                        let p = crate::check::Prob::new(1, (r.latest - t + 1) as u64);
-                        self.state.road[i].arrive = ch.chance(&p).index == 1;
+                    // One choice per step: a choice (not a forced arrival) after one made
+                    // waits for the next step.
+                    if r.latest > t && ch.n > 0 {
+                        return Ok(false);
                     }
+                    self.choose_arrival(i, t, &mut ch);
                 }
                 self.state.arrive_pos += 1;
             }
             self.deferring = true;
-            let body = self.deliver_marked(t, &mut ch).and_then(|()| self.tick_body(t, &mut ch));
+            let body = self.deliver_arrived(t, &mut ch).and_then(|()| self.tick_body(t, &mut ch));
             self.deferring = false;
             body?;
             self.state.stage = Stage::Resolve;

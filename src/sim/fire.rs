@@ -178,45 +178,19 @@ impl Sim<'_> {
         }
     }
 
-    /// Lazy delivery at tick `t`: each messenger whose window has opened arrives now (by
-    /// choice, with probability 1 / the ticks left in its window, or because its window
-    /// closes), in send order.
+    /// Lazy delivery at tick `t`: each messenger whose window has opened arrives now or
+    /// not ([`Sim::choose_arrival`]), in send order; then those that arrive are delivered.
     pub(crate) fn deliver_lazy<C: Chooser>(&mut self, t: u32, ch: &mut C) -> Result<(), RunError> {
-        let mut now = std::mem::take(&mut self.arriving);
-        now.clear();
-        let mut i = 0;
-        while i < self.state.road.len() {
-            let r = self.state.road[i];
-            let (id, duplicate) = (r.p.id, r.p.duplicate);
-            let arrives = r.earliest <= t
-                && if r.latest <= t {
-                    ch.about(&About::Arrival { id, duplicate, tick: t, forced: true });
-                    true
-                } else {
-                    ch.about(&About::Arrival { id, duplicate, tick: t, forced: false });
-                    ch.chance(&crate::check::Prob::new(1, (r.latest - t + 1) as u64)).index == 1
-                };
-            if arrives {
-                now.push(r.p);
-                self.state.road.remove(i);
-            } else {
-                i += 1;
+        for i in 0..self.state.road.len() {
+            if self.state.road[i].earliest <= t {
+                self.choose_arrival(i, t, ch);
             }
         }
-        let mut result = Ok(());
-        for p in &now {
-            result = self.deliver(t, p, ch);
-            if result.is_err() {
-                break;
-            }
-        }
-        self.arriving = now;
-        result
+        self.deliver_arrived(t, ch)
     }
 
-    /// A staged run: delivers the road messengers chosen to arrive at tick `t`, in send
-    /// order (what `deliver_lazy` delivers).
-    pub(crate) fn deliver_marked<C: Chooser>(&mut self, t: u32, ch: &mut C) -> Result<(), RunError> {
+    /// Delivers the messengers on the road chosen to arrive at tick `t`, in send order.
+    pub(crate) fn deliver_arrived<C: Chooser>(&mut self, t: u32, ch: &mut C) -> Result<(), RunError> {
         if self.state.road.is_empty() {
             return Ok(());
         }

@@ -80,7 +80,7 @@ impl Sim<'_> {
             return Ok(());
         }
         let cp = &self.plan.chans[c as usize];
-        if self.f.trace || !cp.plain || self.f.lazy {
+        if !self.f.lean || !cp.plain {
             let id = self.number(r, from, to, msg);
             self.resolve(Unresolved { rule: r, from, to, chan: c, msg, cause, id }, ch);
             return Ok(());
@@ -243,6 +243,22 @@ impl Sim<'_> {
             });
             self.state.log.push(LogEntry::Send { messenger: id });
         }
+    }
+
+    /// Lazy delivery: whether road entry `i`, whose window has opened by tick `t`,
+    /// arrives at `t` (into its `arrive`): forced when its window closes at `t`, else a
+    /// choice, with probability 1 / the ticks left in its window.
+    pub(crate) fn choose_arrival<C: Chooser>(&mut self, i: usize, t: u32, ch: &mut C) {
+        let r = self.state.road[i];
+        let (id, duplicate) = (r.p.id, r.p.duplicate);
+        let arrive = if r.latest <= t {
+            ch.about(&About::Arrival { id, duplicate, tick: t, forced: true });
+            true
+        } else {
+            ch.about(&About::Arrival { id, duplicate, tick: t, forced: false });
+            ch.chance(&Prob::new(1, (r.latest - t + 1) as u64)).index == 1
+        };
+        self.state.road[i].arrive = arrive;
     }
 
     pub(crate) fn event_limit(&self) -> RunError {

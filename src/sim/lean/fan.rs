@@ -117,7 +117,7 @@ impl Sim<'_> {
         n: u64,
         ch: &mut C,
     ) -> bool {
-        if self.f.trace || self.f.lazy || self.deferring || self.plan.reads_sent {
+        if !self.f.lean || self.plan.reads_sent {
             return false;
         }
         let Some(fan) = &self.plan.lean.fans[r as usize][a] else {

@@ -17,10 +17,10 @@ mod one_round;
 pub(crate) mod plan;
 pub(crate) mod quick;
 
+use super::*;
 pub(crate) use fan::*;
 pub(crate) use first::*;
 pub(crate) use plan::*;
-use super::*;
 
 /// What only lean runs keep ([`Mode::Lean`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

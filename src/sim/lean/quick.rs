@@ -223,7 +223,7 @@ pub(crate) fn condition(r: &Rule) -> Option<&Expr> {
         Trigger::When(c) => Some(c),
         Trigger::Decide { what: DecideWhat::Attack(c), .. } => c.as_ref(),
         Trigger::Decide { what: DecideWhat::Commit(_, guard), .. } => guard.as_ref(),
-        _ => None,
+        Trigger::Start | Trigger::Recover | Trigger::At(_) | Trigger::Decide { what: DecideWhat::Wait, .. } => None,
     }
 }
 

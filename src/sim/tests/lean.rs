@@ -130,6 +130,7 @@ fn one_round_runs_change_nothing() {
         let first = lean.plan.lean.first_marks.as_ref().expect("tick 0's table");
         assert_eq!(first.all_by_fuse, *all_by, "model {i}");
         same_runs(&format!("model {i}"), &l.model);
+        resets_like_a_full_reset(&format!("model {i}"), &l.model);
     }
 }
 
@@ -173,5 +174,24 @@ fn same_runs(what: &str, model: &Model) -> usize {
         let c = Choice::Delay { lo: 0, hi: 1 << 20 };
         assert_eq!(a.choose(&c), b.choose(&c), "{path}: the streams part");
         compiled
+    }
+}
+
+/// The reset after a one-round run (`Sim::reset_after_one_round`, which undoes only what
+/// such a run changes) leaves the state a full reset leaves, after runs that end in every
+/// way.
+fn resets_like_a_full_reset(what: &str, model: &Model) {
+    let mut sim = Sim::new(model, Mode::Lean);
+    let mut fresh = Sim::new(model, Mode::Lean);
+    fresh.reset();
+    let mut rng = Seeded::new(3);
+    for k in 0..50 {
+        sim.run(&mut rng).expect("it runs");
+        assert!(sim.lean.one_round_clean, "{what} run {k}: a one-round run");
+        sim.reset();
+        assert_eq!(sim.state, fresh.state, "{what} run {k}: the run's state");
+        let lean = |s: &Sim| (s.lean.heard.clone(), s.lean.first_left, s.lean.first_done, s.lean.one_round_clean);
+        assert_eq!(lean(&sim), lean(&fresh), "{what} run {k}: the lean state");
+        assert_eq!((sim.decide_pos, sim.schedule_pos), (0, 0), "{what} run {k}: the cursors");
     }
 }
