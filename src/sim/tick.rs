@@ -86,10 +86,8 @@ impl Sim<'_> {
             result?;
         }
         // 3. `on start`, `at` and `every`, general by general.
-        if t == 0 && self.f.lean && !self.f.keep_recv && self.plan.lean.first_marks.is_some() && !self.plan.reads_sent {
+        if t == 0 && self.f.lean && !self.f.keep_recv && !self.plan.reads_sent && self.first_marks_fit() {
             self.fire_first_marks(ch, 0)?;
-        } else if t == 0 && self.f.lean && self.plan.lean.first_simple && !self.plan.reads_sent {
-            self.fire_first_simple(ch)?;
         } else if t == 0 {
             for i in 0..self.plan.first.len() {
                 let (g, r) = self.plan.first[i];

@@ -135,38 +135,4 @@ impl Sim<'_> {
         s.done(self);
         true
     }
-
-    /// At tick 0 of a lean run where every rule that fires first (`Plan::first`) is
-    /// `simple`: fires them in order as `fire` does, in one loop (the queue and the
-    /// counters at hand throughout). A rule whose messengers would pass the event bound
-    /// is fired by `fire`, which says where.
-    #[inline(never)]
-    pub(crate) fn fire_first_simple<C: Chooser>(&mut self, ch: &mut C) -> Result<(), RunError> {
-        let mut s = Sending::new(self, 0, Msg { kind: 0, args: Args::default() });
-        for i in 0..self.plan.first.len() {
-            let (g, r) = self.plan.first[i];
-            if self.state.crashed[g as usize].is_some() {
-                continue;
-            }
-            let (Some(msg), Some(Some(fan))) =
-                (self.plan.lean.simple[r as usize], self.plan.lean.fans[r as usize].first())
-            else {
-                unreachable!("the rules that fire first are simple");
-            };
-            let total = fan.len() as u64;
-            if self.state.events.saturating_add(1 + total) > self.max_events {
-                s.done(self);
-                self.fire(r, &[0; MAX_ARGS], NONE, ch)?;
-                s = Sending::new(self, 0, msg);
-                continue;
-            }
-            self.current = r;
-            self.state.events += 1 + total;
-            self.state.sent_by_rule[r as usize] += total as u32;
-            (s.from, s.msg) = (g, msg);
-            s.fan(&mut self.state.queue, fan, 1, ch);
-        }
-        s.done(self);
-        Ok(())
-    }
 }

@@ -4,7 +4,7 @@
 use super::*;
 
 /// The messengers that tick 0's rules send in a lean run with marks (`Plan::marks`,
-/// `Plan::first_simple`): all of them in one list, in order, each with what sending it
+/// every rule of `Plan::first` simple): all of them in one list, in order, each with what sending it
 /// needs, so that `fire_first_marks` sends them in one loop.
 #[derive(Debug, Clone)]
 pub(crate) struct FirstMarks {
@@ -123,10 +123,20 @@ pub(crate) fn deliver_first<C: Chooser>(
 }
 
 impl Sim<'_> {
-    /// At tick 0 of a lean run with marks (`Plan::first_marks`): what `fire_first_simple`
-    /// does, in one loop over every messenger (no general has crashed at tick 0: there
-    /// are no crashes with marks). If they would pass the event bound, `fire_first_simple`
-    /// says where.
+    /// Whether tick 0's table of messengers (`LeanPlan::first_marks`) applies and its
+    /// messengers fit the event bound (else the rules of tick 0 fire one by one, and the
+    /// one that passes the bound is named).
+    #[inline]
+    pub(crate) fn first_marks_fit(&self) -> bool {
+        self.plan.lean.first_marks.as_ref().is_some_and(|f| {
+            let total = f.targets.len() as u64 + f.rules.len() as u64;
+            self.state.events.saturating_add(total) <= self.max_events
+        })
+    }
+
+    /// At tick 0 of a lean run with marks (`LeanPlan::first_marks`, when they fit the
+    /// event bound): what firing tick 0's rules one by one does, in one loop over every
+    /// messenger (no general has crashed at tick 0: there are no crashes with marks).
     ///
     /// `until`: when the next tick to run is known to be `until` (a one-round run,
     /// [`FirstMarks::fuse`]), the messengers that arrive by then are delivered in the same
@@ -135,9 +145,7 @@ impl Sim<'_> {
     pub(crate) fn fire_first_marks<C: Chooser>(&mut self, ch: &mut C, until: u32) -> Result<(), RunError> {
         let Some(first) = &self.plan.lean.first_marks else { unreachable!("called with a plan") };
         let total = first.targets.len() as u64 + first.rules.len() as u64;
-        if self.state.events.saturating_add(total) > self.max_events {
-            return self.fire_first_simple(ch);
-        }
+        debug_assert!(self.first_marks_fit(), "checked by the caller");
         self.state.events += total;
         for &(r, n) in &first.rules {
             self.state.sent_by_rule[r as usize] += n;

@@ -17,9 +17,8 @@ pub(crate) struct LeanPlan {
     /// Per rule whose one action sends one copy of a message without payload expressions
     /// (only constants) to targets over plain channels (a fan in `fans`): the message.
     pub(crate) simple: Vec<Option<Msg>>,
-    /// Every rule in `Plan::first` is `simple`.
-    pub(crate) first_simple: bool,
-    /// With marks and `first_simple`: every messenger of tick 0's rules, in order.
+    /// With marks, when every rule of `Plan::first` is `simple`: every messenger of tick
+    /// 0's rules, in order.
     pub(crate) first_marks: Option<FirstMarks>,
     /// Lean runs without a delivery log may queue marks instead of notes (see `Queue`):
     /// no general has `on receive` rules (a delivery fires nothing, so the order of a
@@ -145,7 +144,7 @@ impl LeanPlan {
             f.fuse = at;
             f.all_by_fuse = f.targets.iter().all(|m| m.hi <= at);
         }
-        LeanPlan { heard, fans, simple, first_simple, first_marks, marks, skip_marks, one_round, quick, decide_counts }
+        LeanPlan { heard, fans, simple, first_marks, marks, skip_marks, one_round, quick, decide_counts }
     }
 }
 

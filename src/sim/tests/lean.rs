@@ -195,3 +195,34 @@ fn resets_like_a_full_reset(what: &str, model: &Model) {
         assert_eq!((sim.decide_pos, sim.schedule_pos), (0, 0), "{what} run {k}: the cursors");
     }
 }
+
+/// Runs stopped by a low event bound stop alike, lean or plain: the same error (the same
+/// rule named, at the same tick) and the same choices up to it, on every bundled
+/// scenario and exercise solution (tick 0's table of messengers, fan-outs and sends one
+/// by one each meet the bound).
+#[test]
+fn runs_stop_at_the_event_bound_alike() {
+    let names = crate::bundled_files(&["scenarios", "scenarios/exercises/solutions"]);
+    let mut stopped = 0;
+    for path in names {
+        let text = std::fs::read(&path).unwrap();
+        let l = crate::load(&path.to_string_lossy(), &text, &[]).unwrap();
+        for max in [1, 2, 5, 9, 17, 33, 60] {
+            let mut plain = Sim::new(&l.model, Mode::Plain);
+            let mut lean = Sim::new(&l.model, Mode::Lean);
+            (plain.max_events, lean.max_events) = (max, max);
+            for seed in 0..5 {
+                let what = format!("{} max {max} seed {seed}", path.display());
+                let (mut a, mut b) = (
+                    Told { inner: &mut Seeded::new(seed), seen: vec![] },
+                    Told { inner: &mut Seeded::new(seed), seen: vec![] },
+                );
+                let (ra, rb) = (plain.run(&mut a), lean.run(&mut b));
+                assert_eq!(ra, rb, "{what}");
+                assert_eq!(a.seen, b.seen, "{what}");
+                stopped += ra.is_err() as u32;
+            }
+        }
+    }
+    assert!(stopped > 300, "{stopped} runs stopped at the bound");
+}
