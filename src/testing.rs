@@ -321,7 +321,7 @@ fn reach(l: &Loaded, ev: &Event, possible: bool, cache: &mut Cache) -> Verdict {
         },
         (Some(w), false) => {
             let mut sim = Sim::new(&l.model, Mode::Traced);
-            let run = sim.run(&mut crate::sim::Script::new(&w.choices)).ok().map(|_| {
+            let run = sim.run(&mut crate::sim::Script::new(&w.choices)).ok().map(|()| {
                 let r = report::build(&sim, l, None, &w.choices);
                 report::render_run_body(&r, false, 4)
             });

@@ -24,6 +24,7 @@ impl Span {
     }
 
     /// The smallest span covering both.
+    #[must_use]
     pub fn join(self, other: Span) -> Span {
         Span { start: self.start.min(other.start), end: self.end.max(other.end) }
     }
@@ -71,12 +72,14 @@ impl Diag {
     }
 
     /// Adds help.
+    #[must_use]
     pub fn with_help(mut self, help: impl Into<String>) -> Diag {
         self.help = Some(help.into());
         self
     }
 
     /// Adds a secondary label.
+    #[must_use]
     pub fn with_label(mut self, span: Span, label: impl Into<String>) -> Diag {
         self.labels.push((span, label.into()));
         self
