@@ -9,6 +9,8 @@
 //! channel, delays fixed), and the bundled 3-of-5 majority with its delays of 1 or 2
 //! ticks (chosen lazily by the adversary).
 
+#![allow(clippy::print_stdout, reason = "a bench prints its states per second")]
+
 use std::hint::black_box;
 use std::time::Instant;
 

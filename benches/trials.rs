@@ -16,6 +16,8 @@
 //! own speed).
 //! Options after `--` go to criterion; a name filter also limits the ratios.
 
+#![allow(clippy::print_stdout, reason = "a bench prints its ratios")]
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

@@ -27,7 +27,7 @@
 use pest::Parser as _;
 use pest::iterators::Pair;
 
-use crate::diag::{Diag, Span};
+use crate::diag::{Code, Diag, Span};
 use crate::syntax::parser::{HeraldParser, Rule};
 
 /// Columns between a line's code and its trailing comment.
@@ -55,7 +55,7 @@ pub fn format(src: &str) -> Result<String, Vec<Diag>> {
     };
     if !same {
         let mut d = Diag::error(
-            "herald::fmt::would_change_meaning",
+            Code::FmtWouldChangeMeaning,
             "the formatter would change this file's meaning, so it was left as it is",
             Span::default(),
             "",

@@ -24,7 +24,7 @@ pub mod syntax;
 pub mod testing;
 
 use check::{Model, ParamOverride};
-use diag::{Diag, Source};
+use diag::{Code, Diag, Source};
 
 /// A scenario that parsed and checked: ready to run.
 #[derive(Debug, Clone)]
@@ -78,7 +78,7 @@ pub fn load(name: &str, bytes: &[u8], params: &[String]) -> Result<Loaded, Faile
 /// Parses `NAME=VALUE`.
 fn parse_override(p: &str) -> Result<ParamOverride, Diag> {
     let no_span = |msg: String, help: &str| {
-        let mut d = Diag::error("herald::cli::bad_param", msg, diag::Span::default(), "");
+        let mut d = Diag::error(Code::CliBadParam, msg, diag::Span::default(), "");
         d.labels.clear();
         d.with_help(help.to_string())
     };

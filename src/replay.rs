@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::diag::{Diag, Span};
+use crate::diag::{Code, Diag, Span};
 
 /// A replay file.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -66,7 +66,7 @@ impl Replay {
     }
 }
 
-fn no_span(code: &'static str, msg: String, help: String) -> Diag {
+fn no_span(code: Code, msg: String, help: String) -> Diag {
     let mut d = Diag::error(code, msg, Span::default(), "");
     d.labels.clear();
     d.with_help(help)
@@ -76,14 +76,14 @@ fn no_span(code: &'static str, msg: String, help: String) -> Diag {
 pub fn parse(name: &str, text: &str) -> Result<Replay, Diag> {
     let f: ReplayFile = yaml_serde::from_str(text).map_err(|e| {
         no_span(
-            "herald::replay::unreadable",
+            Code::ReplayUnreadable,
             format!("{name} is not a herald replay file: {e}"),
             "replay files are written by --save-replay and --save-replays".to_string(),
         )
     })?;
     if f.herald != crate::report::SCHEMA_VERSION {
         return Err(no_span(
-            "herald::replay::version",
+            Code::ReplayVersion,
             format!(
                 "{name} is a replay of schema version {}, this herald reads version {}",
                 f.herald,
@@ -100,7 +100,7 @@ pub fn check_fits(r: &Replay, replay_name: &str, text: &str) -> Result<(), Diag>
     let now = fingerprint(text);
     if r.fingerprint != now {
         return Err(no_span(
-            "herald::replay::stale",
+            Code::ReplayStale,
             format!("{replay_name} was saved from another text of {} (made by {})", r.scenario, r.made_by),
             format!("the scenario has been edited since ({} now, {} then): record the run again", now, r.fingerprint),
         ));

@@ -18,7 +18,7 @@ use crate::Loaded;
 use crate::analysis::exact::{self, to_f64};
 use crate::analysis::explore::{self, Reach};
 use crate::analysis::trials::{self, outcome_index};
-use crate::diag::Diag;
+use crate::diag::{Code, Diag};
 use crate::percent::percent;
 use crate::report;
 use crate::sim::{Mode, Recording, Seeded, Sim};
@@ -48,12 +48,8 @@ pub fn said(l: &Loaded, e: &ast::Expect) -> String {
 
 /// The diagnostic of an expectation that does not hold, at its line, with its hint.
 pub fn failure(e: &ast::Expect, v: &Verdict) -> Diag {
-    let d = Diag::error(
-        "herald::test::failed",
-        format!("this expectation does not hold: {}", v.found),
-        e.span,
-        "expected here",
-    );
+    let d =
+        Diag::error(Code::TestFailed, format!("this expectation does not hold: {}", v.found), e.span, "expected here");
     match &e.hint {
         Some(h) => d.with_help(h.value.clone()),
         None => d,
@@ -325,7 +321,7 @@ fn reach(l: &Loaded, ev: &Event, possible: bool, cache: &mut Cache) -> Verdict {
         },
         (Some(w), false) => {
             let mut sim = Sim::new(&l.model, Mode::Traced);
-            let run = sim.run(&mut crate::sim::Script::new(&w.choices)).ok().map(|_| {
+            let run = sim.run(&mut crate::sim::Script::new(&w.choices)).ok().map(|()| {
                 let r = report::build(&sim, l, None, &w.choices);
                 report::render_run_body(&r, false, 4)
             });

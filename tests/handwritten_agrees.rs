@@ -3,6 +3,8 @@
 //! same streams they must reach the same decisions, trial for trial, and so the same
 //! tallies; otherwise the benchmark would compare different work.
 
+#![allow(clippy::print_stderr, reason = "the test shows each scenario's tallies")]
+
 #[path = "../benches/handwritten/mod.rs"]
 mod handwritten;
 

@@ -24,7 +24,7 @@ pub const MAX_TRIED: usize = 64;
 /// A captured messenger whose delivery would have changed the outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Flip {
-    /// Its id in the original run ([`Sim::messengers`]).
+    /// Its id in the original run ([`RunState::messengers`](crate::sim::RunState::messengers)).
     pub messenger: u32,
     /// The outcome had it arrived.
     pub outcome: Outcome,

@@ -2,7 +2,7 @@
 //! same interpreter, with identical states merged.
 //!
 //! The run is explored tick by tick. From each distinct state at the start of a tick,
-//! every sequence of choices the tick makes is tried (a [`Walk`] chooser replays a
+//! every sequence of choices the tick makes is tried (a `Walk` chooser replays a
 //! prefix and takes the first possible option after it; an odometer moves to the next
 //! sequence), each with the product of its choices' probabilities. The states reached
 //! at the start of a later tick are merged when their [`Sim::state_key`]s are equal, so

@@ -1,4 +1,5 @@
-//! Turning a run made with lazy delivery ([`Sim::lazy`]) back into ordinary choices.
+//! Turning a run made with lazy delivery ([`Mode::Staged`] with `lazy`) back into ordinary
+//! choices.
 //!
 //! With lazy delivery the adversary does not pick a messenger's delay when it is sent: at
 //! each tick of its window it picks "arrives now" or "later". That keeps the branching of

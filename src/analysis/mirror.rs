@@ -4,7 +4,7 @@
 //! in which G5 waits; this makes that one.
 //!
 //! The run is replayed once, noting each messenger's and crash roll's choices by their
-//! identity ([`super::subject`]); then a run is made in which each messenger takes the
+//! identity (`analysis::subject`); then a run is made in which each messenger takes the
 //! choices of its mirror (the messenger with sender and receiver swapped, sent at the
 //! same tick, with the same message and rank).
 

@@ -1,6 +1,6 @@
 //! Sweeps: outcome probabilities as one param varies.
 
-use crate::diag::{Diag, Span};
+use crate::diag::{Code, Diag, Span};
 use crate::syntax::ast::{ExprKind, ParamValue, ProbLit};
 use crate::syntax::parser::parse_param_value;
 
@@ -26,7 +26,7 @@ pub struct Value {
 }
 
 fn bad(msg: String, help: &str) -> Diag {
-    let mut d = Diag::error("herald::sweep::bad_range", msg, Span::default(), "");
+    let mut d = Diag::error(Code::SweepBadRange, msg, Span::default(), "");
     d.labels.clear();
     d.with_help(help.to_string())
 }

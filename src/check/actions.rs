@@ -28,7 +28,7 @@ impl Checker<'_> {
                         {
                             self.err(
                                 Diag::error(
-                                    "herald::check::send_to_self",
+                                    Code::CheckSendToSelf,
                                     format!("'{}' sends to itself", id.name),
                                     id.span,
                                     "the sender itself",
@@ -51,7 +51,7 @@ impl Checker<'_> {
                             && v < 1
                         {
                             self.err(Diag::error(
-                                "herald::check::bad_number",
+                                Code::CheckBadNumber,
                                 "a send needs at least 1 copy",
                                 c.span,
                                 format!("this is {v}"),
@@ -73,7 +73,7 @@ impl Checker<'_> {
                     let names: Vec<String> = missing.iter().map(|t| self.generals[*t as usize].name.clone()).collect();
                     self.err(
                         Diag::error(
-                            "herald::check::no_channel",
+                            Code::CheckNoChannel,
                             format!("no channel from {from} to {}", names.join(", ")),
                             *span,
                             format!("{from} cannot send this to {}", names.join(", ")),
@@ -117,7 +117,7 @@ impl Checker<'_> {
     fn unknown_var(&mut self, g: GenId, name: &ast::Ident) {
         let names: Vec<String> = self.generals[g as usize].vars.iter().map(|v| v.name.clone()).collect();
         let mut d = Diag::error(
-            "herald::check::unknown_variable",
+            Code::CheckUnknownVariable,
             format!("unknown variable '{}'", name.name),
             name.span,
             format!("{} has no variable of this name", self.generals[g as usize].name),

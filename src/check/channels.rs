@@ -40,7 +40,7 @@ impl Checker<'_> {
             {
                 self.err(
                     Diag::error(
-                        "herald::check::self_channel",
+                        Code::CheckSelfChannel,
                         format!("a channel from '{}' to itself", a.name),
                         d.span,
                         "same general at both ends",
@@ -68,7 +68,7 @@ impl Checker<'_> {
                         let first = decls[j].span;
                         self.err(
                             Diag::error(
-                                "herald::check::duplicate_channel",
+                                Code::CheckDuplicateChannel,
                                 format!(
                                     "two channel declarations both give {} -> {}",
                                     self.generals[a as usize].name, self.generals[b as usize].name
@@ -129,7 +129,7 @@ impl Checker<'_> {
                         ok = false;
                         self.err(
                             Diag::error(
-                                "herald::check::bad_delay",
+                                Code::CheckBadDelay,
                                 "a delay must be at least 1 tick",
                                 lo.span,
                                 format!("this is {l}"),
@@ -142,7 +142,7 @@ impl Checker<'_> {
                         ok = false;
                         self.err(
                             Diag::error(
-                                "herald::check::bad_delay",
+                                Code::CheckBadDelay,
                                 format!("the delay range {l}..{h} runs backwards"),
                                 *span,
                                 "the first bound is the larger",
@@ -154,7 +154,7 @@ impl Checker<'_> {
                     if h > MAX_HORIZON as i64 {
                         ok = false;
                         self.err(Diag::error(
-                            "herald::check::bad_delay",
+                            Code::CheckBadDelay,
                             format!("a delay is at most {MAX_HORIZON} ticks"),
                             *span,
                             "too long",
@@ -195,7 +195,7 @@ impl Checker<'_> {
             let first = *first;
             self.err(
                 Diag::error(
-                    "herald::check::duplicate",
+                    Code::CheckDuplicate,
                     format!("'{what}' is given twice for this channel"),
                     value.1,
                     "given again here",
@@ -222,7 +222,7 @@ impl Checker<'_> {
                 _ => {
                     self.err(
                         Diag::error(
-                            "herald::check::type_mismatch",
+                            Code::CheckTypeMismatch,
                             format!("param '{}' is not a probability", id.name),
                             id.span,
                             "a probability is needed here",
@@ -240,7 +240,7 @@ impl Checker<'_> {
                     .map(|p| p.name.clone())
                     .collect();
                 let mut d = Diag::error(
-                    "herald::check::unknown_param",
+                    Code::CheckUnknownParam,
                     format!("unknown param '{}'", id.name),
                     id.span,
                     "not a param",
@@ -260,7 +260,7 @@ impl Checker<'_> {
         let v = self.const_int(e)?;
         if v < 1 {
             self.err(Diag::error(
-                "herald::check::bad_number",
+                Code::CheckBadNumber,
                 format!("{what} must be at least 1"),
                 e.span,
                 format!("this is {v}"),
@@ -284,7 +284,7 @@ impl Checker<'_> {
                     if lo > hi {
                         self.err(
                             Diag::error(
-                                "herald::check::bad_range",
+                                Code::CheckBadRange,
                                 format!("the range {lo}..{hi} runs backwards"),
                                 it.span,
                                 "first is after last",
@@ -300,7 +300,7 @@ impl Checker<'_> {
             LossRule::Every(n) => {
                 if n.value == 0 {
                     self.err(Diag::error(
-                        "herald::check::bad_number",
+                        Code::CheckBadNumber,
                         "'every 0th' captures nothing",
                         n.span,
                         "must be at least 1st",
@@ -315,7 +315,7 @@ impl Checker<'_> {
                 let (f, t) = (self.const_tick(a)?, self.const_tick(b)?);
                 if f > t {
                     self.err(Diag::error(
-                        "herald::check::bad_window",
+                        Code::CheckBadWindow,
                         format!("this window runs backwards: from {f} to {t}"),
                         span,
                         "ends before it starts",
@@ -335,7 +335,7 @@ impl Checker<'_> {
                 if is_param && is_kind {
                     self.err(
                         Diag::error(
-                            "herald::check::ambiguous_name",
+                            Code::CheckAmbiguousName,
                             format!("'{}' is both a param and a message kind", name.name),
                             name.span,
                             "a probability or a kind?",

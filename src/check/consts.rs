@@ -7,7 +7,7 @@ impl Checker<'_> {
     pub(crate) fn prob_lit(&mut self, p: ast::ProbLit, span: Span) -> Option<Prob> {
         if p.den == 0 {
             self.err(
-                Diag::error("herald::check::bad_probability", "a probability cannot divide by zero", span, "'in 0'")
+                Diag::error(Code::CheckBadProbability, "a probability cannot divide by zero", span, "'in 0'")
                     .with_help("write 'N in M' with M at least 1"),
             );
             return None;
@@ -15,7 +15,7 @@ impl Checker<'_> {
         if p.num > p.den {
             self.err(
                 Diag::error(
-                    "herald::check::bad_probability",
+                    Code::CheckBadProbability,
                     "a probability must be between 0% and 100%",
                     span,
                     format!("this is {}", crate::percent::percent(p.num as f64 / p.den as f64)),
@@ -28,7 +28,7 @@ impl Checker<'_> {
         let (num, den) = (p.num / g, p.den / g);
         if den > u64::MAX as u128 {
             self.err(Diag::error(
-                "herald::check::bad_probability",
+                Code::CheckBadProbability,
                 "this probability is too precise",
                 span,
                 "too many digits",
@@ -52,7 +52,7 @@ impl Checker<'_> {
                             _ => "a string",
                         };
                         self.err(Diag::error(
-                            "herald::check::type_mismatch",
+                            Code::CheckTypeMismatch,
                             format!("param '{n}' is {what}, not a number"),
                             e.span,
                             "a number is needed here",
@@ -65,7 +65,7 @@ impl Checker<'_> {
                     cands.sort();
                     let help = did_you_mean(n, cands.iter().copied());
                     let mut d = Diag::error(
-                        "herald::check::unknown_name",
+                        Code::CheckUnknownName,
                         format!("unknown name '{n}'"),
                         e.span,
                         "not a param or time declared before this",
@@ -87,7 +87,7 @@ impl Checker<'_> {
                     _ => {
                         if y == 0 {
                             self.err(Diag::error(
-                                "herald::check::division_by_zero",
+                                Code::CheckDivisionByZero,
                                 "division by zero",
                                 e.span,
                                 "divides by 0",
@@ -98,7 +98,7 @@ impl Checker<'_> {
                     }
                 };
                 if r.is_none() {
-                    self.err(Diag::error("herald::check::overflow", "this value overflows", e.span, "too large"));
+                    self.err(Diag::error(Code::CheckOverflow, "this value overflows", e.span, "too large"));
                 }
                 r
             }
@@ -109,7 +109,7 @@ impl Checker<'_> {
             _ => {
                 self.err(
                     Diag::error(
-                        "herald::check::not_constant",
+                        Code::CheckNotConstant,
                         "this must be a number known before the run",
                         e.span,
                         "depends on the run",
@@ -126,7 +126,7 @@ impl Checker<'_> {
         let v = self.const_int(e)?;
         if v < 0 || v > MAX_HORIZON as i64 {
             self.err(Diag::error(
-                "herald::check::bad_tick",
+                Code::CheckBadTick,
                 format!("a tick must be between 0 and {MAX_HORIZON}"),
                 e.span,
                 format!("this is {v}"),

@@ -15,7 +15,7 @@ impl Checker<'_> {
                             (Some(f), Some(t)) => {
                                 if f > t {
                                     self.err(Diag::error(
-                                        "herald::check::bad_window",
+                                        Code::CheckBadWindow,
                                         format!("this window runs backwards: from {f} to {t}"),
                                         w.span,
                                         "ends before it starts",
@@ -39,7 +39,7 @@ impl Checker<'_> {
                     for g in sb {
                         if side_a[g as usize] {
                             self.err(Diag::error(
-                                "herald::check::bad_partition",
+                                Code::CheckBadPartition,
                                 format!("'{}' is on both sides of the partition", self.generals[g as usize].name),
                                 *span,
                                 "a general can be on one side only",
@@ -75,7 +75,7 @@ impl Checker<'_> {
                     if n < 1 || n as usize > self.generals.len() {
                         self.err(
                             Diag::error(
-                                "herald::check::bad_number",
+                                Code::CheckBadNumber,
                                 format!("'crash any {n}' must crash at least 1 general and at most all of them"),
                                 count.span,
                                 "out of range",
@@ -86,7 +86,7 @@ impl Checker<'_> {
                     }
                     if from > to {
                         self.err(Diag::error(
-                            "herald::check::bad_window",
+                            Code::CheckBadWindow,
                             format!("this window runs backwards: from {from} to {to}"),
                             *span,
                             "ends before it starts",
@@ -113,7 +113,7 @@ impl Checker<'_> {
                     if let Some((_, first)) = self.victory_at_least {
                         self.err(
                             Diag::error(
-                                "herald::check::duplicate",
+                                Code::CheckDuplicate,
                                 "'victory when' is given twice",
                                 *span,
                                 "given again here",
@@ -128,7 +128,7 @@ impl Checker<'_> {
                             let Some(v) = self.const_int(e) else { continue };
                             if v < 1 || v as usize > self.generals.len() {
                                 self.err(Diag::error(
-                                    "herald::check::bad_victory",
+                                    Code::CheckBadVictory,
                                     format!(
                                         "victory needs between 1 and {} generals (all of them)",
                                         self.generals.len()

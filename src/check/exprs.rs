@@ -26,7 +26,7 @@ impl Checker<'_> {
 
     pub(super) fn type_error(&mut self, span: Span, want: Ty, got: Ty) {
         self.err(Diag::error(
-            "herald::check::type_mismatch",
+            Code::CheckTypeMismatch,
             format!("expected {}, found {}", want.name(), got.name()),
             span,
             format!("this is {}", got.name()),
@@ -40,7 +40,7 @@ impl Checker<'_> {
         if !p.args.is_empty() && p.args.len() != types.len() && self.kind_sent[kind as usize].is_some() {
             self.err(
                 Diag::error(
-                    "herald::check::payload_mismatch",
+                    Code::CheckPayloadMismatch,
                     format!("'{}' carries {} value(s), this pattern has {}", p.kind.name, types.len(), p.args.len()),
                     p.span,
                     "wrong number of values",
@@ -65,7 +65,7 @@ impl Checker<'_> {
                     {
                         self.err(
                             Diag::error(
-                                "herald::check::binder_twice",
+                                Code::CheckBinderTwice,
                                 format!("'{n}' is bound twice in one pattern"),
                                 e.span,
                                 "bound again here",
@@ -108,7 +108,7 @@ impl Checker<'_> {
         if c.ty != Ty::Bool {
             self.err(
                 Diag::error(
-                    "herald::check::type_mismatch",
+                    Code::CheckTypeMismatch,
                     format!("expected a condition, found {}", c.ty.name()),
                     e.span,
                     "not true or false",
@@ -131,13 +131,8 @@ impl Checker<'_> {
             }
             AE::Prob(_) => {
                 self.err(
-                    Diag::error(
-                        "herald::check::type_mismatch",
-                        "a probability cannot be used here",
-                        span,
-                        "a probability",
-                    )
-                    .with_help("probabilities belong in 'lose', 'duplicate' and params; conditions use numbers"),
+                    Diag::error(Code::CheckTypeMismatch, "a probability cannot be used here", span, "a probability")
+                        .with_help("probabilities belong in 'lose', 'duplicate' and params; conditions use numbers"),
                 );
                 None
             }
@@ -168,7 +163,7 @@ impl Checker<'_> {
                         ParamVal::Prob(_) => {
                             self.err(
                                 Diag::error(
-                                    "herald::check::type_mismatch",
+                                    Code::CheckTypeMismatch,
                                     format!("param '{n}' is a probability"),
                                     span,
                                     "a probability",
@@ -185,7 +180,7 @@ impl Checker<'_> {
                         cands.extend(self.generals[scope.owner as usize].vars.iter().map(|v| v.name.clone()));
                         cands.sort();
                         let mut d = Diag::error(
-                            "herald::check::unknown_name",
+                            Code::CheckUnknownName,
                             format!("unknown name '{n}'"),
                             span,
                             "not a param, time, variable or binding",
@@ -233,7 +228,7 @@ impl Checker<'_> {
                         if a.ty != b.ty {
                             self.err(
                                 Diag::error(
-                                    "herald::check::type_mismatch",
+                                    Code::CheckTypeMismatch,
                                     format!("cannot compare {} with {}", a.ty.name(), b.ty.name()),
                                     span,
                                     "different types",
@@ -257,7 +252,7 @@ impl Checker<'_> {
                     return mk(ExprKind::Const(v), ty);
                 }
                 if *op == BinOp::Div && matches!(b.kind, ExprKind::Const(0)) {
-                    self.err(Diag::error("herald::check::division_by_zero", "division by zero", span, "divides by 0"));
+                    self.err(Diag::error(Code::CheckDivisionByZero, "division by zero", span, "divides by 0"));
                     return None;
                 }
                 mk(ExprKind::Bin(*op, Box::new(a), Box::new(b)), ty)
@@ -297,7 +292,7 @@ impl Checker<'_> {
                         Senders::Each(_) => {
                             self.err(
                                 Diag::error(
-                                    "herald::check::count_from_all",
+                                    Code::CheckCountFromAll,
                                     "'count received ... from all' counts nothing more",
                                     span,
                                     "'from all' here",
@@ -331,7 +326,7 @@ impl Checker<'_> {
 
     fn not_static<T>(&mut self, span: Span) -> Option<T> {
         self.err(
-            Diag::error("herald::check::not_constant", "this must be known before the run", span, "depends on the run")
+            Diag::error(Code::CheckNotConstant, "this must be known before the run", span, "depends on the run")
                 .with_help("use numbers, params and times here"),
         );
         None

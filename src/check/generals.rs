@@ -11,7 +11,7 @@ impl<'a> Checker<'a> {
                     let first = self.roles[i].span;
                     self.err(
                         Diag::error(
-                            "herald::check::duplicate",
+                            Code::CheckDuplicate,
                             format!("role '{}' is declared twice", name.name),
                             name.span,
                             "declared again here",
@@ -52,7 +52,7 @@ impl<'a> Checker<'a> {
             None => {
                 let names: Vec<&str> = self.roles.iter().map(|r| r.name.as_str()).collect();
                 let mut d = Diag::error(
-                    "herald::check::unknown_role",
+                    Code::CheckUnknownRole,
                     format!("unknown role '{}'", r.name),
                     r.span,
                     "no role of this name",
@@ -82,7 +82,7 @@ impl<'a> Checker<'a> {
         if d1.is_empty() || d2.is_empty() || p1 != p2 {
             self.err(
                 Diag::error(
-                    "herald::check::bad_range",
+                    Code::CheckBadRange,
                     "a range of generals needs one prefix and two numbers",
                     item.span,
                     "not a range like G1..G5",
@@ -95,7 +95,7 @@ impl<'a> Checker<'a> {
         if a > b {
             self.err(
                 Diag::error(
-                    "herald::check::bad_range",
+                    Code::CheckBadRange,
                     format!("the range {}..{} runs backwards", item.first.name, last.name),
                     item.span,
                     "first is after last",
@@ -106,7 +106,7 @@ impl<'a> Checker<'a> {
         }
         if b - a >= MAX_GENERALS as u64 {
             self.err(Diag::error(
-                "herald::check::too_many_generals",
+                Code::CheckTooManyGenerals,
                 format!("a scenario has at most {MAX_GENERALS} generals"),
                 item.span,
                 "this range is too long",
@@ -121,7 +121,7 @@ impl<'a> Checker<'a> {
             let first = self.generals[g as usize].span;
             self.err(
                 Diag::error(
-                    "herald::check::duplicate",
+                    Code::CheckDuplicate,
                     format!("general '{}' is declared twice", name.name),
                     name.span,
                     "declared again here",
@@ -132,7 +132,7 @@ impl<'a> Checker<'a> {
         }
         if self.role_index.contains_key(&name.name) {
             self.err(Diag::error(
-                "herald::check::duplicate",
+                Code::CheckDuplicate,
                 format!("'{}' is both a role and a general", name.name),
                 name.span,
                 "a role has this name",
@@ -141,7 +141,7 @@ impl<'a> Checker<'a> {
         }
         if self.generals.len() >= MAX_GENERALS {
             self.err(Diag::error(
-                "herald::check::too_many_generals",
+                Code::CheckTooManyGenerals,
                 format!("a scenario has at most {MAX_GENERALS} generals"),
                 name.span,
                 "one too many",
@@ -213,7 +213,7 @@ impl<'a> Checker<'a> {
             .collect();
         names.extend(self.roles.iter().map(|r| r.name.as_str()));
         let mut d = Diag::error(
-            "herald::check::unknown_general",
+            Code::CheckUnknownGeneral,
             format!("unknown general '{}'", id.name),
             id.span,
             "no general or role of this name",

@@ -24,7 +24,7 @@ impl Checker<'_> {
                     if s.value == 0 || s.value > MAX_HORIZON {
                         self.err(
                             Diag::error(
-                                "herald::check::bad_horizon",
+                                Code::CheckBadHorizon,
                                 format!("horizon must be between 1 and {MAX_HORIZON}"),
                                 s.span,
                                 "out of range",
@@ -41,14 +41,9 @@ impl Checker<'_> {
             };
             if let Some(first) = seen.insert(what, span) {
                 self.err(
-                    Diag::error(
-                        "herald::check::duplicate",
-                        format!("'{what}' is given twice"),
-                        span,
-                        "given again here",
-                    )
-                    .with_label(first, "first given here")
-                    .with_help("keep one of them"),
+                    Diag::error(Code::CheckDuplicate, format!("'{what}' is given twice"), span, "given again here")
+                        .with_label(first, "first given here")
+                        .with_help("keep one of them"),
                 );
             }
         }
@@ -85,7 +80,7 @@ impl Checker<'_> {
                     if let Some(v) = self.const_int(value) {
                         if v < 0 {
                             self.err(Diag::error(
-                                "herald::check::negative_time",
+                                Code::CheckNegativeTime,
                                 format!("time '{}' is negative", name.name),
                                 value.span,
                                 format!("this is {v}"),
@@ -102,7 +97,7 @@ impl Checker<'_> {
             if !declared.contains(&o.name) {
                 let names: Vec<&str> = declared.iter().map(String::as_str).collect();
                 let mut d = Diag::error(
-                    "herald::check::unknown_param",
+                    Code::CheckUnknownParam,
                     format!("--param {}: this scenario has no param '{}'", o.name, o.name),
                     Span::new(0, 0),
                     "",
@@ -123,7 +118,7 @@ impl Checker<'_> {
             let first = *first;
             self.err(
                 Diag::error(
-                    "herald::check::duplicate",
+                    Code::CheckDuplicate,
                     format!("'{}' is declared twice", name.name),
                     name.span,
                     "declared again here",
@@ -150,7 +145,7 @@ impl Checker<'_> {
             // problem once, at the param it overrides.
             let why: Vec<Diag> = self.diags.drain(mark..).collect();
             let mut d = Diag::error(
-                "herald::check::bad_param_value",
+                Code::CheckBadParamValue,
                 match why.first() {
                     Some(w) => format!("--param {}: {}", name.name, w.message),
                     None => format!("--param {}: the value given is not valid", name.name),

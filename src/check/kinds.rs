@@ -32,7 +32,7 @@ impl Checker<'_> {
                         let tys: Vec<Ty> = msg.args.iter().map(|e| c.shallow_type(e, vars)).collect();
                         if msg.args.len() > MAX_ARGS {
                             c.err(Diag::error(
-                                "herald::check::too_many_values",
+                                Code::CheckTooManyValues,
                                 format!("a message carries at most {MAX_ARGS} values"),
                                 msg.span,
                                 format!("this one has {}", msg.args.len()),
@@ -54,7 +54,7 @@ impl Checker<'_> {
                                 };
                                 c.err(
                                     Diag::error(
-                                        "herald::check::payload_mismatch",
+                                        Code::CheckPayloadMismatch,
                                         format!("'{}' is sent with two different payloads", msg.kind.name),
                                         msg.span,
                                         format!("here with {}", describe(&tys)),

@@ -21,7 +21,7 @@ pub(crate) use consts::fold;
 pub use model::*;
 pub use reads::{ReadPattern, Reads};
 
-use crate::diag::{Diag, Span, did_you_mean, line_col};
+use crate::diag::{Code, Diag, Span, did_you_mean, line_col};
 use crate::syntax::ast::{self, BinOp, ExprKind as AE, ParamValue, Stmt};
 
 /// Default last tick simulated.
@@ -194,7 +194,7 @@ impl<'a> Checker<'a> {
         if self.generals.is_empty() {
             let span = Span::new(0, 0);
             self.err(
-                Diag::error("herald::check::no_generals", "this scenario has no generals", span, "nothing to run")
+                Diag::error(Code::CheckNoGenerals, "this scenario has no generals", span, "nothing to run")
                     .with_help("declare some: 'general A { ... }' or 'generals A, B'"),
             );
             return;

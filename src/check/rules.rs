@@ -46,7 +46,7 @@ impl<'a> Checker<'a> {
         };
         let ExprKind::Const(v) = e.kind else {
             self.err(Diag::error(
-                "herald::check::not_constant",
+                Code::CheckNotConstant,
                 "a variable starts from a value known before the run",
                 init.span,
                 "depends on the run",
@@ -59,7 +59,7 @@ impl<'a> Checker<'a> {
                 let first = existing.span;
                 self.err(
                     Diag::error(
-                        "herald::check::duplicate",
+                        Code::CheckDuplicate,
                         format!("variable '{}' is declared twice", name.name),
                         name.span,
                         "declared again here",
@@ -72,7 +72,7 @@ impl<'a> Checker<'a> {
                 let (t0, s0) = (existing.ty, existing.span);
                 self.err(
                     Diag::error(
-                        "herald::check::type_mismatch",
+                        Code::CheckTypeMismatch,
                         format!("'{}' is {} in its role but {} here", name.name, t0.name(), e.ty.name()),
                         init.span,
                         format!("{} here", e.ty.name()),
@@ -87,7 +87,7 @@ impl<'a> Checker<'a> {
         }
         if self.globals.contains_key(&name.name) {
             self.err(Diag::error(
-                "herald::check::duplicate",
+                Code::CheckDuplicate,
                 format!("variable '{}' has the name of a param or time", name.name),
                 name.span,
                 "choose another name",
@@ -125,7 +125,7 @@ impl<'a> Checker<'a> {
                     Some(p) => {
                         self.err(
                             Diag::error(
-                                "herald::check::bad_period",
+                                Code::CheckBadPeriod,
                                 format!("'every {p}' never repeats"),
                                 period.span,
                                 "must be at least 1 tick",
@@ -215,12 +215,12 @@ impl<'a> Checker<'a> {
     }
 
     fn mixed(&mut self, here: Span, other: Span) {
-        if self.diags.iter().any(|d| d.code == "herald::check::mixed_decisions") {
+        if self.diags.iter().any(|d| d.code == Code::CheckMixedDecisions.as_str()) {
             return;
         }
         self.err(
             Diag::error(
-                "herald::check::mixed_decisions",
+                Code::CheckMixedDecisions,
                 "this scenario decides both attack/wait and values",
                 here,
                 "one kind of decision here",

@@ -2,6 +2,9 @@
 //! form (no catch-all arm): a new expression form, trigger or action does not compile
 //! until this file says where its parts are, and every reader of rules built on it
 //! ([`super::reads`], the interpreter's plans, the state key, symmetry) then sees them.
+//! The lint below holds the file to that.
+
+#![deny(clippy::wildcard_enum_match_arm)]
 
 use super::model::*;
 

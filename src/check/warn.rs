@@ -20,7 +20,7 @@ impl Checker<'_> {
                 .any(|a| matches!(a, Action::Attack(_) | Action::Wait(_) | Action::Commit { .. }));
             if general.decide.is_empty() && !acts {
                 let d = Diag::warning(
-                    "herald::check::never_decides",
+                    Code::CheckNeverDecides,
                     format!("'{}' can never decide", general.name),
                     general.span,
                     "no 'decide at' rule, and no rule that attacks or waits",
@@ -43,7 +43,7 @@ impl Checker<'_> {
             match (self.kind_sent[k], self.kind_checked[k]) {
                 (Some(s), None) => self.err(
                     Diag::warning(
-                        "herald::check::never_received",
+                        Code::CheckNeverReceived,
                         format!("'{name}' is sent but never received or checked"),
                         s,
                         "no rule or condition looks at this",
@@ -57,7 +57,7 @@ impl Checker<'_> {
                         let param = did_you_mean(&name, probs.iter().map(String::as_str)).unwrap_or_default();
                         self.err(
                             Diag::error(
-                                "herald::check::unknown_kind",
+                                Code::CheckUnknownKind,
                                 format!("unknown message kind '{name}'"),
                                 c,
                                 "no general ever sends this",
@@ -70,7 +70,7 @@ impl Checker<'_> {
                     }
                     Some(help) => self.err(
                         Diag::error(
-                            "herald::check::unknown_kind",
+                            Code::CheckUnknownKind,
                             format!("unknown message kind '{name}'"),
                             c,
                             "no general ever sends this",
@@ -79,7 +79,7 @@ impl Checker<'_> {
                     ),
                     None => self.err(
                         Diag::warning(
-                            "herald::check::never_sent",
+                            Code::CheckNeverSent,
                             format!("'{name}' is checked but never sent"),
                             c,
                             "no general ever sends this",
@@ -107,7 +107,7 @@ impl Checker<'_> {
                 warned_names.push(name.name.clone());
                 self.err(
                     Diag::warning(
-                        "herald::check::past_horizon",
+                        Code::CheckPastHorizon,
                         format!("'{}' = {v} is past the horizon ({h})", name.name),
                         name.span,
                         "never reached",
@@ -121,7 +121,7 @@ impl Checker<'_> {
                 warned.push(span);
                 self.err(
                     Diag::warning(
-                        "herald::check::past_horizon",
+                        Code::CheckPastHorizon,
                         format!("tick {t} is past the horizon ({h})"),
                         span,
                         "never reached",
@@ -146,7 +146,7 @@ impl Checker<'_> {
                     seen.push(l.span);
                     out.push(
                         Diag::warning(
-                            "herald::check::total_loss",
+                            Code::CheckTotalLoss,
                             "every messenger on this channel is captured",
                             l.span,
                             "100% loss",
@@ -176,14 +176,9 @@ impl Checker<'_> {
                     && *at >= t0
                 {
                     out.push(
-                        Diag::warning(
-                            "herald::check::shadowed",
-                            "this decision can never be taken",
-                            rule.span,
-                            "shadowed",
-                        )
-                        .with_label(s0, "this earlier rule always decides first")
-                        .with_help("a decision is final: the first 'decide at' that fires decides"),
+                        Diag::warning(Code::CheckShadowed, "this decision can never be taken", rule.span, "shadowed")
+                            .with_label(s0, "this earlier rule always decides first")
+                            .with_help("a decision is final: the first 'decide at' that fires decides"),
                     );
                     continue;
                 }
@@ -197,13 +192,8 @@ impl Checker<'_> {
             if let Some(pos) = c.losses.iter().position(|l| matches!(l.kind, LossKind::All)) {
                 for l in &c.losses[pos + 1..] {
                     out.push(
-                        Diag::warning(
-                            "herald::check::shadowed",
-                            "this loss rule can never capture",
-                            l.span,
-                            "shadowed",
-                        )
-                        .with_label(c.losses[pos].span, "'lose all' captures every messenger first"),
+                        Diag::warning(Code::CheckShadowed, "this loss rule can never capture", l.span, "shadowed")
+                            .with_label(c.losses[pos].span, "'lose all' captures every messenger first"),
                     );
                 }
             }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::input::{diags, read_and_load, save_replays};
 use super::{EXIT_LIMIT, EXIT_OK, Env, Format, Output};
 use crate::analysis::exact::{DEFAULT_MAX_STATES, ExactError, analyze};
-use crate::diag::{Diag, Span};
+use crate::diag::{Code, Diag, Span};
 use crate::report::{self, mermaid, run_error, to_json, to_yaml};
 
 /// The arguments of `herald analyze`.
@@ -52,7 +52,7 @@ fn run(o: &mut Output, a: &Args, color: bool, env: &Env) -> i32 {
         Ok(e) => e,
         Err(ExactError::TooManyStates { limit }) => {
             let mut d = Diag::error(
-                "herald::analyze::too_many_states",
+                Code::AnalyzeTooManyStates,
                 format!("this scenario has more than {limit} distinct states: the exact analysis stopped"),
                 Span::default(),
                 "",

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use super::input::{diags, read_and_load, save_replays};
 use super::{EXIT_LIMIT, EXIT_OK, Env, Format, Output};
 use crate::analysis::explore::{DEFAULT_MAX_STATES, ExploreError, explore};
-use crate::diag::{Diag, Span};
+use crate::diag::{Code, Diag, Span};
 use crate::report::{self, mermaid, run_error, to_json, to_yaml};
 
 /// The arguments of `herald explore`.
@@ -48,7 +48,7 @@ fn run(o: &mut Output, a: &Args, color: bool, env: &Env) -> i32 {
         Ok(e) => e,
         Err(ExploreError::TooManyStates { limit }) => {
             let mut d = Diag::error(
-                "herald::explore::too_many_states",
+                Code::ExploreTooManyStates,
                 format!("the adversary has more than {limit} distinct states to try: the exploration stopped"),
                 Span::default(),
                 "",

@@ -90,6 +90,7 @@ impl Memory {
     }
 
     /// Adds (or replaces) a file.
+    #[must_use]
     pub fn with(self, path: impl AsRef<Path>, bytes: impl Into<Vec<u8>>) -> Memory {
         self.files.borrow_mut().insert(clean(path.as_ref()), bytes.into());
         self

@@ -56,6 +56,7 @@ impl Output {
     }
 
     /// Sets the exit code and hands the output back.
+    #[must_use]
     pub fn exit(mut self, code: i32) -> Output {
         self.code = code;
         self

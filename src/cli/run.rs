@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::input::{diags, display_name, read_and_load, read_replay, save_replay};
 use super::{EXIT_INVALID, EXIT_LIMIT, EXIT_OK, Env, Format, Output, no_mermaid};
 use crate::Loaded;
-use crate::diag::{Diag, Span};
+use crate::diag::{Code, Diag, Span};
 use crate::replay::Replay;
 use crate::report::{self, mermaid, render_run, run_error, to_json, to_yaml};
 use crate::sim::{Mode, Recording, Script, Seeded, Sim};
@@ -149,7 +149,7 @@ fn single(
                     None => format!("it holds {} choices, the run made {}", choices.len(), script.pos),
                 };
                 let mut d = Diag::error(
-                    "herald::replay::does_not_fit",
+                    Code::ReplayDoesNotFit,
                     format!("this replay does not fit the scenario: {why}"),
                     Span::default(),
                     "",

@@ -19,6 +19,7 @@ pub struct Args {
     pub file: String,
     /// The param to sweep, NAME=A..B[:STEP] (copies=1..8, loss=10%..90%:10%);
     /// other --param NAME=VALUE fix the rest.
+    #[allow(rustdoc::broken_intra_doc_links, reason = "clap's help text: [:STEP] is literal, not a link")]
     #[arg(long = "param", value_name = "NAME=A..B[:STEP]", required = true)]
     pub params: Vec<String>,
     /// Estimate each value with this many trials instead of the exact analysis.

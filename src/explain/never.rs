@@ -197,9 +197,9 @@ impl Explainer<'_, '_> {
         let close = head[open..].find(')').map(|i| open + i).unwrap_or(open);
         head.get(open..close)
             .and_then(|args| {
-                let names: Vec<&str> = args.split(',').map(str::trim).collect();
-                let binds: Vec<&str> = names
-                    .into_iter()
+                let binds: Vec<&str> = args
+                    .split(',')
+                    .map(str::trim)
                     .filter(|n| n.chars().all(|c| c.is_alphanumeric() || c == '_') && !n.is_empty() && *n != "_")
                     .collect();
                 binds.get(slot as usize).map(|s| s.to_string())

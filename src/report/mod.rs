@@ -15,7 +15,7 @@ pub mod trials;
 use serde::Serialize;
 
 use crate::check::{Model, ParamVal};
-use crate::diag::Diag;
+use crate::diag::{Code, Diag};
 use crate::sim::RunError;
 
 pub use build::build;
@@ -116,7 +116,7 @@ pub fn run_error(model: &Model, e: &RunError) -> Diag {
         RunError::EventLimit { limit, rule, sent, tick } => {
             let r = &model.rules[*rule as usize];
             Diag::error(
-                "herald::run::event_limit",
+                Code::RunEventLimit,
                 format!("the run passed {limit} events at tick {tick} and was stopped"),
                 r.span,
                 format!("this rule sent {sent} messengers"),
@@ -125,7 +125,7 @@ pub fn run_error(model: &Model, e: &RunError) -> Diag {
         }
         RunError::Arithmetic { rule, what, span, tick } => {
             let r = &model.rules[*rule as usize];
-            Diag::error("herald::run::arithmetic", format!("{what} at tick {tick}"), *span, (*what).to_string())
+            Diag::error(Code::RunArithmetic, format!("{what} at tick {tick}"), *span, (*what).to_string())
                 .with_label(r.span, "in this rule")
                 .with_help("guard the expression so that it stays in range")
         }

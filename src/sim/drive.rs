@@ -109,14 +109,14 @@ impl<'m> Sim<'m> {
     }
 
     /// Runs the current tick, then moves to the next tick at which anything can happen.
-    /// Returns true when the run has ended ([`Sim::end`] says why).
+    /// Returns true when the run has ended ([`RunState::end`] says why).
     pub fn step<C: Chooser>(&mut self, ch: &mut C) -> Result<bool, RunError> {
         let t = self.state.now;
         self.tick(t, ch)?;
         Ok(self.end_tick(t))
     }
 
-    /// After tick `t`: whether the run has ended (and why, in [`Sim::end`]), else moves
+    /// After tick `t`: whether the run has ended (and why, in [`RunState::end`]), else moves
     /// to the next tick at which anything can happen.
     #[inline]
     pub(crate) fn end_tick(&mut self, t: u32) -> bool {
@@ -141,7 +141,7 @@ impl<'m> Sim<'m> {
         }
     }
 
-    /// A staged run ([`Sim::defer`]): runs the current tick up to its next choice point.
+    /// A staged run ([`Mode::Staged`]): runs the current tick up to its next choice point.
     /// One call makes the choices of one unit — the tick's crashes, one messenger's lazy
     /// arrival, or one messenger's fate — plus whatever follows it without a choice; so a
     /// tick of many messengers is a chain of small steps, and the states between them can

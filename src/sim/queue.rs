@@ -18,7 +18,7 @@ pub struct Pending {
     pub duplicate: bool,
 }
 
-/// A delivery that only has to be recorded, in a lean run (`Sim::lean`): to a general
+/// A delivery that only has to be recorded, in a lean run (`Mode::Lean`): to a general
 /// without `on receive` rules, when no delivery log is kept. What recording it needs,
 /// in 12 bytes instead of a [`Pending`]'s 64.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -7,7 +7,7 @@ use super::*;
 /// there (exact enumeration and the adversary branch on it). Compact: everything but the
 /// trace (messengers, log) and the tick's unresolved messengers (shared, see
 /// `Sim::unresolved_mark`) is packed into one buffer of words, read back in order (see
-/// [`pack`]; a search keeps thousands of snapshots, and restores one at every step).
+/// `pack.rs`; a search keeps thousands of snapshots, and restores one at every step).
 #[derive(Debug, Clone)]
 pub struct Snapshot {
     pub(crate) now: u32,

@@ -109,7 +109,7 @@ pub enum LogEntry {
     ReceiverDown { messenger: u32, tick: u32, duplicate: bool },
     /// A rule fired; `messenger` is the delivery that fired it, or [`NONE`].
     Fire { rule: RuleId, tick: u32, messenger: u32 },
-    /// A messenger was sent (its fate is in [`Sim::messengers`]).
+    /// A messenger was sent (its fate is in [`RunState::messengers`](super::RunState::messengers)).
     Send { messenger: u32 },
     /// A general decided.
     Decide { general: GenId },
@@ -125,7 +125,7 @@ pub(crate) struct Road {
     pub(crate) arrive: bool,
 }
 
-/// In a staged run (`Sim::defer`): where the current tick is.
+/// In a staged run ([`Mode::Staged`](super::Mode::Staged)): where the current tick is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Stage {
     /// The tick has not started.

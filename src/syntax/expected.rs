@@ -4,7 +4,7 @@
 use pest::error::{ErrorVariant, InputLocation};
 
 use super::parser::Rule;
-use crate::diag::{Diag, Span};
+use crate::diag::{Code, Diag, Span};
 
 /// What a grammar rule is called in an error message.
 pub fn name(rule: Rule) -> &'static str {
@@ -266,7 +266,7 @@ pub fn to_diag(e: pest::error::Error<Rule>, src: &str) -> Diag {
         // pest's own guards against deep recursion (`not not not ...`).
         ErrorVariant::CustomError { message } if message.contains("limit reached") => {
             return Diag::error(
-                "herald::syntax::too_deep",
+                Code::SyntaxTooDeep,
                 "this nests too deeply for herald to read",
                 Span::new(start, start + found_len(src, start)),
                 "the limit is passed here",
@@ -274,14 +274,14 @@ pub fn to_diag(e: pest::error::Error<Rule>, src: &str) -> Diag {
             .with_help("write it in smaller parts, with fewer 'not' or brackets");
         }
         ErrorVariant::CustomError { message } => {
-            return Diag::error("herald::syntax::parse", message.clone(), Span::new(start, start), "here");
+            return Diag::error(Code::SyntaxParse, message.clone(), Span::new(start, start), "here");
         }
     };
     let expected = summarise(&positives);
     let expected = if expected.is_empty() { "something else".to_string() } else { expected };
     let len = found_len(src, start);
     let mut d = Diag::error(
-        "herald::syntax::parse",
+        Code::SyntaxParse,
         format!("expected {expected}, found {found}"),
         Span::new(start, start + len),
         format!("expected {expected}"),

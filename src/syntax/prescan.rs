@@ -1,7 +1,7 @@
 //! Lexical checks before the grammar runs: size, encoding, strings, brackets and nesting,
 //! so that malformed input gets a precise diagnostic and never a deep recursion.
 
-use crate::diag::{Diag, Span};
+use crate::diag::{Code, Diag, Span};
 
 /// Largest scenario file read, in bytes.
 pub const MAX_FILE_BYTES: usize = 1 << 20;
@@ -25,7 +25,7 @@ pub fn decode(bytes: &[u8]) -> Result<String, (String, Diag)> {
             // Offsets of the lossy text equal the original up to `at`, where it shows
             // the bad byte as U+FFFD (three bytes): the span covers that character.
             let d = Diag::error(
-                "herald::syntax::not_utf8",
+                Code::SyntaxNotUtf8,
                 "this file is not UTF-8 text",
                 Span::new(at, at + shown[at..].chars().next().map_or(1, char::len_utf8)),
                 format!("byte 0x{:02x} at offset {at} is not valid UTF-8", bytes[at]),
@@ -46,7 +46,7 @@ fn too_large(text: &str) -> Diag {
     }
     let end = at + text[at..].chars().next().map_or(0, char::len_utf8);
     Diag::error(
-        "herald::syntax::file_too_large",
+        Code::SyntaxFileTooLarge,
         format!("this file is larger than {MAX_FILE_BYTES} bytes, the most herald reads for a scenario"),
         Span::new(at, end),
         "the limit is passed here",
@@ -76,7 +76,7 @@ pub fn prescan(src: &str) -> Vec<Diag> {
             0 => {
                 diags.push(
                     Diag::error(
-                        "herald::syntax::nul_byte",
+                        Code::SyntaxNulByte,
                         "this file contains a NUL byte",
                         Span::new(i, i + 1),
                         "NUL byte here",
@@ -104,7 +104,7 @@ pub fn prescan(src: &str) -> Vec<Diag> {
                     let end = i.min(bytes.len());
                     diags.push(
                         Diag::error(
-                            "herald::syntax::unterminated_string",
+                            Code::SyntaxUnterminatedString,
                             "unterminated string",
                             Span::new(start, end.max(start + 1)),
                             "this string has no closing quote on its line",
@@ -118,7 +118,7 @@ pub fn prescan(src: &str) -> Vec<Diag> {
                 if stack.len() > MAX_NESTING {
                     diags.push(
                         Diag::error(
-                            "herald::syntax::too_deep",
+                            Code::SyntaxTooDeep,
                             format!("brackets nested more than {MAX_NESTING} deep"),
                             Span::new(i, i + 1),
                             "nesting passes the limit here",
@@ -136,7 +136,7 @@ pub fn prescan(src: &str) -> Vec<Diag> {
                         let close_of = if open == b'(' { ')' } else { '}' };
                         diags.push(
                             Diag::error(
-                                "herald::syntax::mismatched_bracket",
+                                Code::SyntaxMismatchedBracket,
                                 format!("'{}' closes a '{}'", c as char, open as char),
                                 Span::new(i, i + 1),
                                 format!("expected '{close_of}' here"),
@@ -148,7 +148,7 @@ pub fn prescan(src: &str) -> Vec<Diag> {
                     None => {
                         diags.push(
                             Diag::error(
-                                "herald::syntax::unopened_bracket",
+                                Code::SyntaxUnopenedBracket,
                                 format!("'{}' closes nothing", c as char),
                                 Span::new(i, i + 1),
                                 "no bracket is open here",
@@ -167,7 +167,7 @@ pub fn prescan(src: &str) -> Vec<Diag> {
         let close = if open == b'(' { ')' } else { '}' };
         diags.push(
             Diag::error(
-                "herald::syntax::unclosed_bracket",
+                Code::SyntaxUnclosedBracket,
                 format!("'{}' is never closed", open as char),
                 Span::new(at, at + 1),
                 "opened here",

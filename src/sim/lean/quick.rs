@@ -1,4 +1,4 @@
-//! Rule conditions compiled once per model, for lean runs ([`Sim::lean`]).
+//! Rule conditions compiled once per model, for lean runs ([`Mode::Lean`](crate::sim::Mode::Lean)).
 //!
 //! A condition (`decide at T: attack if C`, `when C`, `every P until C`, the guard of
 //! `on receive ... if C`) is evaluated once per general and tick or delivery, and in a

@@ -62,7 +62,7 @@ impl Builder {
                 let digits: String = q.as_str().chars().take_while(|c| c.is_ascii_digit()).collect();
                 let value = digits.parse::<u64>().unwrap_or_else(|_| {
                     self.diags.push(Diag::error(
-                        "herald::syntax::integer_too_large",
+                        Code::SyntaxIntegerTooLarge,
                         "this number is too large",
                         sp,
                         "too large",

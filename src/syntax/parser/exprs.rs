@@ -52,7 +52,7 @@ impl Builder {
     fn too_deep(&mut self, sp: Span) -> Expr {
         self.diags.push(
             Diag::error(
-                "herald::syntax::too_deep",
+                Code::SyntaxTooDeep,
                 format!("this expression nests more than {MAX_EXPR_DEPTH} operations deep"),
                 Span::new(sp.start as usize, sp.start as usize + 1),
                 "this expression",

@@ -7,25 +7,15 @@ impl Builder {
         let sp = span(&p);
         let value = p.as_str().parse::<u64>().unwrap_or_else(|_| {
             self.diags.push(
-                Diag::error(
-                    "herald::syntax::integer_too_large",
-                    "this number is too large",
-                    sp,
-                    "past the largest integer",
-                )
-                .with_help(format!("integers in herald are at most {}", i64::MAX)),
+                Diag::error(Code::SyntaxIntegerTooLarge, "this number is too large", sp, "past the largest integer")
+                    .with_help(format!("integers in herald are at most {}", i64::MAX)),
             );
             0
         });
         if value > i64::MAX as u64 {
             self.diags.push(
-                Diag::error(
-                    "herald::syntax::integer_too_large",
-                    "this number is too large",
-                    sp,
-                    "past the largest integer",
-                )
-                .with_help(format!("integers in herald are at most {}", i64::MAX)),
+                Diag::error(Code::SyntaxIntegerTooLarge, "this number is too large", sp, "past the largest integer")
+                    .with_help(format!("integers in herald are at most {}", i64::MAX)),
             );
             return Spanned { value: 0, span: sp };
         }
@@ -69,7 +59,7 @@ impl Builder {
         let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
         if whole.len() + frac.len() > 18 {
             self.diags.push(Diag::error(
-                "herald::syntax::number_too_precise",
+                Code::SyntaxNumberTooPrecise,
                 "this number has too many digits",
                 sp,
                 "at most 18 digits",

@@ -11,7 +11,7 @@ use pest::Parser as _;
 use pest::iterators::Pair;
 
 use super::ast::*;
-use crate::diag::{Diag, Span};
+use crate::diag::{Code, Diag, Span};
 
 /// The pest parser generated from `grammar/herald.pest`.
 #[derive(pest_derive::Parser)]

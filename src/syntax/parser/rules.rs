@@ -15,7 +15,7 @@ impl Builder {
         let sp = span(&p);
         let rule = p.as_rule();
         let mut head = sp;
-        let mut it = inner(p).peekable();
+        let mut it = inner(p);
         it.next();
         // The head of a rule is everything before its `{ actions }`.
         let mut head_end = |q: &P| {

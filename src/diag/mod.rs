@@ -1,5 +1,9 @@
 //! Diagnostics: every error and warning herald reports, as a `miette::Diagnostic`
-//! with a stable code, labelled spans and help.
+//! with a stable code (one of [`Code`], listed in `codes.rs`), labelled spans and help.
+
+pub mod codes;
+
+pub use codes::Code;
 
 use std::fmt;
 use std::sync::Arc;
@@ -20,6 +24,7 @@ impl Span {
     }
 
     /// The smallest span covering both.
+    #[must_use]
     pub fn join(self, other: Span) -> Span {
         Span { start: self.start.min(other.start), end: self.end.max(other.end) }
     }
@@ -40,7 +45,8 @@ pub enum Severity {
 /// One problem found in a scenario (or in a run of it).
 #[derive(Debug, Clone)]
 pub struct Diag {
-    /// Stable code, e.g. `herald::check::unknown_general`.
+    /// Stable code, e.g. `herald::check::unknown_general`: [`Code::as_str`] of the code
+    /// it was made with.
     pub code: &'static str,
     pub severity: Severity,
     pub message: String,
@@ -50,29 +56,30 @@ pub struct Diag {
 }
 
 impl Diag {
-    /// An error with one labelled span.
-    pub fn error(code: &'static str, message: impl Into<String>, span: Span, label: impl Into<String>) -> Diag {
-        Diag {
-            code,
-            severity: Severity::Error,
-            message: message.into(),
-            labels: vec![(span, label.into())],
-            help: None,
-        }
+    /// An error with one labelled span. `code` is an error's.
+    pub fn error(code: Code, message: impl Into<String>, span: Span, label: impl Into<String>) -> Diag {
+        Diag::new(code, Severity::Error, message.into(), span, label.into())
     }
 
-    /// A warning with one labelled span.
-    pub fn warning(code: &'static str, message: impl Into<String>, span: Span, label: impl Into<String>) -> Diag {
-        Diag { severity: Severity::Warning, ..Diag::error(code, message, span, label) }
+    /// A warning with one labelled span. `code` is a warning's.
+    pub fn warning(code: Code, message: impl Into<String>, span: Span, label: impl Into<String>) -> Diag {
+        Diag::new(code, Severity::Warning, message.into(), span, label.into())
+    }
+
+    fn new(code: Code, severity: Severity, message: String, span: Span, label: String) -> Diag {
+        debug_assert_eq!(code.severity(), severity, "{} is listed as another severity", code.as_str());
+        Diag { code: code.as_str(), severity, message, labels: vec![(span, label)], help: None }
     }
 
     /// Adds help.
+    #[must_use]
     pub fn with_help(mut self, help: impl Into<String>) -> Diag {
         self.help = Some(help.into());
         self
     }
 
     /// Adds a secondary label.
+    #[must_use]
     pub fn with_label(mut self, span: Span, label: impl Into<String>) -> Diag {
         self.labels.push((span, label.into()));
         self
