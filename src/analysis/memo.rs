@@ -1,6 +1,6 @@
 //! A memo of finished trials, by their random choices.
 //!
-//! With `trace` off, a run is a function of the indices of its random choices: the
+//! Untraced, a run is a function of the indices of its random choices: the
 //! interpreter is deterministic, and the raw draws behind chances only reach the trace.
 //! So trials that make the same choices end the same way. The memo keeps the tree of the
 //! choices that trials have made, with what each run came to at its leaves. A trial walks

@@ -120,7 +120,7 @@ pub fn fate_index(sim: &Sim, g: usize) -> usize {
 
 /// Runs a batch of trials.
 ///
-/// Trials that make the same random choices end the same way (with `trace` off, a run
+/// Trials that make the same random choices end the same way (untraced, a run
 /// is a function of its choices), so the engine remembers finished runs by their
 /// choices and answers repeats without interpreting them again, making the same draws
 /// (see `memo.rs`); the results are the same as [`run_interpreted`]'s, trial by trial.

@@ -31,7 +31,7 @@ pub struct Explainer<'s, 'm> {
 }
 
 impl<'s, 'm> Explainer<'s, 'm> {
-    /// An explainer over a run made with `trace` on.
+    /// An explainer over a traced run ([`crate::sim::Mode::Traced`]).
     pub fn new(sim: &'s Sim<'m>, src: &'s str) -> Explainer<'s, 'm> {
         Explainer { sim, model: sim.model, src, visiting: HashSet::new() }
     }

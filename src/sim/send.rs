@@ -90,9 +90,9 @@ impl Sim<'_> {
         Ok(())
     }
 
-    /// Sends one messenger over plain channel `c` ([`ChanPlan::plain`]) without trace,
-    /// lazy delivery or staging: what `resolve` does, less what cannot apply. (The caller
-    /// counts the event and the rule's messenger.)
+    /// Sends one messenger over plain channel `c` ([`ChanPlan::plain`]) in a lean run:
+    /// what `resolve` does, less what cannot apply. (The caller counts the event and the
+    /// rule's messenger.)
     #[inline(always)]
     pub(crate) fn send_plain<C: Chooser>(&mut self, from: GenId, to: GenId, c: ChanId, msg: Msg, ch: &mut C) {
         let cp = &self.plan.chans[c as usize];

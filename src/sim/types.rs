@@ -96,7 +96,7 @@ pub struct Messenger {
     pub duplicate: Option<u32>,
 }
 
-/// What happened, in order (recorded with `trace` on).
+/// What happened, in order (recorded by traced runs, [`super::Mode::Traced`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogEntry {
     /// A general crashed (`rule` is the rule whose `crash` action did it, or [`NONE`]).

@@ -25,14 +25,14 @@ pub(crate) struct FanTarget {
     pub(crate) word: u32,
 }
 
-/// Messengers being sent by `fan_out` (over plain channels, without trace, lazy delivery
-/// or staging), with the run's counters at hand.
+/// Messengers being sent by `fan_out` (over plain channels, in a lean run), with the run's
+/// counters at hand.
 pub(crate) struct Sending {
     pub(crate) t: u32,
     pub(crate) from: GenId,
     pub(crate) msg: Msg,
     /// Deliveries to generals without `on receive` rules are [`Note`]s, or all deliveries
-    /// are marks (see `Plan::marks`).
+    /// are marks (see `LeanPlan::marks`).
     pub(crate) notes: bool,
     pub(crate) marks: bool,
     /// The next messenger's number, and the captures so far.
@@ -102,7 +102,7 @@ impl Sending {
 
 impl Sim<'_> {
     /// A `send` action (action `a` of rule `r`, by `from`, `n` copies to each target) over
-    /// plain channels only, without trace, lazy delivery or staging: sends its messengers
+    /// plain channels only, in a lean run: sends its messengers
     /// as `send` would, one by one in the same order with the same choices, but with the
     /// targets' channels looked up once per model and the event bound checked once per
     /// action. Returns false (nothing sent) when it does not apply, or when the bound

@@ -3,7 +3,7 @@
 
 use super::*;
 
-/// The messengers that tick 0's rules send in a lean run with marks (`Plan::marks`,
+/// The messengers that tick 0's rules send in a lean run with marks (`LeanPlan::marks`,
 /// every rule of `Plan::first` simple): all of them in one list, in order, each with what sending it
 /// needs, so that `fire_first_marks` sends them in one loop.
 #[derive(Debug, Clone)]
@@ -11,7 +11,7 @@ pub(crate) struct FirstMarks {
     pub(crate) targets: Box<[MarkTarget]>,
     /// When every messenger's channel has the same delays and loss: those.
     pub(crate) uniform: Option<(u32, u32, Option<Prob>)>,
-    /// In a one-round run ([`Plan::one_round`]) whose first decisions come after tick 0,
+    /// In a one-round run ([`LeanPlan::one_round`]) whose first decisions come after tick 0,
     /// by the horizon: their tick, the next that runs after tick 0 (the messengers that
     /// arrive by then are delivered as they are sent); else 0.
     pub(crate) fuse: u32,
@@ -210,13 +210,13 @@ impl Sim<'_> {
     }
 
     /// Adds the marks of tick `t` to the sets of senders heard (all at once: nothing can
-    /// tell the order, `Plan::marks`), and counts their deliveries.
+    /// tell the order, `LeanPlan::marks`), and counts their deliveries.
     #[inline(never)]
     pub(crate) fn merge_marks(&mut self, t: u32) {
         self.state.events += self.state.queue.take_marks_into(t, 1, &mut self.lean.heard) as u64;
     }
 
-    /// Adds the marks of the ticks after `t` up to `next` ([`Plan::skip_marks`]).
+    /// Adds the marks of the ticks after `t` up to `next` ([`LeanPlan::skip_marks`]).
     #[inline]
     pub(crate) fn merge_marks_through(&mut self, t: u32, next: u32) {
         let ticks = (next - t).min(self.state.queue.buckets() as u32);

@@ -26,10 +26,10 @@ pub(crate) use plan::*;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct LeanState {
     /// Per general and kind with a slot, the set of generals whose messengers of that
-    /// kind were delivered to it (`HeardPlan`); with `Plan::first_marks`, one more word
+    /// kind were delivered to it (`HeardPlan`); with `LeanPlan::first_marks`, one more word
     /// that nothing reads, at the end (see `FirstMarks::new`).
     pub(crate) heard: Vec<u64>,
-    /// With marks (`Plan::first_marks`): tick 0's messengers, each with the tick at which
+    /// With marks (`LeanPlan::first_marks`): tick 0's messengers, each with the tick at which
     /// it arrives (`MarkTarget::arrive`, `u32::MAX` if captured). (Not calendar buckets: a
     /// table with a fixed slot per messenger costs one write per messenger, and the few
     /// ticks that run read it.)

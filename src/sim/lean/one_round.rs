@@ -53,7 +53,7 @@ impl Sim<'_> {
         }
     }
 
-    /// A lean run of a one-round model ([`Plan::one_round`]): what the general loop of
+    /// A lean run of a one-round model ([`LeanPlan::one_round`]): what the general loop of
     /// ticks does for it, less what cannot happen. Tick 0 sends every messenger into the
     /// table ([`Sim::first_table`]) and makes its decisions; then each tick that runs
     /// adds the table's arrivals up to it and makes its decisions. The ticks that run

@@ -37,7 +37,7 @@ fn lean_runs_are_the_same_runs() {
     assert!(compiled >= 20, "{compiled} compiled conditions");
 }
 
-/// Lean runs that skip ticks at which only marks arrive (`Plan::skip_marks`) end as
+/// Lean runs that skip ticks at which only marks arrive (`LeanPlan::skip_marks`) end as
 /// full runs do: at the last mark after the decisions, at the horizon, or with
 /// `every` rules that read what arrived.
 #[test]
@@ -74,7 +74,7 @@ fn skipped_mark_ticks_change_nothing() {
     }
 }
 
-/// One-round lean runs ([`Plan::one_round`]) end as full runs do: decisions at tick 0
+/// One-round lean runs ([`LeanPlan::one_round`]) end as full runs do: decisions at tick 0
 /// and at several ticks, past the horizon, before or after the last arrival, by
 /// generals that never decide, over unlike channels, with guards that may not commit,
 /// and delays that cannot matter (drawn, not worked out) in ranges of two and three.
