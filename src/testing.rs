@@ -278,8 +278,17 @@ fn reach(l: &Loaded, ev: &Event, possible: bool, cache: &mut Cache) -> Verdict {
     };
     let explored = cache.explored.get_or_insert_with(|| {
         explore::explore(&l.model, explore::DEFAULT_MAX_STATES, false).map_err(|e| match e {
-            explore::ExploreError::TooManyStates { limit } => {
+            explore::ExploreError::Stopped(crate::analysis::budget::Stop::States(limit)) => {
                 format!("cannot tell: more than {limit} states to explore")
+            }
+            explore::ExploreError::Stopped(crate::analysis::budget::Stop::Memory { limit, .. }) => {
+                format!(
+                    "cannot tell: the states to explore take more than {}",
+                    crate::analysis::budget::show_size(limit)
+                )
+            }
+            explore::ExploreError::Stopped(crate::analysis::budget::Stop::Work { .. }) => {
+                "cannot tell: the exploration stopped at its bound on work".to_string()
             }
             explore::ExploreError::Run { .. } => "cannot tell: a run stopped at a limit".to_string(),
         })

@@ -148,7 +148,7 @@ fn three_of_five_majority_by_trials() {
 fn an_unenumerable_scenario_stops_at_the_bound() {
     let l = load(&bundled("majority-3-of-5.herald"), &[]);
     let err = exact::analyze(&l.model, 2_000, None).unwrap_err();
-    assert!(matches!(err, exact::ExactError::TooManyStates { limit: 2_000 }));
+    assert!(matches!(err, exact::ExactError::Stopped(herald::analysis::budget::Stop::States(2_000))));
 }
 
 #[test]
@@ -419,8 +419,8 @@ fn lazy_delays_give_the_same_exact_probabilities() {
         let path = common::root().join(path);
         let l = herald::load(&name, &std::fs::read(&path).unwrap(), &[]).unwrap();
         let (Ok(lazy), Ok(eager)) = (
-            exact::analyze_with(&l.model, 200_000, None, true, true),
-            exact::analyze_with(&l.model, 200_000, None, false, true),
+            exact::analyze_with(&l.model, herald::analysis::budget::Limits::states(200_000), None, true, true),
+            exact::analyze_with(&l.model, herald::analysis::budget::Limits::states(200_000), None, false, true),
         ) else {
             continue;
         };
@@ -450,8 +450,8 @@ fn the_state_reductions_change_no_exact_answer() {
         let name = path.display().to_string();
         let l = herald::load(&name, &std::fs::read(common::root().join(&path)).unwrap(), &[]).unwrap();
         let (Ok(plain), Ok(reduced)) = (
-            exact::analyze_with(&l.model, 200_000, None, false, false),
-            exact::analyze_with(&l.model, 200_000, None, false, true),
+            exact::analyze_with(&l.model, herald::analysis::budget::Limits::states(200_000), None, false, false),
+            exact::analyze_with(&l.model, herald::analysis::budget::Limits::states(200_000), None, false, true),
         ) else {
             continue;
         };

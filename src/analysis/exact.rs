@@ -16,6 +16,9 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, ToPrimitive, Zero};
 
+use super::budget::{Held, Limits, Stop, WORK_PER_STATE};
+use super::weight::{Weight, Weights};
+
 use super::trials::{OUTCOMES, outcome_index};
 use crate::check::Model;
 use crate::sim::{Choice, Chooser, Chosen, Decided, Mode, RunError, Sim, Snapshot};
@@ -43,9 +46,8 @@ pub struct Exact {
 /// Why an exact analysis could not finish.
 #[derive(Debug, Clone)]
 pub enum ExactError {
-    /// More distinct states than the bound, or more steps (a tick explored once per
-    /// state and choice sequence) than the bound allows for them.
-    TooManyStates { limit: u64 },
+    /// A bound of the search was reached (states, memory or work).
+    Stopped(Stop),
     /// A run hit a limit; the choices that lead to it.
     Run { error: RunError, choices: Vec<u32> },
 }
@@ -65,17 +67,6 @@ pub(crate) fn impossible(c: &Choice, i: u32) -> bool {
     }
 }
 
-/// The probability of option `i` of a choice.
-fn weight(c: &Choice, i: u32) -> BigRational {
-    match c {
-        Choice::Delay { lo, hi } => BigRational::new(BigInt::one(), BigInt::from(hi - lo + 1)),
-        Choice::Chance { p } => {
-            let num = if i == 1 { p.num } else { p.den - p.num };
-            BigRational::new(BigInt::from(num), BigInt::from(p.den))
-        }
-    }
-}
-
 impl Chooser for Walk<'_> {
     fn choose(&mut self, c: &Choice) -> Chosen {
         let at = self.taken.len();
@@ -88,33 +79,12 @@ impl Chooser for Walk<'_> {
     }
 }
 
-/// The probability of a sequence of choices: in machine integers while they suffice.
-fn product(taken: &[(Choice, u32)]) -> BigRational {
-    let (mut num, mut den) = (1u128, 1u128);
-    for (k, (c, i)) in taken.iter().enumerate() {
-        let (n, d) = match c {
-            Choice::Delay { lo, hi } => (1u128, (hi - lo + 1) as u128),
-            Choice::Chance { p } => (if *i == 1 { p.num } else { p.den - p.num } as u128, p.den as u128),
-        };
-        match (num.checked_mul(n), den.checked_mul(d)) {
-            (Some(a), Some(b)) => {
-                let g = gcd(a, b).max(1);
-                (num, den) = (a / g, b / g);
-            }
-            _ => {
-                let mut w = BigRational::new(BigInt::from(num), BigInt::from(den));
-                for (c, i) in &taken[k..] {
-                    w *= weight(c, *i);
-                }
-                return w;
-            }
-        }
-    }
-    BigRational::new(BigInt::from(num), BigInt::from(den))
-}
-
-fn gcd(a: u128, b: u128) -> u128 {
-    if b == 0 { a } else { gcd(b, a % b) }
+/// The probability of a sequence of choices.
+fn product(w: &mut Weights, taken: &[(Choice, u32)]) -> Weight {
+    w.product(taken.iter().map(|(c, i)| match c {
+        Choice::Delay { lo, hi } => (1, (hi - lo + 1) as u64),
+        Choice::Chance { p } => (if *i == 1 { p.num } else { p.den - p.num }, p.den),
+    }))
 }
 
 /// The next choice sequence after `taken` (an odometer over the possible options), into
@@ -152,6 +122,11 @@ impl Paths {
         self.steps.len() as u32 - 1
     }
 
+    /// Bytes it holds.
+    pub fn bytes(&self) -> usize {
+        16 * self.steps.capacity() + 4 * self.choices.capacity()
+    }
+
     pub fn full(&self, mut at: u32) -> Vec<u32> {
         let mut segments = Vec::new();
         while at != Self::ROOT {
@@ -167,9 +142,16 @@ impl Paths {
 /// A distinct state.
 struct Node {
     snap: Snapshot,
-    prob: BigRational,
+    prob: Weight,
     /// The most likely path to it: its probability and choices (in `Paths`).
-    best: (BigRational, u32),
+    best: (Weight, u32),
+}
+
+impl Node {
+    /// Bytes it holds.
+    fn bytes(&self) -> usize {
+        std::mem::size_of::<Node>() + self.snap.bytes() + self.prob.bytes() + self.best.0.bytes()
+    }
 }
 
 /// The distinct states at one point of a run (tick and stage), in the order found, and
@@ -178,7 +160,12 @@ type Stage = (Vec<Node>, crate::sim::key::StateIndex);
 
 /// Enumerates every run of the model.
 pub fn analyze(model: &Model, max_states: u64, progress: Option<&dyn Fn(u64)>) -> Result<Exact, ExactError> {
-    analyze_with(model, max_states, progress, false, true)
+    analyze_with(model, Limits::states(max_states), progress, false, true)
+}
+
+/// [`analyze`] within `limits` (states and memory).
+pub fn analyze_limited(model: &Model, limits: Limits, progress: Option<&dyn Fn(u64)>) -> Result<Exact, ExactError> {
+    analyze_with(model, limits, progress, false, true)
 }
 
 /// [`analyze`], choosing whether delays in a range are chosen when the messenger is sent
@@ -190,20 +177,29 @@ pub fn analyze(model: &Model, max_states: u64, progress: Option<&dyn Fn(u64)>) -
 /// report shows, so `analyze` does not use it.
 pub fn analyze_with(
     model: &Model,
-    max_states: u64,
+    limits: Limits,
     progress: Option<&dyn Fn(u64)>,
     lazy: bool,
     reduce: bool,
 ) -> Result<Exact, ExactError> {
+    let max_states = limits.max_states;
+    let max_work = max_states.saturating_mul(WORK_PER_STATE);
+    // What the states waiting to be explored hold, and their keys.
+    let mut held = Held::default();
     let n = model.generals.len();
-    let zero = || BigRational::zero();
+    let mut w = Weights::default();
+    // What is found, in weights (made fractions once, at the end).
+    let mut outcomes = vec![Weight::zero(); OUTCOMES.len()];
+    let mut fates: Vec<[Weight; 5]> = (0..n).map(|_| std::array::from_fn(|_| Weight::zero())).collect();
+    let mut commits: Vec<BTreeMap<i64, Weight>> = vec![BTreeMap::new(); n];
+    let mut most_likely: Vec<Option<(Weight, Vec<u32>)>> = vec![None; OUTCOMES.len()];
     let mut result = Exact {
-        outcomes: vec![zero(); OUTCOMES.len()],
-        fates: (0..n).map(|_| std::array::from_fn(|_| zero())).collect(),
-        commits: vec![BTreeMap::new(); n],
+        outcomes: Vec::new(),
+        fates: Vec::new(),
+        commits: Vec::new(),
         states: 0,
         steps: 0,
-        most_likely: vec![None; OUTCOMES.len()],
+        most_likely: Vec::new(),
     };
     // Staged: each messenger's choices are a step of their own, and the states between
     // them are merged (a tick of many messengers does not branch into every combination
@@ -214,13 +210,15 @@ pub fn analyze_with(
     // Pending states, by where they are in a run; at each point, in the order found.
     let mut frontier: BTreeMap<(u32, u32), Stage> = BTreeMap::new();
     let mut paths = Paths::default();
-    let start = Node { snap: sim.save(), prob: BigRational::one(), best: (BigRational::one(), Paths::ROOT) };
+    let start = Node { snap: sim.save(), prob: Weight::one(), best: (Weight::one(), Paths::ROOT) };
     frontier.entry(sim.progress()).or_default().0.push(start);
     result.states = 1;
     let mut key = Vec::new();
     let (mut prefix, mut spare) = (Vec::new(), Vec::new());
-    while let Some((_, (nodes, _))) = frontier.pop_first() {
+    while let Some((_, (nodes, index))) = frontier.pop_first() {
+        held.remove(index.bytes());
         for node in nodes {
+            held.remove(node.bytes());
             prefix.clear();
             loop {
                 sim.restore(&node.snap);
@@ -231,19 +229,22 @@ pub fn analyze_with(
                 // A step whose messengers make many choices is explored once per sequence of
                 // them, before any merging: bound that work too.
                 if result.steps > max_states.saturating_mul(8) {
-                    return Err(ExactError::TooManyStates { limit: max_states });
+                    return Err(ExactError::Stopped(Stop::States(max_states)));
+                }
+                if w.work > max_work {
+                    return Err(ExactError::Stopped(Stop::Work { limit: max_work, states: result.states }));
                 }
                 let taken = walk.taken;
                 let ended = ended.map_err(|error| {
                     let id = paths.push(node.best.1, &taken);
                     ExactError::Run { error, choices: paths.full(id) }
                 })?;
-                let w = product(&taken);
-                let p = &node.prob * &w;
-                let best = &node.best.0 * &w;
+                let step = product(&mut w, &taken);
+                let p = w.mul(&node.prob, &step);
+                let best = w.mul(&node.best.0, &step);
                 if ended {
                     let o = outcome_index(sim.outcome());
-                    result.outcomes[o] += &p;
+                    w.add(&mut outcomes[o], &p);
                     for g in 0..n {
                         let f = match sim.state().decisions[g].map(|d| d.what) {
                             Some(Decided::Attack) => 0,
@@ -252,35 +253,40 @@ pub fn analyze_with(
                             None if sim.state().crashed[g].is_some() => 4,
                             None => 3,
                         };
-                        result.fates[g][f] += &p;
+                        w.add(&mut fates[g][f], &p);
                         if let Some(Decided::Commit(v)) = sim.state().decisions[g].map(|d| d.what) {
-                            *result.commits[g].entry(v).or_insert_with(BigRational::zero) += &p;
+                            w.add(commits[g].entry(v).or_insert_with(Weight::zero), &p);
                         }
                     }
-                    if result.most_likely[o].as_ref().is_none_or(|(q, _)| best > *q) {
+                    if most_likely[o].as_ref().is_none_or(|(q, _)| w.greater(&best, q)) {
                         let id = paths.push(node.best.1, &taken);
-                        result.most_likely[o] = Some((best, paths.full(id)));
+                        most_likely[o] = Some((best, paths.full(id)));
                     }
                 } else {
                     sim.state_key(&mut key);
                     let (nodes, index) = frontier.entry(sim.progress()).or_default();
-                    match index.find_or_add(&key) {
+                    let before = index.bytes();
+                    let found = index.find_or_add(&key);
+                    held.add(index.bytes() - before);
+                    match found {
                         Ok(i) => {
                             let existing = &mut nodes[i];
-                            existing.prob += &p;
-                            if best > existing.best.0 {
+                            held.remove(existing.bytes());
+                            w.add(&mut existing.prob, &p);
+                            if w.greater(&best, &existing.best.0) {
                                 // The state goes on from its most likely path (merged states
                                 // go on alike, but not always with their choices in the same
                                 // order).
                                 existing.best = (best, paths.push(node.best.1, &taken));
                                 existing.snap = sim.save();
                             }
+                            held.add(existing.bytes());
                         }
                         Err(i) => {
                             debug_assert_eq!(i, nodes.len());
                             result.states += 1;
                             if result.states > max_states {
-                                return Err(ExactError::TooManyStates { limit: max_states });
+                                return Err(ExactError::Stopped(Stop::States(max_states)));
                             }
                             if let Some(f) = progress
                                 && result.states.is_multiple_of(1024)
@@ -288,9 +294,14 @@ pub fn analyze_with(
                                 f(result.states);
                             }
                             let path = paths.push(node.best.1, &taken);
-                            nodes.push(Node { snap: sim.save(), prob: p, best: (best, path) });
+                            let node = Node { snap: sim.save(), prob: p, best: (best, path) };
+                            held.add(node.bytes());
+                            nodes.push(node);
                         }
                     }
+                }
+                if held.over(paths.bytes() + sim.key_bytes(), limits.max_memory) {
+                    return Err(ExactError::Stopped(Stop::Memory { limit: limits.max_memory, states: result.states }));
                 }
                 let more = next_prefix(&taken, false, &mut prefix);
                 // Its buffer is reused.
@@ -301,6 +312,11 @@ pub fn analyze_with(
             }
         }
     }
+    let fraction = |x: &Weight| x.to_rational(&w);
+    result.outcomes = outcomes.iter().map(fraction).collect();
+    result.fates = fates.iter().map(|f| std::array::from_fn(|k| fraction(&f[k]))).collect();
+    result.commits = commits.iter().map(|c| c.iter().map(|(v, p)| (*v, fraction(p))).collect()).collect();
+    result.most_likely = most_likely.into_iter().map(|m| m.map(|(p, path)| (fraction(&p), path))).collect();
     if reduce {
         // States were merged up to swaps of interchangeable generals, so a general's own
         // numbers may have been counted for another of its class; by symmetry each has

@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 
+use super::budget::{Held, Limits, Stop};
 use super::exact::{Paths, Walk, next_prefix};
 use crate::check::Model;
 use crate::sim::key::StateIndex;
@@ -56,8 +57,12 @@ pub struct Explored {
 /// Why an exploration could not finish.
 #[derive(Debug, Clone)]
 pub enum ExploreError {
-    TooManyStates { limit: u64 },
-    Run { error: RunError, choices: Vec<u32> },
+    /// A bound of the search was reached (states or memory).
+    Stopped(Stop),
+    Run {
+        error: RunError,
+        choices: Vec<u32>,
+    },
 }
 
 struct Node {
@@ -75,7 +80,12 @@ type Stage = (Vec<Node>, StateIndex, Vec<Place>);
 
 /// Explores every run the adversary can make happen.
 pub fn explore(model: &Model, max_states: u64, fixed_delays: bool) -> Result<Explored, ExploreError> {
-    explore_with(model, max_states, fixed_delays, !fixed_delays, true)
+    explore_limited(model, Limits::states(max_states), fixed_delays)
+}
+
+/// [`explore`] within `limits` (states and memory).
+pub fn explore_limited(model: &Model, limits: Limits, fixed_delays: bool) -> Result<Explored, ExploreError> {
+    search(model, limits, fixed_delays, !fixed_delays, true, None)
 }
 
 /// [`explore`], choosing whether delays are chosen lazily (the default) or at each send
@@ -88,7 +98,7 @@ pub fn explore_with(
     lazy: bool,
     reduce: bool,
 ) -> Result<Explored, ExploreError> {
-    search(model, max_states, fixed_delays, lazy, reduce, None)
+    search(model, Limits::states(max_states), fixed_delays, lazy, reduce, None)
 }
 
 /// Called with each state's key, and whether it was written from its parent's (tests).
@@ -97,12 +107,16 @@ type KeyCheck<'a> = &'a mut dyn FnMut(&Sim, &[u64], bool);
 /// [`explore_with`]; `check` is shown each state's key (tests).
 fn search(
     model: &Model,
-    max_states: u64,
+    limits: Limits,
     fixed_delays: bool,
     lazy: bool,
     reduce: bool,
     mut check: Option<KeyCheck>,
 ) -> Result<Explored, ExploreError> {
+    let max_states = limits.max_states;
+    // What the states waiting to be explored hold (and the snapshots kept to be saved
+    // over), and their keys.
+    let mut held = Held::default();
     // Without a delay in a range, lazy delivery changes nothing (and needs no translation).
     let lazy = lazy && !fixed_delays && model.channels.iter().any(|c| c.delay_lo != c.delay_hi);
     let mut out = Explored { reached: BTreeMap::new(), states: 1, steps: 0, fixed_delays };
@@ -127,6 +141,7 @@ fn search(
     // The snapshots of states explored, saved over by new states.
     let mut spares: Vec<Box<Snapshot>> = Vec::new();
     while let Some((progress, (nodes, index, layouts))) = frontier.pop_first() {
+        held.remove(index.bytes() + std::mem::size_of::<Place>() * layouts.capacity());
         let stage_states = nodes.len();
         // The snapshots are read from memory a batch ahead, while other states' steps
         // run: a search restores snapshots saved long before, no longer in any cache,
@@ -157,7 +172,7 @@ fn search(
                 let ended = sim.advance(&mut walk);
                 out.steps += 1;
                 if out.steps > max_states {
-                    return Err(ExploreError::TooManyStates { limit: max_states });
+                    return Err(ExploreError::Stopped(Stop::States(max_states)));
                 }
                 let taken = walk.taken;
                 let ended = ended.map_err(|error| {
@@ -207,14 +222,18 @@ fn search(
                             Vec::with_capacity(states * n),
                         )
                     });
-                    match index.find_or_add(&key) {
+                    let before = index.bytes() + std::mem::size_of::<Place>() * layouts.capacity();
+                    let found = index.find_or_add(&key);
+                    match found {
                         Ok(i) => {
                             if captures < nodes[i].captures {
                                 // The state goes on from its best path (merged states go on
                                 // alike, but not always with their choices in the same order).
                                 nodes[i].captures = captures;
                                 nodes[i].path = paths.push(node.path, &taken);
+                                held.remove(nodes[i].snap.bytes());
                                 sim.save_into(&mut nodes[i].snap);
+                                held.add(nodes[i].snap.bytes());
                                 // Its records may be in another order.
                                 layouts[i * n..(i + 1) * n].copy_from_slice(&layout);
                             }
@@ -223,19 +242,27 @@ fn search(
                             debug_assert_eq!(i, nodes.len());
                             out.states += 1;
                             if out.states > max_states {
-                                return Err(ExploreError::TooManyStates { limit: max_states });
+                                return Err(ExploreError::Stopped(Stop::States(max_states)));
                             }
                             let path = paths.push(node.path, &taken);
                             let snap = match spares.pop() {
                                 Some(mut snap) => {
+                                    // (A spare is held already.)
+                                    held.remove(snap.bytes());
                                     sim.save_into(&mut snap);
                                     snap
                                 }
                                 None => Box::new(sim.save()),
                             };
+                            held.add(std::mem::size_of::<Node>() + snap.bytes());
                             nodes.push(Node { snap, captures, path });
                             layouts.extend_from_slice(&layout);
                         }
+                    }
+                    held.add(index.bytes() + std::mem::size_of::<Place>() * layouts.capacity() - before);
+                    if held.over(paths.bytes() + sim.key_bytes(), limits.max_memory) {
+                        let states = out.states;
+                        return Err(ExploreError::Stopped(Stop::Memory { limit: limits.max_memory, states }));
                     }
                 }
                 let more = next_prefix(&taken, fixed_delays, &mut prefix);
@@ -245,6 +272,8 @@ fn search(
                     break;
                 }
             }
+            // (Its snapshot is held still, as a spare; the node is gone.)
+            held.remove(std::mem::size_of::<Node>());
             spares.push(node.snap);
             i += 1;
         }
@@ -334,7 +363,7 @@ mod tests {
                     let b = back.entry(by_content).or_insert(full.clone());
                     assert_eq!(*b, full, "{name}: one key by content, two keys");
                 };
-                let _ = search(&l.model, 20_000, fixed, lazy, reduce, Some(&mut check));
+                let _ = search(&l.model, Limits::states(20_000), fixed, lazy, reduce, Some(&mut check));
             }
         }
         assert!(copied > 10_000 && keys > copied, "{copied} of {keys} keys written from their parents'");

@@ -1,5 +1,6 @@
 //! Analyses over many runs: Monte Carlo trials, exact enumeration, sweeps.
 
+pub mod budget;
 pub mod counterfactual;
 pub mod exact;
 pub mod explore;
@@ -10,3 +11,4 @@ pub mod stats;
 mod subject;
 pub mod sweep;
 pub mod trials;
+pub mod weight;

@@ -3,10 +3,10 @@
 
 use std::path::PathBuf;
 
-use super::input::{diags, read_and_load, save_replays};
+use super::input::{diags, read_and_load, save_replays, search_stopped};
 use super::{EXIT_LIMIT, EXIT_OK, Env, Format, Output};
-use crate::analysis::exact::{DEFAULT_MAX_STATES, ExactError, analyze};
-use crate::diag::{Code, Diag, Span};
+use crate::analysis::budget::{Limits, parse_size};
+use crate::analysis::exact::{DEFAULT_MAX_STATES, ExactError, analyze_limited};
 use crate::report::{self, mermaid, run_error, to_json, to_yaml};
 
 /// The arguments of `herald analyze`.
@@ -23,6 +23,9 @@ pub struct Args {
     /// Give up past this many distinct states.
     #[arg(long, default_value_t = DEFAULT_MAX_STATES)]
     pub max_states: u64,
+    /// Give up before the states held take more memory than this (512MiB, 4GiB, ...).
+    #[arg(long, value_name = "SIZE", default_value = "2GiB", value_parser = parse_size)]
+    pub max_memory: u64,
     /// Save the most likely run to each outcome as DIR/OUTCOME.replay.yaml.
     #[arg(long, value_name = "DIR")]
     pub save_replays: Option<PathBuf>,
@@ -44,25 +47,15 @@ fn run(o: &mut Output, a: &Args, color: bool, env: &Env) -> i32 {
         p.status(String::new());
     }
     let show = env.progress.clone().map(|p| move |n: u64| p.status(format!("{n} distinct states explored")));
-    let result = analyze(&l.model, a.max_states, show.as_ref().map(|f| f as &dyn Fn(u64)));
+    let limits = Limits { max_states: a.max_states, max_memory: a.max_memory };
+    let result = analyze_limited(&l.model, limits, show.as_ref().map(|f| f as &dyn Fn(u64)));
     if let Some(p) = &env.progress {
         p.finish();
     }
     let exact = match result {
         Ok(e) => e,
-        Err(ExactError::TooManyStates { limit }) => {
-            let mut d = Diag::error(
-                Code::AnalyzeTooManyStates,
-                format!("this scenario has more than {limit} distinct states: the exact analysis stopped"),
-                Span::default(),
-                "",
-            );
-            d.labels.clear();
-            let d = d.with_help(format!(
-                "estimate by sampling instead: herald run {} --trials 100000 (or raise --max-states)",
-                l.source.name
-            ));
-            diags(o, &[d], &l.source, color, env);
+        Err(ExactError::Stopped(stop)) => {
+            diags(o, &[search_stopped(stop, "analyze", &l.source.name)], &l.source, color, env);
             return EXIT_LIMIT;
         }
         Err(ExactError::Run { error, .. }) => {

@@ -4,10 +4,10 @@
 
 use std::path::PathBuf;
 
-use super::input::{diags, read_and_load, save_replays};
+use super::input::{diags, read_and_load, save_replays, search_stopped};
 use super::{EXIT_LIMIT, EXIT_OK, Env, Format, Output};
-use crate::analysis::explore::{DEFAULT_MAX_STATES, ExploreError, explore};
-use crate::diag::{Code, Diag, Span};
+use crate::analysis::budget::{Limits, parse_size};
+use crate::analysis::explore::{DEFAULT_MAX_STATES, ExploreError, explore_limited};
 use crate::report::{self, mermaid, run_error, to_json, to_yaml};
 
 /// The arguments of `herald explore`.
@@ -24,6 +24,9 @@ pub struct Args {
     /// Give up past this many distinct states.
     #[arg(long, default_value_t = DEFAULT_MAX_STATES)]
     pub max_states: u64,
+    /// Give up before the states held take more memory than this (512MiB, 4GiB, ...).
+    #[arg(long, value_name = "SIZE", default_value = "2GiB", value_parser = parse_size)]
+    pub max_memory: u64,
     /// Save the shortest run to each possible outcome as DIR/OUTCOME.replay.yaml.
     #[arg(long, value_name = "DIR")]
     pub save_replays: Option<PathBuf>,
@@ -44,18 +47,11 @@ fn run(o: &mut Output, a: &Args, color: bool, env: &Env) -> i32 {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let explored = match explore(&l.model, a.max_states, a.fixed_delays) {
+    let limits = Limits { max_states: a.max_states, max_memory: a.max_memory };
+    let explored = match explore_limited(&l.model, limits, a.fixed_delays) {
         Ok(e) => e,
-        Err(ExploreError::TooManyStates { limit }) => {
-            let mut d = Diag::error(
-                Code::ExploreTooManyStates,
-                format!("the adversary has more than {limit} distinct states to try: the exploration stopped"),
-                Span::default(),
-                "",
-            );
-            d.labels.clear();
-            let d = d.with_help("try --fixed-delays, fewer messengers or a shorter horizon, or raise --max-states");
-            diags(o, &[d], &l.source, color, env);
+        Err(ExploreError::Stopped(stop)) => {
+            diags(o, &[search_stopped(stop, "explore", &l.source.name)], &l.source, color, env);
             return EXIT_LIMIT;
         }
         Err(ExploreError::Run { error, .. }) => {

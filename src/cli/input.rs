@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use super::{EXIT_INVALID, EXIT_OK, Env, Output};
-use crate::diag::{Diag, Source, render};
+use crate::analysis::budget::{Stop, show_size};
+use crate::diag::{Code, Diag, Source, Span, render};
 use crate::replay::Replay;
 use crate::syntax::prescan::MAX_FILE_BYTES;
 use crate::{Failed, Loaded, load};
@@ -126,4 +127,51 @@ pub(super) fn save_replays(
         }
     }
     EXIT_OK
+}
+
+/// The diagnostic of a search (`what`: `analyze` or `explore`) stopped at one of its
+/// bounds, with what to do about it.
+pub(super) fn search_stopped(stop: Stop, what: &str, file: &str) -> Diag {
+    let analyze = what == "analyze";
+    let code = if analyze { Code::AnalyzeTooManyStates } else { Code::ExploreTooManyStates };
+    let (message, raise) = match (stop, analyze) {
+        (Stop::States(limit), true) => {
+            (format!("this scenario has more than {limit} distinct states: the exact analysis stopped"), "--max-states")
+        }
+        (Stop::States(limit), false) => (
+            format!("the adversary has more than {limit} distinct states to try: the exploration stopped"),
+            "--max-states",
+        ),
+        (Stop::Memory { limit, states }, true) => (
+            format!(
+                "the states of the exact analysis would take more than {} of memory (after {states} distinct states): \
+                 it stopped",
+                show_size(limit)
+            ),
+            "--max-memory",
+        ),
+        (Stop::Memory { limit, states }, false) => (
+            format!(
+                "the adversary's states would take more than {} of memory (after {states} distinct states): the \
+                 exploration stopped",
+                show_size(limit)
+            ),
+            "--max-memory",
+        ),
+        (Stop::Work { limit, states }, _) => (
+            format!(
+                "the exact probabilities grew too long: more than {limit} words of arithmetic (after {states} \
+                 distinct states): the exact analysis stopped"
+            ),
+            "--max-states, which raises this bound with it",
+        ),
+    };
+    let mut d = Diag::error(code, message, Span::default(), "");
+    d.labels.clear();
+    let help = if analyze {
+        format!("estimate by sampling instead: herald run {file} --trials 100000 (or raise {raise})")
+    } else {
+        format!("try --fixed-delays, fewer messengers or a shorter horizon, or raise {raise}")
+    };
+    d.with_help(help)
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use super::input::{diags, read_input};
 use super::{EXIT_INVALID, EXIT_LIMIT, EXIT_OK, EXIT_USAGE, Env, Format, Output, no_mermaid};
+use crate::analysis::budget::{Limits, Stop, parse_size, show_size};
 use crate::analysis::{exact, stats::wilson, sweep, trials as tr};
 use crate::diag::Source;
 use crate::report::sweep::{Cell, SweepReport, SweepRow};
@@ -40,6 +41,9 @@ pub struct Args {
     /// Give up an exact analysis past this many distinct states.
     #[arg(long, default_value_t = exact::DEFAULT_MAX_STATES)]
     pub max_states: u64,
+    /// Give up an exact analysis before its states take more memory than this.
+    #[arg(long, value_name = "SIZE", default_value = "2GiB", value_parser = parse_size)]
+    pub max_memory: u64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -113,7 +117,10 @@ fn run(o: &mut Output, a: &Args, color: bool, env: &Env) -> i32 {
                 seed_used = Some(s);
                 by_trials(o, &l, &shown, n, s, a.jobs, color, env)
             }
-            None => exactly(o, &l, &shown, a.max_states, &range.name, &v.label, color, env),
+            None => {
+                let limits = Limits { max_states: a.max_states, max_memory: a.max_memory };
+                exactly(o, &l, &shown, limits, &range.name, &v.label, color, env)
+            }
         };
         let cells = match cells {
             Ok(c) => c,
@@ -195,18 +202,21 @@ fn exactly(
     o: &mut Output,
     l: &Loaded,
     shown: &[Outcome],
-    max_states: u64,
+    limits: Limits,
     param: &str,
     label: &str,
     color: bool,
     env: &Env,
 ) -> Result<Vec<Cell>, i32> {
-    let e = match exact::analyze(&l.model, max_states, None) {
+    let e = match exact::analyze_limited(&l.model, limits, None) {
         Ok(e) => e,
-        Err(exact::ExactError::TooManyStates { limit }) => {
-            o.err(&format!(
-                "error: at {param}={label}, more than {limit} distinct states: use --trials N (or raise --max-states)\n"
-            ));
+        Err(exact::ExactError::Stopped(stop)) => {
+            let why = match stop {
+                Stop::States(limit) => format!("more than {limit} distinct states"),
+                Stop::Memory { limit, .. } => format!("states that would take more than {}", show_size(limit)),
+                Stop::Work { limit, .. } => format!("more than {limit} words of exact arithmetic"),
+            };
+            o.err(&format!("error: at {param}={label}, {why}: use --trials N (or raise --max-states)\n"));
             return Err(EXIT_LIMIT);
         }
         Err(exact::ExactError::Run { error, .. }) => {

@@ -43,6 +43,15 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// Bytes it holds (for a search's memory bound).
+    pub fn bytes(&self) -> usize {
+        std::mem::size_of::<Snapshot>()
+            + 4 * (self.data.capacity() + self.args.capacity())
+            + std::mem::size_of::<Messenger>() * self.messengers.capacity()
+            + std::mem::size_of::<LogEntry>() * self.log.capacity()
+            + std::mem::size_of::<Unresolved>() * self.unresolved.capacity()
+    }
+
     /// Reads the snapshot's fields and a word of every 64 bytes of its buffer, so that
     /// restoring it soon finds it in cache (the loads go on while other work does).
     pub(crate) fn touch(&self) {

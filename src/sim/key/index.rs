@@ -18,6 +18,8 @@ pub(crate) struct StateIndex {
     keys: Vec<(u64, u32, u32, u32)>,
     /// Words of the first chunk (`CHUNK` if 0).
     first: usize,
+    /// Words of all chunks (their capacities).
+    words: usize,
 }
 
 impl StateIndex {
@@ -30,6 +32,7 @@ impl StateIndex {
             chunks: Vec::new(),
             keys: Vec::with_capacity(keys),
             first: words.clamp(1024, CHUNK),
+            words: 0,
         }
     }
 
@@ -37,7 +40,7 @@ impl StateIndex {
     /// number (`Err`).
     pub(crate) fn find_or_add(&mut self, key: &[u64]) -> Result<usize, usize> {
         let hash = hash(key);
-        let StateIndex { table, chunks, keys, first } = self;
+        let StateIndex { table, chunks, keys, first, words } = self;
         let same = |&i: &u32| {
             let (h, c, a, b) = keys[i as usize];
             h == hash && chunks[c as usize][a as usize..b as usize] == *key
@@ -49,6 +52,7 @@ impl StateIndex {
         if chunks.last().is_none_or(|c| c.capacity() - c.len() < key.len()) {
             let size = if chunks.is_empty() && *first > 0 { *first } else { CHUNK };
             chunks.push(Vec::with_capacity(size.max(key.len())));
+            *words += chunks.last().map_or(0, Vec::capacity);
         }
         let c = chunks.len() - 1;
         let chunk = &mut chunks[c];
@@ -57,6 +61,12 @@ impl StateIndex {
         keys.push((hash, c as u32, a as u32, chunk.len() as u32));
         table.insert_unique(hash, i as u32, |&j| keys[j as usize].0);
         Err(i)
+    }
+
+    /// Bytes it holds.
+    #[inline]
+    pub(crate) fn bytes(&self) -> usize {
+        8 * self.words + std::mem::size_of::<(u64, u32, u32, u32)>() * self.keys.capacity() + 4 * self.table.capacity()
     }
 
     /// How many keys there are.

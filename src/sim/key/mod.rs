@@ -143,6 +143,12 @@ impl Sim<'_> {
         self.key.borrow_mut().by_content = on;
     }
 
+    /// Bytes the state key's table of records holds (it grows with every record written,
+    /// for a search's memory bound).
+    pub(crate) fn key_bytes(&self) -> usize {
+        self.key.borrow().records.bytes()
+    }
+
     /// [`Sim::state_key`], reusing the key of the state this one is a step on from (if
     /// given): the records of the generals the step did not change are taken from it, and
     /// they keep their order. Also says, per general, its record in `out` (for the next
