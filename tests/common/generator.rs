@@ -105,6 +105,20 @@ const KINDS: [(&str, usize); 7] =
 /// Probabilities as the language writes them (the last ones are edge cases).
 const PROBS: [&str; 9] = ["50%", "1 in 3", "0.25", "10%", "2 in 3", "0.5", "90%", "0%", "100%"];
 
+/// The shape of a scenario's protocol. Lean runs (trials) take shortcuts for the simpler
+/// shapes: without `on receive` rules and crashes, deliveries are bits added to sets of
+/// senders; without `when` rules, ticks at which only such bits arrive do not run; when
+/// nothing fires after tick 0 but decisions, a run is tick 0 and its decisions' ticks.
+#[derive(Clone, Copy, PartialEq)]
+enum Style {
+    /// Anything.
+    Rich,
+    /// Only one plain send per rule at tick 0, and decisions (a one-round run).
+    OneRound,
+    /// No `on receive`, no `when`, no crash: timed rules and decisions.
+    Quiet,
+}
+
 /// Whose rules are being written.
 #[derive(Clone, Copy, PartialEq)]
 enum Owner {
@@ -121,6 +135,8 @@ enum Owner {
 struct Ctx {
     /// Integer names: params, times, variables, binders.
     ints: Vec<String>,
+    /// The variables among them.
+    vars: Vec<String>,
     /// Whether `now` and knowledge may be read (not in a variable's initial value).
     runtime: bool,
 }
@@ -149,6 +165,8 @@ struct Builder<'a> {
     /// A scenario meant to have interchangeable generals: role members are named by their
     /// role only, receive rules commute, nothing singles a member out.
     sym: bool,
+    /// The shape of the protocol (see [`Style`]).
+    style: Style,
     /// Writing an `on receive` rule's actions: its sends go to fewer generals, once (a
     /// receipt that sends to everyone floods the run, and the searches with it).
     receiving: bool,
@@ -165,6 +183,8 @@ struct Builder<'a> {
     kinds: Vec<usize>,
     sent: BTreeSet<usize>,
     recovers: bool,
+    /// Some rule sends `beat` (see `all_rules`).
+    beat: bool,
 }
 
 /// `s`, in brackets if it is more than one token.
@@ -200,6 +220,7 @@ impl<'a> Builder<'a> {
         Builder {
             d: Draw { stream, at: 0 },
             sym: false,
+            style: Style::Rich,
             receiving: false,
             values: false,
             horizon: None,
@@ -212,6 +233,7 @@ impl<'a> Builder<'a> {
             kinds: Vec::new(),
             sent: BTreeSet::new(),
             recovers: false,
+            beat: false,
         }
     }
 
@@ -243,6 +265,11 @@ impl<'a> Builder<'a> {
         }
         self.values = self.d.chance(30);
         self.sym = self.d.chance(35);
+        self.style = match self.d.below(20) {
+            0..=12 => Style::Rich,
+            13..=16 => Style::OneRound,
+            _ => Style::Quiet,
+        };
         // Params and times.
         if self.d.chance(50) {
             let p = PROBS[self.d.below(7)];
@@ -305,6 +332,11 @@ impl<'a> Builder<'a> {
         };
         if self.sym {
             n = n.clamp(3, 5);
+        }
+        if self.style == Style::OneRound {
+            // (A send is planned as a fan when it has 4 targets or more: the shortcuts of
+            // one-round runs need every send of tick 0 to be one.)
+            n = 5 + self.d.below(2);
         }
         let role_names = ["crew", "voters"];
         let prefixes = ["P", "Q"];
@@ -390,8 +422,9 @@ impl<'a> Builder<'a> {
     fn ctx(&self, owner: Owner) -> Ctx {
         let mut ints: Vec<String> = self.int_params.iter().map(|p| p.0.clone()).collect();
         ints.extend(self.times.iter().map(|t| t.0.clone()));
-        ints.extend(self.vars_of(owner));
-        Ctx { ints, runtime: true }
+        let vars = self.vars_of(owner);
+        ints.extend(vars.iter().cloned());
+        Ctx { ints, vars, runtime: true }
     }
 
     // ------------------------------------------------------------ names and targets
@@ -572,6 +605,12 @@ impl<'a> Builder<'a> {
     }
 
     fn cond(&mut self, cx: &Ctx, owner: Owner, depth: u32) -> String {
+        // Now and then what a variable holds (what the state key must keep).
+        if !cx.vars.is_empty() && self.d.chance(20) {
+            let v = &cx.vars[self.d.below(cx.vars.len())];
+            let op = [">=", ">", "==", "<", "<=", "!="][self.d.below(6)];
+            return format!("{v} {op} {}", self.d.range(0, 2));
+        }
         let choices = if depth == 0 { 4 } else { 9 };
         match self.d.below(choices) {
             0 => {
@@ -645,6 +684,54 @@ impl<'a> Builder<'a> {
             let rules = self.rules(owner);
             self.generals[g].rules = rules;
         }
+        // Now and then a heartbeat that only variables count: `beat` is never read by a
+        // condition, so what tells the states apart is the count alone.
+        if self.style == Style::Rich && self.d.chance(30) {
+            let counters: Vec<Owner> = (0..self.roles.len())
+                .map(Owner::Role)
+                .chain((0..self.n()).filter(|g| self.generals[*g].role.is_none()).map(Owner::Lone))
+                .filter(|o| !self.vars_of(*o).is_empty())
+                .collect();
+            if !counters.is_empty() {
+                self.beat = true;
+                let sent_at = if self.d.chance(50) { 0 } else { self.d.range(0, 2) };
+                let beat = if sent_at == 0 && self.d.chance(50) {
+                    "on start { send beat to all }".to_string()
+                } else {
+                    format!("at {sent_at} {{ send beat to all 2 times }}")
+                };
+                // Everyone beats, first thing (before a rule can crash it).
+                for r in &mut self.roles {
+                    r.rules.insert(0, beat.clone());
+                }
+                for g in self.generals.iter_mut().filter(|g| g.role.is_none()) {
+                    g.rules.insert(0, beat.clone());
+                }
+                for o in counters {
+                    let v = self.vars_of(o)[0].clone();
+                    let init = match o {
+                        Owner::Role(r) => self.roles[r].vars[0].1,
+                        _ => self.generals[Self::me(o).expect("a general")].vars[0].1,
+                    };
+                    // The count decides first (a decision reading it, before the others,
+                    // a few ticks after the beats arrive: in between, only the count tells
+                    // the states apart).
+                    let at = sent_at + 3;
+                    let decide = if self.values {
+                        format!("decide at {at}: commit {v}")
+                    } else {
+                        format!("decide at {at}: attack if {v} > {init}")
+                    };
+                    let receive = format!("on receive beat {{ set {v} = {v} + 1 }}");
+                    let rules = match o {
+                        Owner::Role(r) => &mut self.roles[r].rules,
+                        _ => &mut self.generals[Self::me(o).expect("a general")].rules,
+                    };
+                    rules.insert(1, decide);
+                    rules.push(receive);
+                }
+            }
+        }
         // Every kind in use is sent somewhere (a kind checked but never sent can be an
         // error): the first owner of rules sends the missing ones at tick 1.
         for k in self.kinds.clone() {
@@ -652,7 +739,8 @@ impl<'a> Builder<'a> {
                 let owner = if self.roles.is_empty() { Owner::Lone(0) } else { Owner::Role(0) };
                 let cx = self.ctx(owner);
                 let send = self.send(&cx, owner, Some(k));
-                let rule = format!("at 1 {{\n    {send}\n  }}");
+                let at = if self.style == Style::OneRound { 0 } else { 1 };
+                let rule = format!("at {at} {{\n    {send}\n  }}");
                 match owner {
                     Owner::Role(r) => self.roles[r].rules.push(rule),
                     _ => self.generals[0].rules.push(rule),
@@ -668,13 +756,25 @@ impl<'a> Builder<'a> {
         let (text, arity) = KINDS[k];
         let mut s = format!("send {text}");
         if arity > 0 {
-            let args: Vec<String> = (0..arity).map(|_| operand(self.int_expr(cx, 1))).collect();
+            let args: Vec<String> = (0..arity)
+                .map(|_| match self.style {
+                    // (Payloads known before the run: the sends of a one-round run are plain.)
+                    Style::OneRound => self.d.range(0, 3).to_string(),
+                    _ => operand(self.int_expr(cx, 1)),
+                })
+                .collect();
             let _ = write!(s, "({})", args.join(", "));
         }
-        let to = if self.receiving && self.d.chance(75) { self.other_general(owner) } else { self.targets(owner) };
+        let to = if self.receiving && self.d.chance(75) {
+            self.other_general(owner)
+        } else if self.style == Style::OneRound && !self.d.chance(10) {
+            "all".into()
+        } else {
+            self.targets(owner)
+        };
         let _ = write!(s, " to {to}");
         match self.d.below(10) {
-            _ if self.receiving => {}
+            _ if self.receiving || self.style == Style::OneRound => {}
             0..=6 => {}
             7 | 8 => {
                 let _ = write!(s, " {} times", [2, 2, 3][self.d.below(3)]);
@@ -694,12 +794,16 @@ impl<'a> Builder<'a> {
                 0..=5 => self.send(cx, owner, None),
                 6 | 7 if !vars.is_empty() => {
                     let v = vars[self.d.below(vars.len())].clone();
-                    let e = self.int_expr(cx, 2);
+                    let e = match self.d.below(3) {
+                        0 => format!("{v} + 1"),
+                        1 => self.d.range(0, 2).to_string(),
+                        _ => self.int_expr(cx, 2),
+                    };
                     format!("set {v} = {e}")
                 }
                 8 | 9 if decides && self.values => format!("commit {}", self.int_expr(cx, 1)),
                 8 | 9 if decides => ["attack", "wait", "attack"][self.d.below(3)].to_string(),
-                10 if self.d.chance(30) => "crash".into(),
+                10 if self.d.chance(30) && self.style == Style::Rich => "crash".into(),
                 _ => self.send(cx, owner, None),
             };
             out.push(a);
@@ -712,6 +816,9 @@ impl<'a> Builder<'a> {
     }
 
     fn rules(&mut self, owner: Owner) -> Vec<String> {
+        if self.style == Style::OneRound {
+            return self.one_round_rules(owner);
+        }
         let mut rules = Vec::new();
         let base = self.ctx(owner);
         let n = 1 + self.d.below(4);
@@ -727,7 +834,7 @@ impl<'a> Builder<'a> {
                     let a = self.actions(&base, owner, false);
                     format!("on start {a}")
                 }
-                3..=6 => {
+                3..=6 if self.style == Style::Rich => {
                     let mut cx = base.clone();
                     let mut binders = Vec::new();
                     let (_, p) = self.pattern(&cx, &mut binders);
@@ -775,7 +882,7 @@ impl<'a> Builder<'a> {
                     let a = self.actions(&base, owner, false);
                     format!("every {p}{until} {a}")
                 }
-                9 | 10 => {
+                9 | 10 if self.style == Style::Rich => {
                     let c = self.cond(&base, owner, 2);
                     let a = self.actions(&base, owner, true);
                     format!("when {c} {a}")
@@ -793,6 +900,71 @@ impl<'a> Builder<'a> {
             rules.push(self.decide(&base, owner));
         }
         rules
+    }
+
+    /// A one-round protocol: tick 0's rules each send one message known before the run;
+    /// decisions read only what was heard (no `by`, no payload, no `sent`).
+    fn one_round_rules(&mut self, owner: Owner) -> Vec<String> {
+        let cx = self.ctx(owner);
+        let mut rules = Vec::new();
+        for _ in 0..1 + self.d.below(2) {
+            let send = self.send(&cx, owner, None);
+            let head = if self.d.chance(25) { "at 0" } else { "on start" };
+            rules.push(format!("{head} {{ {send} }}"));
+        }
+        for _ in 0..1 + self.d.below(2) {
+            let t = self.later_tick();
+            let c = self.heard_cond(owner, 2);
+            rules.push(match self.d.below(10) {
+                0..=6 if self.values => format!("decide at {t}: commit {} if {c}", self.d.range(1, 3)),
+                7..=9 if self.values => format!("decide at {t}: commit {}", self.d.range(1, 3)),
+                0..=6 => format!("decide at {t}: attack if {c}"),
+                7 | 8 => format!("decide at {t}: attack"),
+                _ => format!("decide at {t}: wait"),
+            });
+        }
+        rules
+    }
+
+    /// A condition on what was heard alone: counts and `received`, compared, combined.
+    fn heard_cond(&mut self, owner: Owner, depth: u32) -> String {
+        let kind = |b: &mut Self| KINDS[b.kinds[b.d.below(b.kinds.len())]].0;
+        let from = |b: &mut Self| -> String {
+            if b.d.chance(25) {
+                match b.targets(owner) {
+                    t if t == "all" => String::new(),
+                    t => format!(" from {t}"),
+                }
+            } else {
+                String::new()
+            }
+        };
+        match self.d.below(if depth == 0 { 3 } else { 6 }) {
+            0 => {
+                let (k, f) = (kind(self), from(self));
+                let op = [">=", ">", "==", "<", "<=", "!="][self.d.below(6)];
+                format!("count received {k}{f} {op} {}", self.d.range(0, 3))
+            }
+            1 => {
+                let (k, f) = (kind(self), from(self));
+                format!("received {k}{f}")
+            }
+            2 => {
+                let (k, l) = (kind(self), kind(self));
+                format!("count received {k} + 1 >= count received {l}")
+            }
+            3 => format!(
+                "{} and {}",
+                operand(self.heard_cond(owner, depth - 1)),
+                operand(self.heard_cond(owner, depth - 1))
+            ),
+            4 => format!(
+                "{} or {}",
+                operand(self.heard_cond(owner, depth - 1)),
+                operand(self.heard_cond(owner, depth - 1))
+            ),
+            _ => format!("not {}", operand(self.heard_cond(owner, depth - 1))),
+        }
     }
 
     fn decide(&mut self, cx: &Ctx, owner: Owner) -> String {
@@ -858,11 +1030,16 @@ impl<'a> Builder<'a> {
             3..=8 => 1,
             _ => 2,
         };
+        // (A one-round run needs plain channels, mostly: one chance to lose, no duplicate.)
+        let plain = self.style == Style::OneRound && !self.d.chance(15);
         for _ in 0..losses {
-            let rule = self.loss_rule();
+            let rule = if plain { PROBS[self.d.below(PROBS.len())].to_string() } else { self.loss_rule() };
             props.push(format!("lose {rule}"));
+            if plain {
+                break;
+            }
         }
-        if self.d.chance(12) {
+        if !plain && self.d.chance(12) {
             let p = if self.prob_params.contains(&"dup".to_string()) { "dup" } else { "1 in 3" };
             props.push(format!("duplicate {p}"));
         }
@@ -905,7 +1082,13 @@ impl<'a> Builder<'a> {
         // Which declaration rank covers each ordered pair, one per rank.
         let mut covered = vec![[false; 5]; n * n];
         let base = if self.d.chance(80) { "* <-> *" } else { "* -> *" };
-        let props = self.channel_props();
+        let mut props = self.channel_props();
+        if self.beat {
+            // (Beats lost or not: the counts differ from run to run.)
+            if let Some(rest) = props.strip_prefix('{') {
+                props = format!("{{\n  lose 1 in 3 of beat\n  {}", rest.trim_start());
+            }
+        }
         let _ = writeln!(out, "channel {base} {props}");
         for c in covered.iter_mut() {
             c[0] = true;
@@ -989,7 +1172,7 @@ impl<'a> Builder<'a> {
     fn environment(&mut self) -> String {
         let mut out = String::new();
         let n = self.n();
-        if !self.sym && self.d.chance(20) {
+        if !self.sym && self.style != Style::OneRound && self.d.chance(20) {
             // Two sides, each not empty.
             let mut side = vec![0; n];
             for s in side.iter_mut() {
@@ -1008,6 +1191,9 @@ impl<'a> Builder<'a> {
                 String::new()
             };
             let _ = writeln!(out, "partition {a} | {b}{window}");
+        }
+        if self.style != Style::Rich {
+            return out;
         }
         if self.d.chance(20) {
             let g = self.some_general();
@@ -1072,7 +1258,7 @@ impl<'a> Builder<'a> {
 
 /// How many generated scenarios use each form (a coverage report; the names are
 /// substrings of the text).
-pub const FORMS: [&str; 44] = [
+pub const FORMS: &[&str] = &[
     "horizon ",
     "seed ",
     "param loss",
@@ -1107,6 +1293,9 @@ pub const FORMS: [&str; 44] = [
     "until ",
     "when ",
     "at 1 {",
+    "at 0 {",
+    "on receive beat",
+    "+ 1 >= count received",
     "commit ",
     "decide at",
     "count received",
