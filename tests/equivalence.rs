@@ -188,7 +188,7 @@ fn same_staged(what: &str, got: &Came, want: &Came, src: &str) -> Result<(), Tes
 /// (`cargo test --test equivalence -- --nocapture`).
 #[test]
 fn generated_scenarios_load_and_run() {
-    let all = generator::sample(400, 7);
+    let all = generator::sample(300, 7);
     let mut loaded = 0;
     let mut tally: std::collections::BTreeMap<String, usize> = Default::default();
     let mut note = |what: String| *tally.entry(what).or_default() += 1;
@@ -605,18 +605,22 @@ fn brute_force(m: &Model, limit: usize) -> Option<Exact> {
 }
 
 proptest! {
-    #![proptest_config(generator::config(120, 0xe8ac7))]
+    #![proptest_config(generator::config(100, 0xe8ac7))]
 
     /// Exact probabilities do not depend on the state key's reductions (forgotten senders,
     /// symmetry) nor on lazy delays: the same outcomes, fates and commits; the most likely
     /// run of each outcome has the same probability with and without the reductions, and
     /// every one replays to its outcome with the probability stated. When the runs are
-    /// few enough to enumerate one by one (600), the answers are theirs.
+    /// few enough to enumerate one by one (400), the answers are theirs.
     #[test]
     fn reductions_and_lazy_delays_change_no_exact_answer(src in scenario()) {
         let l = loaded(&src)?;
         let m = &l.model;
         let reduced = exact::analyze_with(m, MAX_STATES, None, false, true);
+        if matches!(reduced, Err(ExactError::TooManyStates { .. })) {
+            // (Without the reductions, more states still; lazily, seldom enough fewer.)
+            return Ok(());
+        }
         let plain = exact::analyze_with(m, MAX_STATES, None, false, false);
         let lazy = exact::analyze_with(m, MAX_STATES, None, true, true);
         if let Ok(e) = &reduced {
@@ -624,7 +628,7 @@ proptest! {
             prop_assert_eq!(total, BigRational::one(), "the outcomes add up to 1\n{}", src);
             check_most_likely(m, e, false, "reduced", &src)?;
         }
-        if let (Ok(_), Some(b)) = (&reduced, brute_force(m, 600)) {
+        if let (Ok(_), Some(b)) = (&reduced, brute_force(m, 400)) {
             exact_pair(&reduced, &Ok(b.clone()), "with the reductions and run by run", &src)?;
             exact_pair(&plain, &Ok(b), "without the reductions and run by run", &src)?;
         }
@@ -643,11 +647,12 @@ proptest! {
 
 /// The state key's reductions only merge states: a scenario never has more distinct
 /// states with them than without (what `tests/likelihood.rs` checks on the bundled
-/// scenarios). On generated scenarios it does; see the minimised case below.
+/// scenarios). On generated scenarios it does (600 cases: some fail); see the minimised
+/// cases below.
 #[test]
 #[ignore = "bug: with forgotten senders, the reduced key splits states the plain key merges (a missed merge: more states, the same answers); see a_duplicate_splits_states_when_senders_are_forgotten"]
 fn the_reductions_never_split_a_state() {
-    let mut runner = proptest::test_runner::TestRunner::new(generator::config(120, 0xe8ac7));
+    let mut runner = proptest::test_runner::TestRunner::new(generator::config(600, 0xe8ac7));
     let result = runner.run(&scenario(), |src| {
         let l = loaded(&src)?;
         let m = &l.model;
@@ -670,21 +675,31 @@ fn the_reductions_never_split_a_state() {
     }
 }
 
-/// The minimised case: B sends two copies of a plan to C, each may be duplicated. At the
-/// start of tick 1 the state where only the first copy was duplicated and the one where
-/// only the second was have one plain key (three plans arrive at C now, whatever their
-/// order), but two reduced keys (C's senders are forgotten: B sends nothing after tick
-/// 0); so `analyze` explores 7 states with the reductions, 6 without. The answers are the
-/// same: a merge missed, never a wrong one.
+/// The minimised cases. (1) B sends two copies of a plan to C, each may be duplicated:
+/// at the start of tick 1, the state where only the first copy was duplicated and the
+/// one where only the second was have one plain key (three plans arrive at C now), but
+/// two reduced keys (C's senders are forgotten: B sends nothing after tick 0); `analyze`
+/// explores 7 states with the reductions, 6 without. (2) A sends x, y, x to B over a
+/// channel of delay 1..2: 20 states with the reductions, 17 without. The answers are the
+/// same: merges missed, never a wrong one.
 #[test]
-#[ignore = "bug: a missed merge with forgotten senders and duplicates (7 states with the reductions, 6 without)"]
+#[ignore = "bug: missed merges with forgotten senders, duplicates or delay ranges (7 states with the reductions, 6 without; 20 and 17)"]
 fn a_duplicate_splits_states_when_senders_are_forgotten() {
-    let src = "channel * -> * { duplicate 1 in 2 }\ngeneral B { on start { send plan to C 2 times } }\ngeneral C { }\n";
-    let l = herald::load("split.herald", src.as_bytes(), &[]).expect("loads");
-    let reduced = exact::analyze_with(&l.model, 1_000, None, false, true).expect("analysed");
-    let plain = exact::analyze_with(&l.model, 1_000, None, false, false).expect("analysed");
-    assert_eq!(reduced.outcomes, plain.outcomes);
-    assert!(reduced.states <= plain.states, "{} states with the reductions, {} without", reduced.states, plain.states);
+    for src in [
+        "channel * -> * { duplicate 1 in 2 }\ngeneral B { on start { send plan to C 2 times } }\ngeneral C { }\n",
+        "channel A -> B { delay 1..2 }\ngeneral A { on start { send x to B  send y to B  send x to B } }\ngeneral B { }\n",
+    ] {
+        let l = herald::load("split.herald", src.as_bytes(), &[]).expect("loads");
+        let reduced = exact::analyze_with(&l.model, 1_000, None, false, true).expect("analysed");
+        let plain = exact::analyze_with(&l.model, 1_000, None, false, false).expect("analysed");
+        assert_eq!(reduced.outcomes, plain.outcomes);
+        assert!(
+            reduced.states <= plain.states,
+            "{} states with the reductions, {} without:\n{src}",
+            reduced.states,
+            plain.states
+        );
+    }
 }
 
 // ---------------------------------------------------------------- the adversary

@@ -258,7 +258,7 @@ impl<'a> Builder<'a> {
         // A horizon nearly always (without one, runs may go on to tick 1000: no `every`,
         // no `delay any` then).
         if !self.d.chance(12) {
-            let h = self.d.range(3, 9) as u32;
+            let h = self.d.range(3, 7) as u32;
             self.horizon = Some(h);
             self.last = h;
             let _ = writeln!(out, "horizon {h}");
@@ -686,7 +686,7 @@ impl<'a> Builder<'a> {
         }
         // Now and then a heartbeat that only variables count: `beat` is never read by a
         // condition, so what tells the states apart is the count alone.
-        if self.style == Style::Rich && self.d.chance(30) {
+        if self.style == Style::Rich && self.d.chance(20) {
             let counters: Vec<Owner> = (0..self.roles.len())
                 .map(Owner::Role)
                 .chain((0..self.n()).filter(|g| self.generals[*g].role.is_none()).map(Owner::Lone))
@@ -907,7 +907,11 @@ impl<'a> Builder<'a> {
     fn one_round_rules(&mut self, owner: Owner) -> Vec<String> {
         let cx = self.ctx(owner);
         let mut rules = Vec::new();
-        for _ in 0..1 + self.d.below(2) {
+        // (The first owner sends; the others now and then: with everyone sending to
+        // everyone, the searches soon have too many states.)
+        let first = matches!(owner, Owner::Role(0)) || (self.roles.is_empty() && owner == Owner::Lone(0));
+        let sends = if first || self.d.chance(35) { 1 + self.d.below(2) } else { 0 };
+        for _ in 0..sends {
             let send = self.send(&cx, owner, None);
             let head = if self.d.chance(25) { "at 0" } else { "on start" };
             rules.push(format!("{head} {{ {send} }}"));
