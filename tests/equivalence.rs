@@ -605,7 +605,7 @@ fn brute_force(m: &Model, limit: usize) -> Option<Exact> {
 }
 
 proptest! {
-    #![proptest_config(generator::config(100, 0xe8ac7))]
+    #![proptest_config(generator::config(200, 0xe8ac7))]
 
     /// Exact probabilities do not depend on the state key's reductions (forgotten senders,
     /// symmetry) nor on lazy delays: the same outcomes, fates and commits; the most likely

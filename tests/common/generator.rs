@@ -117,6 +117,9 @@ enum Style {
     OneRound,
     /// No `on receive`, no `when`, no crash: timed rules and decisions.
     Quiet,
+    /// Two or three generals that count heartbeats in a variable, and decide on the count
+    /// (small: every run can be enumerated one by one).
+    Counter,
 }
 
 /// Whose rules are being written.
@@ -266,10 +269,15 @@ impl<'a> Builder<'a> {
         self.values = self.d.chance(30);
         self.sym = self.d.chance(35);
         self.style = match self.d.below(20) {
-            0..=12 => Style::Rich,
-            13..=16 => Style::OneRound,
-            _ => Style::Quiet,
+            0..=11 => Style::Rich,
+            12..=15 => Style::OneRound,
+            16 | 17 => Style::Quiet,
+            _ => Style::Counter,
         };
+        if self.style == Style::Counter {
+            // (Lone generals only.)
+            self.sym = false;
+        }
         // Params and times.
         if self.d.chance(50) {
             let p = PROBS[self.d.below(7)];
@@ -325,6 +333,7 @@ impl<'a> Builder<'a> {
     fn generals_and_roles(&mut self) {
         let mut n = [2, 2, 2, 3, 3, 3, 4, 4, 5, 6][self.d.below(10)];
         let roles = match self.d.below(10) {
+            _ if self.style == Style::Counter => 0,
             _ if self.sym => 1,
             0..=3 => 0,
             4..=8 => 1,
@@ -332,6 +341,9 @@ impl<'a> Builder<'a> {
         };
         if self.sym {
             n = n.clamp(3, 5);
+        }
+        if self.style == Style::Counter {
+            n = 2 + self.d.below(2);
         }
         if self.style == Style::OneRound {
             // (A send is planned as a fan when it has 4 targets or more: the shortcuts of
@@ -388,7 +400,7 @@ impl<'a> Builder<'a> {
         }
         for g in 0..self.n() {
             if self.generals[g].role.is_none() {
-                let vars = self.d.below(3);
+                let vars = if self.style == Style::Counter { 1 } else { self.d.below(3) };
                 for name in var_names.iter().take(vars) {
                     let init = self.var_init();
                     self.generals[g].vars.push((name.to_string(), init));
@@ -686,7 +698,7 @@ impl<'a> Builder<'a> {
         }
         // Now and then a heartbeat that only variables count: `beat` is never read by a
         // condition, so what tells the states apart is the count alone.
-        if self.style == Style::Rich && self.d.chance(20) {
+        if self.style == Style::Counter || self.style == Style::Rich && self.d.chance(30) {
             let counters: Vec<Owner> = (0..self.roles.len())
                 .map(Owner::Role)
                 .chain((0..self.n()).filter(|g| self.generals[*g].role.is_none()).map(Owner::Lone))
@@ -818,6 +830,11 @@ impl<'a> Builder<'a> {
     fn rules(&mut self, owner: Owner) -> Vec<String> {
         if self.style == Style::OneRound {
             return self.one_round_rules(owner);
+        }
+        if self.style == Style::Counter {
+            // The heartbeats come in `all_rules`; now and then one more decision.
+            let cx = self.ctx(owner);
+            return if self.d.chance(30) { vec![self.decide(&cx, owner)] } else { Vec::new() };
         }
         let mut rules = Vec::new();
         let base = self.ctx(owner);
