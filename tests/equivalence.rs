@@ -180,6 +180,16 @@ fn same_staged(what: &str, got: &Came, want: &Came, src: &str) -> Result<(), Tes
     same(what, got, want, src)
 }
 
+/// Runs `test` on `cases` values of `strategy` drawn from `seed` (`generator::config`:
+/// whatever the environment, unlike the `proptest!` macro, whose configuration
+/// `PROPTEST_*` variables override), shrinking a failure to a minimal one.
+fn check<S: Strategy>(cases: u32, seed: u64, strategy: S, test: impl Fn(S::Value) -> Result<(), TestCaseError>) {
+    let mut runner = proptest::test_runner::TestRunner::new(generator::config(cases, seed));
+    if let Err(e) = runner.run(&strategy, test) {
+        panic!("{e}");
+    }
+}
+
 // ---------------------------------------------------------------- the generator
 
 /// Scenarios drawn from a fixed seed load (at least 80% of them; by construction nearly
@@ -276,16 +286,14 @@ fn sim_in(m: &Model, mode: Mode) -> Sim<'_> {
     sim
 }
 
-proptest! {
-    #![proptest_config(generator::config(200, 0x1ea7))]
-
-    /// Lean runs (sets of senders heard, compiled conditions, fanned-out sends, skipped
-    /// ticks, one-round runs), plain runs and traced runs of the same seed make the same
-    /// choices about the same messengers, stop at the same error or end alike: decisions
-    /// (what, when, by which rule), crashes, captures, variables, outcome. One interpreter
-    /// per mode, reused from seed to seed (as trials reuse theirs).
-    #[test]
-    fn lean_plain_and_traced_runs_agree(src in scenario(), seed in 0u64..1_000_000) {
+/// Lean runs (sets of senders heard, compiled conditions, fanned-out sends, skipped
+/// ticks, one-round runs), plain runs and traced runs of the same seed make the same
+/// choices about the same messengers, stop at the same error or end alike: decisions
+/// (what, when, by which rule), crashes, captures, variables, outcome. One interpreter
+/// per mode, reused from seed to seed (as trials reuse theirs).
+#[test]
+fn lean_plain_and_traced_runs_agree() {
+    check(200, 0x1ea7, (scenario(), 0u64..1_000_000), |(src, seed)| {
         let l = loaded(&src)?;
         let m = &l.model;
         let mut sims = [Mode::Traced, Mode::Plain, Mode::Lean].map(|mode| (mode, sim_in(m, mode)));
@@ -301,7 +309,8 @@ proptest! {
                 }
             }
         }
-    }
+        Ok(())
+    });
 }
 
 // ---------------------------------------------------------------- staged and stepped
@@ -386,17 +395,15 @@ fn staged_restored(m: &Model, lazy: bool, seed: u64) -> Result<(Came, Vec<(Snaps
     Ok((came(&sims[cur], r, ch.steps), snaps))
 }
 
-proptest! {
-    #![proptest_config(generator::config(150, 0x57a9e))]
-
-    /// A staged run (one messenger's fate, or a tick's crashes, per `advance`) and a run of
-    /// whole ticks (`step`) make the same choices in the same order, about the same
-    /// messengers, as `run`, and end alike; eager and lazy. Saving and restoring between
-    /// steps, into another interpreter, changes nothing; and the run taken up again from
-    /// an old snapshot, over an interpreter in another state, with the same choices,
-    /// makes the same calls and ends alike.
-    #[test]
-    fn staged_and_stepped_runs_agree(src in scenario(), seed in 0u64..1_000_000) {
+/// A staged run (one messenger's fate, or a tick's crashes, per `advance`) and a run of
+/// whole ticks (`step`) make the same choices in the same order, about the same
+/// messengers, as `run`, and end alike; eager and lazy. Saving and restoring between
+/// steps, into another interpreter, changes nothing; and the run taken up again from
+/// an old snapshot, over an interpreter in another state, with the same choices,
+/// makes the same calls and ends alike.
+#[test]
+fn staged_and_stepped_runs_agree() {
+    check(150, 0x57a9e, (scenario(), 0u64..1_000_000), |(src, seed)| {
         let l = loaded(&src)?;
         let m = &l.model;
         for lazy in [false, true] {
@@ -405,7 +412,8 @@ proptest! {
                 let want = whole(m, lazy, s);
                 same(&what("stepped"), &stepped(m, lazy, s), &want, &src)?;
                 same_staged(&what("staged"), &staged(m, lazy, s), &want, &src)?;
-                let (got, snaps) = staged_restored(m, lazy, s).map_err(|e| TestCaseError::fail(format!("{}: {e}\n{src}", what("restored"))))?;
+                let (got, snaps) = staged_restored(m, lazy, s)
+                    .map_err(|e| TestCaseError::fail(format!("{}: {e}\n{src}", what("restored"))))?;
                 same_staged(&what("restored"), &got, &want, &src)?;
                 if want.result.is_err() {
                     continue;
@@ -434,7 +442,8 @@ proptest! {
                 }
             }
         }
-    }
+        Ok(())
+    });
 }
 
 // ---------------------------------------------------------------- trials
@@ -465,15 +474,13 @@ fn by_hand(m: &Model, cfg: &trials::Config) -> Result<Counts, (u64, RunError)> {
     Ok((outcomes, fates))
 }
 
-proptest! {
-    #![proptest_config(generator::config(100, 0x7a11))]
-
-    /// Trials through the memo of finished runs (`trials::run`) and trials interpreted one
-    /// by one (`run_interpreted`) give the same tally, explained trials and their reasons
-    /// included, or stop at the same trial with the same error; so do two threads; and
-    /// the outcomes and fates are those of plain runs of the same streams.
-    #[test]
-    fn memo_and_interpreted_trials_agree(src in scenario(), seed in 0u64..1_000_000, trials in 1u64..600) {
+/// Trials through the memo of finished runs (`trials::run`) and trials interpreted one
+/// by one (`run_interpreted`) give the same tally, explained trials and their reasons
+/// included, or stop at the same trial with the same error; so do two threads; and
+/// the outcomes and fates are those of plain runs of the same streams.
+#[test]
+fn memo_and_interpreted_trials_agree() {
+    check(100, 0x7a11, (scenario(), 0u64..1_000_000, 1u64..600), |(src, seed, trials)| {
         let l = loaded(&src)?;
         let m = &l.model;
         let cfg = trials::Config { trials, seed, jobs: Some(1), explain: 7, max_events: MAX_EVENTS, progress: None };
@@ -490,9 +497,12 @@ proptest! {
                 prop_assert_eq!(&t.fates, fates, "fates, against plain runs\n{}", src);
             }
             (Err(a), Err(b)) => prop_assert_eq!(a, b, "the first error\n{}", src),
-            _ => prop_assert!(false, "trials: {:?}, plain runs: {:?}\n{}", memo.as_ref().map(|t| t.outcomes), hand, src),
+            _ => {
+                prop_assert!(false, "trials: {:?}, plain runs: {:?}\n{}", memo.as_ref().map(|t| t.outcomes), hand, src)
+            }
         }
-    }
+        Ok(())
+    });
 }
 
 // ---------------------------------------------------------------- exact analysis
@@ -604,16 +614,14 @@ fn brute_force(m: &Model, limit: usize) -> Option<Exact> {
     None
 }
 
-proptest! {
-    #![proptest_config(generator::config(200, 0xe8ac7))]
-
-    /// Exact probabilities do not depend on the state key's reductions (forgotten senders,
-    /// symmetry) nor on lazy delays: the same outcomes, fates and commits; the most likely
-    /// run of each outcome has the same probability with and without the reductions, and
-    /// every one replays to its outcome with the probability stated. When the runs are
-    /// few enough to enumerate one by one (400), the answers are theirs.
-    #[test]
-    fn reductions_and_lazy_delays_change_no_exact_answer(src in scenario()) {
+/// Exact probabilities do not depend on the state key's reductions (forgotten senders,
+/// symmetry) nor on lazy delays: the same outcomes, fates and commits; the most likely
+/// run of each outcome has the same probability with and without the reductions, and
+/// every one replays to its outcome with the probability stated. When the runs are
+/// few enough to enumerate one by one (400), the answers are theirs.
+#[test]
+fn reductions_and_lazy_delays_change_no_exact_answer() {
+    check(200, 0xe8ac7, scenario(), |src| {
         let l = loaded(&src)?;
         let m = &l.model;
         let reduced = exact::analyze_with(m, MAX_STATES, None, false, true);
@@ -635,14 +643,21 @@ proptest! {
         if let Some((r, p)) = exact_pair(&reduced, &plain, "reductions on and off", &src)? {
             // (Not `r.states <= p.states`: see `the_reductions_never_split_a_state`.)
             for (i, (a, b)) in r.most_likely.iter().zip(&p.most_likely).enumerate() {
-                prop_assert_eq!(a.as_ref().map(|x| &x.0), b.as_ref().map(|x| &x.0), "most likely run of outcome {}\n{}", i, src);
+                prop_assert_eq!(
+                    a.as_ref().map(|x| &x.0),
+                    b.as_ref().map(|x| &x.0),
+                    "most likely run of outcome {}\n{}",
+                    i,
+                    src
+                );
             }
             check_most_likely(m, p, false, "plain", &src)?;
         }
         if let Some((_, z)) = exact_pair(&reduced, &lazy, "eager and lazy delays", &src)? {
             check_most_likely(m, z, true, "lazy", &src)?;
         }
-    }
+        Ok(())
+    });
 }
 
 /// The state key's reductions only merge states: a scenario never has more distinct
@@ -652,8 +667,7 @@ proptest! {
 #[test]
 #[ignore = "bug: with forgotten senders, the reduced key splits states the plain key merges (a missed merge: more states, the same answers); see a_duplicate_splits_states_when_senders_are_forgotten"]
 fn the_reductions_never_split_a_state() {
-    let mut runner = proptest::test_runner::TestRunner::new(generator::config(600, 0xe8ac7));
-    let result = runner.run(&scenario(), |src| {
+    check(600, 0xe8ac7, scenario(), |src| {
         let l = loaded(&src)?;
         let m = &l.model;
         if let (Ok(r), Ok(p)) = (
@@ -670,9 +684,6 @@ fn the_reductions_never_split_a_state() {
         }
         Ok(())
     });
-    if let Err(e) = result {
-        panic!("{e}");
-    }
 }
 
 /// The minimised cases. (1) B sends two copies of a plan to C, each may be duplicated:
@@ -756,16 +767,14 @@ fn possible(e: &Exact) -> Vec<Reach> {
     out
 }
 
-proptest! {
-    #![proptest_config(generator::config(120, 0xadd5))]
-
-    /// The adversary finds the same things possible, with shortest witnesses of the same
-    /// cost (captures, then ticks), with lazy delays or every delay chosen at the send,
-    /// with the reductions on or off; every witness replays to what it reached. What it
-    /// finds possible is what exact analysis gives a probability above zero. With fixed
-    /// delays it finds a part of it, at no lower cost.
-    #[test]
-    fn the_adversary_finds_the_same_whatever_the_search(src in scenario()) {
+/// The adversary finds the same things possible, with shortest witnesses of the same
+/// cost (captures, then ticks), with lazy delays or every delay chosen at the send,
+/// with the reductions on or off; every witness replays to what it reached. What it
+/// finds possible is what exact analysis gives a probability above zero. With fixed
+/// delays it finds a part of it, at no lower cost.
+#[test]
+fn the_adversary_finds_the_same_whatever_the_search() {
+    check(120, 0xadd5, scenario(), |src| {
         let l = loaded(&src)?;
         let m = &l.model;
         let found = explore::explore(m, MAX_STATES, false);
@@ -792,11 +801,18 @@ proptest! {
         if let Ok(f) = explore::explore(m, MAX_STATES, true) {
             for (r, w) in &f.reached {
                 let any = x.reached.get(r);
-                prop_assert!(any.is_some_and(|a| (a.captures, a.ticks) <= (w.captures, w.ticks)),
-                    "fixed delays reach {:?} at {:?}, any delays at {:?}\n{}", r, (w.captures, w.ticks), any.map(|a| (a.captures, a.ticks)), src);
+                prop_assert!(
+                    any.is_some_and(|a| (a.captures, a.ticks) <= (w.captures, w.ticks)),
+                    "fixed delays reach {:?} at {:?}, any delays at {:?}\n{}",
+                    r,
+                    (w.captures, w.ticks),
+                    any.map(|a| (a.captures, a.ticks)),
+                    src
+                );
             }
         }
-    }
+        Ok(())
+    });
 }
 
 // ---------------------------------------------------------------- state keys
@@ -952,19 +968,17 @@ fn merges(m: &Model, lazy: bool, reduce: bool, limit: usize) -> Vec<Merge> {
     pairs
 }
 
-proptest! {
-    #![proptest_config(generator::config(80, 0x4e75))]
-
-    /// Two different states at one point of a run (`Sim::progress`) with equal keys
-    /// (`Sim::state_key`), which a search merges, go on alike: every run from each,
-    /// enumerated, comes to the same outcomes and ends at the same ticks with the same
-    /// probabilities; with the reductions off, also each general's fate and value (with
-    /// them on, merged states may differ by a relabeling of interchangeable generals).
-    /// Eager and lazy; the pairs are met as a search meets them (up to 500 states), and
-    /// up to 6 whose runs can end in more than one way are compared, and 6 others, from
-    /// the end of the runs back, within a budget of steps.
-    #[test]
-    fn states_with_equal_keys_go_on_alike(src in scenario()) {
+/// Two different states at one point of a run (`Sim::progress`) with equal keys
+/// (`Sim::state_key`), which a search merges, go on alike: every run from each,
+/// enumerated, comes to the same outcomes and ends at the same ticks with the same
+/// probabilities; with the reductions off, also each general's fate and value (with
+/// them on, merged states may differ by a relabeling of interchangeable generals).
+/// Eager and lazy; the pairs are met as a search meets them (up to 500 states), and
+/// up to 6 whose runs can end in more than one way are compared, and 6 others, from
+/// the end of the runs back, within a budget of steps.
+#[test]
+fn states_with_equal_keys_go_on_alike() {
+    check(80, 0x4e75, scenario(), |src| {
         let l = loaded(&src)?;
         let m = &l.model;
         for (lazy, reduce) in [(false, false), (true, false), (false, true), (true, true)] {
@@ -988,10 +1002,17 @@ proptest! {
                 } else {
                     continue;
                 }
-                prop_assert_eq!(fa, fb,
+                prop_assert_eq!(
+                    fa,
+                    fb,
                     "lazy {}, reduce {}: two states at {:?} have one key and go on otherwise\n{}",
-                    lazy, reduce, at, src);
+                    lazy,
+                    reduce,
+                    at,
+                    src
+                );
             }
         }
-    }
+        Ok(())
+    });
 }
