@@ -1,8 +1,15 @@
 //! The interpreter's semantics (LANGUAGE.md §4, as amended in the README): order within
 //! a tick, the order of random draws, each loss rule, partitions, crashes, counting.
+//!
+//! Every run is made in every mode of the interpreter (`run_modes`): traced (what the
+//! tests read), plain, lean (as trials run) and staged (as `analyze` and `explore` step),
+//! and the modes must agree.
 
 use herald::check::{Model, Prob};
-use herald::sim::{Choice, Chooser, Chosen, Decided, End, Fate, LogEntry, Recording, RunError, Script, Seeded, Sim};
+use herald::sim::{
+    About, Choice, Chooser, Chosen, DEFAULT_MAX_EVENTS, Decided, End, Fate, LogEntry, Mode, Recording, RunError,
+    Script, Seeded, Sim,
+};
 use herald::syntax::ast::Outcome;
 
 fn model(src: &str) -> Model {
@@ -12,9 +19,116 @@ fn model(src: &str) -> Model {
     }
 }
 
+/// One call an interpreter made to its chooser.
+#[derive(Debug, Clone, PartialEq)]
+enum Call {
+    /// A choice, and the option taken.
+    Choice(Choice, u32),
+    About(About),
+}
+
+/// Passes the calls on to `inner`, noting them and what was chosen.
+struct Noting<'a, C> {
+    inner: &'a mut C,
+    calls: Vec<Call>,
+    chosen: Vec<Chosen>,
+}
+
+impl<C: Chooser> Chooser for Noting<'_, C> {
+    fn choose(&mut self, c: &Choice) -> Chosen {
+        let r = self.inner.choose(c);
+        self.calls.push(Call::Choice(*c, r.index));
+        self.chosen.push(r);
+        r
+    }
+
+    fn about(&mut self, m: &About) {
+        self.inner.about(m);
+        self.calls.push(Call::About(*m));
+    }
+}
+
+/// Chooses what another run chose, in order (then the first option), noting the calls.
+struct Again<'a> {
+    chosen: &'a [Chosen],
+    at: usize,
+    calls: Vec<Call>,
+}
+
+impl Chooser for Again<'_> {
+    fn choose(&mut self, c: &Choice) -> Chosen {
+        let r = self.chosen.get(self.at).copied().unwrap_or(Chosen { index: 0, draw: None });
+        self.at += 1;
+        self.calls.push(Call::Choice(*c, r.index));
+        r
+    }
+
+    fn about(&mut self, m: &About) {
+        self.calls.push(Call::About(*m));
+    }
+}
+
+/// What every mode must agree on when a run ends.
+fn end_of(sim: &Sim) -> String {
+    let s = sim.state();
+    format!(
+        "{:?} at tick {}; decisions {:?}; crashed {:?}; captures {}, crashes chosen {}; vars {:?}; {:?}",
+        s.end,
+        s.now,
+        s.decisions,
+        s.crashed,
+        s.captures,
+        s.crashes_chosen,
+        s.vars,
+        sim.outcome()
+    )
+}
+
+/// Runs `m` traced with `ch` making the choices (the run the tests read), then plain,
+/// lean (as trials run) and staged (`advance`, as `analyze` and `explore` step) with the
+/// same choices: every mode must make the same calls to its chooser (the same choices,
+/// about the same messengers), stop at the same error, or end alike (decisions, crashes,
+/// captures, variables, outcome). Returns the traced run and its result.
+fn run_modes<'m>(m: &'m Model, max_events: u64, ch: &mut impl Chooser) -> (Sim<'m>, Result<(), RunError>) {
+    let mut traced = Sim::new(m, Mode::Traced);
+    traced.max_events = max_events;
+    let mut noting = Noting { inner: ch, calls: Vec::new(), chosen: Vec::new() };
+    let result = traced.run(&mut noting);
+    let end = result.is_ok().then(|| end_of(&traced));
+    for mode in [Mode::Plain, Mode::Lean, Mode::Staged { lazy: false }] {
+        let mut sim = Sim::new(m, mode);
+        sim.max_events = max_events;
+        let mut again = Again { chosen: &noting.chosen, at: 0, calls: Vec::new() };
+        let staged = matches!(mode, Mode::Staged { .. });
+        let r = if staged {
+            sim.start();
+            loop {
+                match sim.advance(&mut again) {
+                    Ok(false) => {}
+                    Ok(true) => break Ok(()),
+                    Err(e) => break Err(e),
+                }
+            }
+        } else {
+            sim.run(&mut again)
+        };
+        assert_eq!(r, result, "{mode:?} run: the result");
+        if staged && result.is_err() {
+            // A staged run chooses the fates of a tick's messengers after the tick's
+            // rules have run: an error in them comes before those choices.
+            assert!(noting.calls.starts_with(&again.calls), "staged run: the calls to the chooser");
+        } else {
+            assert_eq!(again.calls, noting.calls, "{mode:?} run: the calls to the chooser");
+        }
+        assert_eq!(r.is_ok().then(|| end_of(&sim)), end, "{mode:?} run: the end");
+    }
+    (traced, result)
+}
+
+/// [`run_modes`] of a run that finishes.
 fn run_with<'m>(m: &'m Model, ch: &mut impl Chooser) -> Sim<'m> {
-    let mut sim = Sim::new(m, herald::sim::Mode::Traced);
-    sim.run(ch).expect("the run finishes");
+    let (sim, result) = run_modes(m, DEFAULT_MAX_EVENTS, ch);
+    result.expect("the run finishes");
     sim
 }
 
@@ -433,9 +547,8 @@ fn a_runaway_rule_stops_at_the_event_limit_and_is_named() {
          general A { on start { send ping to B } on receive pong { send ping to B 2 times } decide at 999: attack }
          general B { on receive ping { send pong to A } decide at 999: attack }",
     );
-    let mut sim = Sim::new(&m, herald::sim::Mode::Plain);
-    sim.max_events = 10_000;
-    let err = sim.run(&mut Script::new(&[])).unwrap_err();
+    let (_, result) = run_modes(&m, 10_000, &mut Script::new(&[]));
+    let err = result.unwrap_err();
     let RunError::EventLimit { limit, rule, .. } = err else { panic!("{err:?}") };
     assert_eq!(limit, 10_000);
     assert_eq!(m.rules[rule as usize].text, "on receive pong");

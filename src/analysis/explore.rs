@@ -102,7 +102,19 @@ pub fn explore_with(
 }
 
 /// Called with each state's key, and whether it was written from its parent's (tests).
-type KeyCheck<'a> = &'a mut dyn FnMut(&Sim, &[u64], bool);
+pub type KeyCheck<'a> = &'a mut dyn FnMut(&Sim, &[u64], bool);
+
+/// [`explore_with`] showing `check` every state's key as the search wrote it (from its
+/// parent's when it could), for the tests that compare it with [`Sim::state_key`].
+#[doc(hidden)]
+pub fn explore_checking_keys(
+    model: &Model,
+    max_states: u64,
+    (fixed_delays, lazy, reduce): (bool, bool, bool),
+    check: KeyCheck,
+) -> Result<Explored, ExploreError> {
+    search(model, Limits::states(max_states), fixed_delays, lazy, reduce, Some(check))
+}
 
 /// [`explore_with`]; `check` is shown each state's key (tests).
 fn search(

@@ -71,3 +71,5 @@ pub fn herald_files(dir: &str) -> Vec<PathBuf> {
 pub fn every_bundled() -> Vec<PathBuf> {
     ["scenarios", "scenarios/exercises", "scenarios/exercises/solutions"].into_iter().flat_map(herald_files).collect()
 }
+
+pub mod generator;
