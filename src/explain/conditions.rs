@@ -62,7 +62,15 @@ impl Explainer<'_, '_> {
                 }
                 Why::node(format!("`{text}` is {}", self.show(e, v)), because)
             }
-            _ => Why::leaf(format!("`{text}` is {}", self.show(e, v))),
+            // (Every form named: a new one must say whether its parts explain it.)
+            ExprKind::Const(_)
+            | ExprKind::Now
+            | ExprKind::Local(_)
+            | ExprKind::Var(_)
+            | ExprKind::Neg(_)
+            | ExprKind::Not(_)
+            | ExprKind::Received { .. }
+            | ExprKind::Sent { .. } => Why::leaf(format!("`{text}` is {}", self.show(e, v))),
         }
     }
 
