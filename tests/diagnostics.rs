@@ -1073,3 +1073,19 @@ fn role_problems_are_reported_once() {
     assert!(!ok);
     assert_eq!(diags.iter().filter(|d| d.code == "herald::check::unknown_name").count(), 1, "{diags:#?}");
 }
+
+// ------------------------------------------------------------------ issue 16
+
+#[test]
+fn nul_byte_in_a_string_or_a_comment() {
+    let frame = "general A { decide at 1: attack }\n";
+    error(&format!("scenario \"a\0b\"\n{frame}"), "herald::syntax::nul_byte", (1, 12), "NUL byte", Some("plain text"));
+    error(
+        &format!("scenario \"a\\\0b\"\n{frame}"),
+        "herald::syntax::nul_byte",
+        (1, 13),
+        "NUL byte",
+        Some("plain text"),
+    );
+    error(&format!("# a\0b\n{frame}"), "herald::syntax::nul_byte", (1, 4), "NUL byte", Some("plain text"));
+}

@@ -62,6 +62,14 @@ pub fn prescan(src: &str) -> Vec<Diag> {
         return diags;
     }
     let bytes = src.as_bytes();
+    // Any NUL, wherever it is (in a string or a comment too): the file is not text.
+    if let Some(i) = bytes.iter().position(|&b| b == 0) {
+        diags.push(
+            Diag::error(Code::SyntaxNulByte, "this file contains a NUL byte", Span::new(i, i + 1), "NUL byte here")
+                .with_help("scenario files are plain text; is this the right file?"),
+        );
+        return diags;
+    }
     let mut stack: Vec<(u8, usize)> = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
@@ -72,18 +80,6 @@ pub fn prescan(src: &str) -> Vec<Diag> {
                     i += 1;
                 }
                 continue;
-            }
-            0 => {
-                diags.push(
-                    Diag::error(
-                        Code::SyntaxNulByte,
-                        "this file contains a NUL byte",
-                        Span::new(i, i + 1),
-                        "NUL byte here",
-                    )
-                    .with_help("scenario files are plain text; is this the right file?"),
-                );
-                return diags;
             }
             b'"' => {
                 let start = i;
