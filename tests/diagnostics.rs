@@ -1089,3 +1089,36 @@ fn nul_byte_in_a_string_or_a_comment() {
     );
     error(&format!("# a\0b\n{frame}"), "herald::syntax::nul_byte", (1, 4), "NUL byte", Some("plain text"));
 }
+
+/// Every diagnostic of `src` (errors and warnings): its code and where it starts.
+fn all(src: &str) -> Vec<(&'static str, (usize, usize))> {
+    let (_, diags) = diags_with(src, &[]);
+    diags.iter().map(|d| (d.code, line_col(src, d.span().start))).collect()
+}
+
+#[test]
+fn overflow_of_a_negation() {
+    // Known before the run: the checker says so.
+    error(
+        "time t = 1 + -(-9223372036854775807 - 1)\ngeneral A { decide at 1: attack }",
+        "herald::check::overflow",
+        (1, 14),
+        "overflows",
+        None,
+    );
+    let src = "channel A <-> B { delay 1 }
+general A {
+  on start { send v(-(-9223372036854775807 - 1)) to B }
+  decide at 5: attack
+}
+general B { decide at 5: attack if received v(1) }
+";
+    assert_eq!(all(src), [("herald::check::overflow", (3, 21))]);
+}
+
+#[test]
+fn overflow_of_a_variable_start_is_no_dependence_on_the_run() {
+    // It is known before the run: not 'depends on the run'.
+    let src = "general A {\n  var x = 9223372036854775807 + 1\n  decide at 1: attack\n}\n";
+    assert_eq!(all(src), [("herald::check::overflow", (2, 11))]);
+}

@@ -77,7 +77,13 @@ impl Checker<'_> {
                     None
                 }
             },
-            AE::Neg(a) => self.const_int(a).map(|v| v.wrapping_neg()),
+            AE::Neg(a) => {
+                let r = self.const_int(a)?.checked_neg();
+                if r.is_none() {
+                    self.overflow(e.span);
+                }
+                r
+            }
             AE::Binary(op, a, b) if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div) => {
                 let (x, y) = (self.const_int(a)?, self.const_int(b)?);
                 let r = match op {
@@ -98,7 +104,7 @@ impl Checker<'_> {
                     }
                 };
                 if r.is_none() {
-                    self.err(Diag::error(Code::CheckOverflow, "this value overflows", e.span, "too large"));
+                    self.overflow(e.span);
                 }
                 r
             }
@@ -119,6 +125,11 @@ impl Checker<'_> {
                 None
             }
         }
+    }
+
+    /// An expression known before the run overflows (`herald::check::overflow`).
+    pub(crate) fn overflow(&mut self, span: Span) {
+        self.err(Diag::error(Code::CheckOverflow, "this value overflows", span, "too large"));
     }
 
     /// A static tick (`at T`, `from T to T`): a constant between 0 and the largest tick.

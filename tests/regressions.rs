@@ -1,0 +1,89 @@
+//! Regressions of issue 16 ("nothing a user types breaks herald, hangs it, eats the
+//! machine's memory, or gets a wrong answer"): each test failed before its fix.
+
+use herald::check::Model;
+use herald::cli::{Env, Memory, Output, run_args};
+use herald::sim::{Mode, RunError, Seeded, Sim};
+
+fn model(src: &str) -> Model {
+    match herald::load("test.herald", src.as_bytes(), &[]) {
+        Ok(l) => l.model,
+        Err(f) => panic!("does not load: {:#?}", f.diags),
+    }
+}
+
+/// `herald ARGS...` with `src` as the file `s.herald`.
+fn herald(src: &str, args: &[&str]) -> Output {
+    let files = Memory::new(Vec::new()).with("s.herald", src.as_bytes().to_vec());
+    let env = Env::plain(&files);
+    let mut all = vec!["herald"];
+    all.extend_from_slice(args);
+    run_args(all, &env)
+}
+
+// ------------------------------------------------------------------ item 8: `- x` overflows
+
+/// `x` is the smallest integer, made at run time from a param so that no constant folds it.
+const NEG_MIN_SENT: &str = "param m = -9223372036854775807
+channel A <-> B { delay 1 }
+general A {
+  var x = 0
+  on start {
+    set x = m - 1
+    send v(- x) to B
+  }
+  decide at 5: attack
+}
+general B { decide at 5: attack if received v(1) }
+";
+
+const NEG_MIN_CONDITION: &str = "param m = -9223372036854775807
+channel A <-> B { delay 1 }
+general A {
+  var x = 0
+  on start { set x = m - 1 }
+  decide at 5: attack if - x > 0
+}
+general B { decide at 5: attack }
+";
+
+#[test]
+fn negating_the_smallest_integer_stops_the_run() {
+    for src in [NEG_MIN_SENT, NEG_MIN_CONDITION] {
+        let m = model(src);
+        // Every interpreter: the reference, the traced one and the lean one (whose
+        // compiled conditions must give up so that `eval` reports the fault).
+        for mode in [Mode::Plain, Mode::Traced, Mode::Lean] {
+            let mut sim = Sim::new(&m, mode);
+            match sim.run(&mut Seeded::new(0)) {
+                Err(RunError::Arithmetic { what, .. }) => assert_eq!(what, "overflow", "{mode:?}"),
+                other => panic!("{mode:?}: expected an overflow, got {other:?}\n{src}"),
+            }
+        }
+    }
+    let out = herald(NEG_MIN_SENT, &["run", "s.herald"]);
+    assert_eq!(out.code, 4, "{}", out.stderr());
+    assert!(out.stderr().contains("herald::run::arithmetic"), "{}", out.stderr());
+    // Trials stop too (lean runs), rather than counting a wrapped value.
+    let out = herald(NEG_MIN_CONDITION, &["run", "s.herald", "--trials", "10"]);
+    assert_eq!(out.code, 4, "{}{}", out.stdout(), out.stderr());
+}
+
+#[test]
+fn a_huge_number_of_copies_to_many_is_stopped_at_the_event_limit() {
+    // `copies * targets` overflowed a u64 where lean runs choose to fan a send out: a
+    // panic in debug builds.
+    let src = "param n = 9223372036854775807
+generals G1..G5
+channel * <-> * { delay 1 }
+general A {
+  on start { send x to all n times }
+  decide at 5: attack
+}
+";
+    let m = model(src);
+    for mode in [Mode::Plain, Mode::Traced, Mode::Lean] {
+        let mut sim = Sim::new(&m, mode);
+        assert!(matches!(sim.run(&mut Seeded::new(0)), Err(RunError::EventLimit { .. })), "{mode:?}");
+    }
+}
