@@ -1122,3 +1122,53 @@ fn overflow_of_a_variable_start_is_no_dependence_on_the_run() {
     let src = "general A {\n  var x = 9223372036854775807 + 1\n  decide at 1: attack\n}\n";
     assert_eq!(all(src), [("herald::check::overflow", (2, 11))]);
 }
+
+#[test]
+fn a_bad_delay_is_not_also_a_missing_channel() {
+    let src = "general A {
+  on start { send plan to B }
+  decide at 1: attack
+}
+general B { decide at 1: attack if received plan from A }
+channel A <-> B { delay 0 }
+";
+    assert_eq!(all(src), [("herald::check::bad_delay", (6, 25))]);
+}
+
+#[test]
+fn a_bad_range_of_generals_is_not_also_no_generals() {
+    assert_eq!(all("generals G5..G1\nchannel * <-> * { delay 1 }"), [("herald::check::bad_range", (1, 10))]);
+    assert_eq!(all("generals G1..G300"), [("herald::check::too_many_generals", (1, 10))]);
+    assert_eq!(all("generals A..B"), [("herald::check::bad_range", (1, 10))]);
+}
+
+#[test]
+fn a_decision_with_a_type_error_is_not_also_never_deciding() {
+    let src = "general A { decide at 1: attack }
+general B { decide at 1: attack if 1 + 1 }
+channel A <-> B { delay 1 }
+";
+    assert_eq!(all(src), [("herald::check::type_mismatch", (2, 36))]);
+    // Nor is a rule that attacks but did not check.
+    let src = "general A { decide at 1: attack }
+general B { at nope { attack } }
+channel A <-> B { delay 1 }
+";
+    assert_eq!(all(src), [("herald::check::unknown_name", (2, 16))]);
+}
+
+#[test]
+fn a_general_declared_twice_is_not_also_never_deciding() {
+    let src = "generals A, B\ngeneral A { decide at 1: attack }\ngeneral B { decide at 1: attack }\n";
+    assert_eq!(all(src), [("herald::check::duplicate", (2, 9)), ("herald::check::duplicate", (3, 9))]);
+}
+
+#[test]
+fn a_negative_lose_after_is_said_and_not_a_missing_channel() {
+    // It was refused without a word, and its channel reported missing.
+    let src = "channel A <-> B { lose after -1 }
+general A { on start { send m to B } decide at 5: attack }
+general B { decide at 5: attack if received m }
+";
+    assert_eq!(all(src), [("herald::check::bad_number", (1, 30))]);
+}

@@ -86,12 +86,16 @@ impl Checker<'_> {
                 }
             }
         }
+        // What a declaration whose properties have an error gives its pairs.
+        let broken = ChannelTemplate { delay: (1, 1), duplicate: None, losses: Vec::new() };
         for a in 0..n {
             for b in 0..n {
                 let Some((_, i)) = best[a * n + b] else {
                     continue;
                 };
-                let Some(t) = &resolved[i] else { continue };
+                // A declaration with an error (reported) still declares its pairs: a send
+                // over one is not also "no channel". The model is never run.
+                let t = resolved[i].as_ref().unwrap_or(&broken);
                 let id = self.channels.len() as ChanId;
                 self.channels.push(Channel {
                     from: a as GenId,
@@ -310,7 +314,19 @@ impl Checker<'_> {
                 LossKind::Every(n.value)
             }
             LossRule::First(e) => LossKind::First(self.positive(e, "the count")?),
-            LossRule::After(e) => LossKind::After(self.const_int(e).filter(|v| *v >= 0)? as u64),
+            LossRule::After(e) => {
+                let v = self.const_int(e)?;
+                if v < 0 {
+                    self.err(Diag::error(
+                        Code::CheckBadNumber,
+                        "'lose after' needs a count of at least 0",
+                        e.span,
+                        format!("this is {v}"),
+                    ));
+                    return None;
+                }
+                LossKind::After(v as u64)
+            }
             LossRule::Window(a, b) => {
                 let (f, t) = (self.const_tick(a)?, self.const_tick(b)?);
                 if f > t {

@@ -98,6 +98,14 @@ impl<'a> Checker<'a> {
     }
 
     fn rule(&mut self, g: GenId, d: &RuleDecl, from_role: bool) {
+        let mark = self.diags.len();
+        self.rule_checked(g, d, from_role);
+        if could_decide(d) && self.diags[mark..].iter().any(Diag::is_error) {
+            self.decisions_dropped.insert(g);
+        }
+    }
+
+    fn rule_checked(&mut self, g: GenId, d: &RuleDecl, from_role: bool) {
         let mut scope = Scope { owner: g, locals: vec![], runtime: true };
         let text = d.head.text(self.src).trim_end().to_string();
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -229,6 +237,12 @@ impl<'a> Checker<'a> {
             .with_help("a scenario decides either attack/wait or values with 'commit', not both"),
         );
     }
+}
+
+/// Whether a rule can decide: `decide at`, or an action that attacks, waits or commits.
+pub(crate) fn could_decide(d: &RuleDecl) -> bool {
+    matches!(d.kind, RuleKind::Decide { .. })
+        || rule_actions(d).iter().any(|a| matches!(a, AA::Attack(_) | AA::Wait(_) | AA::Commit { .. }))
 }
 
 /// The actions of a rule, if it has any.
