@@ -1172,3 +1172,16 @@ general B { decide at 5: attack if received m }
 ";
     assert_eq!(all(src), [("herald::check::bad_number", (1, 30))]);
 }
+
+#[test]
+fn a_param_or_time_with_a_bad_value_is_not_also_unknown() {
+    // Its uses were 'unknown', a probability param's name a message kind never sent,
+    // and a decision at an unknown time a general that never decides.
+    let src = "param loss = 150%
+time t = 4 / 0
+channel A <-> B { lose loss }
+general A { decide at t: attack }
+general B { decide at 1: attack if 1 + t > 0 }
+";
+    assert_eq!(all(src), [("herald::check::bad_probability", (1, 14)), ("herald::check::division_by_zero", (2, 10))]);
+}

@@ -221,6 +221,7 @@ impl Checker<'_> {
     /// The probability a param holds; with `must`, an error if it is not one.
     fn prob_param(&mut self, id: &ast::Ident, must: bool) -> Option<Prob> {
         match self.globals.get(&id.name).copied() {
+            Some((Global::Broken, _)) => None,
             Some((Global::Param(i), _)) => match &self.params[i].value {
                 ParamVal::Prob(p) => Some(*p),
                 _ => {
@@ -346,7 +347,7 @@ impl Checker<'_> {
                 LossKind::Chance { p, kind }
             }
             LossRule::Name { name, kind } => {
-                let is_param = matches!(self.globals.get(&name.name), Some((Global::Param(_), _)));
+                let is_param = matches!(self.globals.get(&name.name), Some((Global::Param(_) | Global::Broken, _)));
                 let is_kind = self.kind_index.contains_key(&name.name);
                 if is_param && is_kind {
                     self.err(

@@ -43,6 +43,7 @@ impl Checker<'_> {
         match &e.kind {
             AE::Int(v) => Some(*v),
             AE::Name(n) => match self.globals.get(n).copied() {
+                Some((Global::Broken, _)) => None,
                 Some((Global::Time(i), _)) => Some(self.times[i].1),
                 Some((Global::Param(i), _)) => match &self.params[i].value {
                     ParamVal::Int(v) => Some(*v),

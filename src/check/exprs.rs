@@ -174,6 +174,7 @@ impl Checker<'_> {
                         }
                     },
                     Some((Global::Time(i), _)) => mk(ExprKind::Const(self.times[i].1), Ty::Int),
+                    Some((Global::Broken, _)) => None,
                     None => {
                         let mut cands: Vec<String> = self.globals.keys().cloned().collect();
                         cands.extend(scope.locals.iter().map(|l| l.0.clone()));

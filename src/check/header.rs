@@ -67,28 +67,34 @@ impl Checker<'_> {
                         // param known, so its uses do not report it as unknown too.
                         checked = self.param_value(value, false, name);
                     }
-                    let value = checked;
-                    if let Some(value) = value {
-                        self.globals.insert(name.name.clone(), (Global::Param(self.params.len()), name.span));
-                        self.params.push(ParamInfo { name: name.name.clone(), value, span: name.span });
+                    match checked {
+                        Some(value) => {
+                            self.globals.insert(name.name.clone(), (Global::Param(self.params.len()), name.span));
+                            self.params.push(ParamInfo { name: name.name.clone(), value, span: name.span });
+                        }
+                        None => {
+                            self.globals.insert(name.name.clone(), (Global::Broken, name.span));
+                        }
                     }
                 }
                 Stmt::Time { name, value } => {
                     if !self.declare_global(name) {
                         continue;
                     }
-                    if let Some(v) = self.const_int(value) {
-                        if v < 0 {
-                            self.err(Diag::error(
-                                Code::CheckNegativeTime,
-                                format!("time '{}' is negative", name.name),
-                                value.span,
-                                format!("this is {v}"),
-                            ));
-                        }
-                        self.globals.insert(name.name.clone(), (Global::Time(self.times.len()), name.span));
-                        self.times.push((name.name.clone(), v, name.span));
+                    let Some(v) = self.const_int(value) else {
+                        self.globals.insert(name.name.clone(), (Global::Broken, name.span));
+                        continue;
+                    };
+                    if v < 0 {
+                        self.err(Diag::error(
+                            Code::CheckNegativeTime,
+                            format!("time '{}' is negative", name.name),
+                            value.span,
+                            format!("this is {v}"),
+                        ));
                     }
+                    self.globals.insert(name.name.clone(), (Global::Time(self.times.len()), name.span));
+                    self.times.push((name.name.clone(), v, name.span));
                 }
                 _ => {}
             }

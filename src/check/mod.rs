@@ -60,6 +60,8 @@ pub fn check(src: &str, file: &ast::File, overrides: &[ParamOverride]) -> Result
 enum Global {
     Param(usize),
     Time(usize),
+    /// A param or time whose value has an error (reported): its uses say nothing more.
+    Broken,
 }
 
 pub(crate) struct Checker<'a> {
