@@ -1185,3 +1185,57 @@ general B { decide at 1: attack if 1 + t > 0 }
 ";
     assert_eq!(all(src), [("herald::check::bad_probability", (1, 14)), ("herald::check::division_by_zero", (2, 10))]);
 }
+
+const VALUES: &str = "general A { decide at 5: commit 1 }
+general B { decide at 5: commit 2 }
+";
+
+const ATTACKS: &str = "general A { decide at 5: attack }
+general B { decide at 5: wait }
+";
+
+#[test]
+fn attack_outcome_in_a_value_scenario() {
+    let src = format!("{VALUES}expect never defeat\n");
+    let d = error(
+        &src,
+        "herald::check::impossible_outcome",
+        (3, 14),
+        "'defeat' never happens in a scenario that commits values",
+        Some("agreement, disagreement or undecided"),
+    );
+    assert!(d.labels[0].1.contains("an outcome of attack scenarios"), "{:?}", d.labels);
+    assert_eq!(label_at(&src, &d, 1), (1, 26));
+    for (line, at) in [
+        ("expect victory", (3, 8)),
+        ("expect probability no-attack < 1%", (3, 20)),
+        ("expect possible defeat", (3, 17)),
+        ("expect A attacks", (3, 8)),
+        ("expect seed 2: B waits", (3, 16)),
+    ] {
+        assert_eq!(all(&format!("{VALUES}{line}\n")), [("herald::check::impossible_outcome", at)], "{line}");
+    }
+}
+
+#[test]
+fn value_outcome_in_an_attack_scenario() {
+    let src = format!("{ATTACKS}expect probability agreement = 100%\n");
+    error(
+        &src,
+        "herald::check::impossible_outcome",
+        (3, 20),
+        "'agreement' never happens in an attack scenario",
+        Some("victory, defeat or no-attack"),
+    );
+    for (line, at) in
+        [("expect never disagreement", (3, 14)), ("expect undecided", (3, 8)), ("expect A commits 1", (3, 8))]
+    {
+        assert_eq!(all(&format!("{ATTACKS}{line}\n")), [("herald::check::impossible_outcome", at)], "{line}");
+    }
+    // What both kinds have is fine in either.
+    for frame in [VALUES, ATTACKS] {
+        for line in ["expect A undecided", "expect never B crashes"] {
+            assert_eq!(all(&format!("{frame}{line}\n")), [], "{line}");
+        }
+    }
+}
