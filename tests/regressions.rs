@@ -87,3 +87,79 @@ general A {
         assert!(matches!(sim.run(&mut Seeded::new(0)), Err(RunError::EventLimit { .. })), "{mode:?}");
     }
 }
+
+// ------------------------------------------------------------------ item 12: explanations
+
+/// The explanation of a seeded run, as text.
+fn why(src: &str, extra: &[&str]) -> String {
+    let mut args = vec!["run", "s.herald"];
+    args.extend_from_slice(extra);
+    let out = herald(src, &args);
+    assert_eq!(out.code, 0, "{}", out.stderr());
+    let text = out.stdout();
+    text.split_once("\nWhy\n").map(|(_, w)| w.to_string()).unwrap_or(text)
+}
+
+#[test]
+fn a_general_that_started_is_not_said_never_to_have_started() {
+    let src = "channel A <-> B { delay 1 }
+general A {
+  on start { send m(1) to B }
+  decide at 5: attack if sent m(2)
+}
+general B { decide at 5: attack if received m(2) from A }
+";
+    let w = why(src, &[]);
+    assert!(!w.contains("never started"), "{w}");
+    assert!(!w.contains("never fired"), "{w}");
+    // `sent m(2)` (A's condition) and `received m(2) from A` (B's): A has no rule that
+    // sends it, its one rule sends m(1).
+    assert_eq!(w.matches("A has no rule that sends m(2)").count(), 2, "{w}");
+    assert!(w.contains("A has no rule that sends m(2) to B"), "{w}");
+}
+
+#[test]
+fn a_rule_that_fired_too_late_is_said_so_for_sent() {
+    let src = "channel A <-> B { delay 1 }
+general A {
+  at 7 { send m to B }
+  decide at 5: attack if sent m
+}
+general B { decide at 9: attack if received m from A }
+";
+    let w = why(src, &[]);
+    assert!(w.contains("'at 7' (line 3) fired only at tick 7, too late"), "{w}");
+}
+
+#[test]
+fn a_rule_that_fired_and_sent_another_payload_is_not_said_never_to_have_fired() {
+    // `on receive` fired, but with the payload it had; the `sent` asked about another.
+    let src = "channel A <-> B { delay 1 }
+general A {
+  on start { send m(1) to B }
+  decide at 5: attack if received r(5) from B
+}
+general B {
+  on receive m(n) from A { send r(n + 1) to A }
+  decide at 5: attack if sent r(5)
+}
+";
+    let w = why(src, &[]);
+    assert!(!w.contains("never fired"), "{w}");
+    assert!(w.contains("instead: B sent r(2) to A at tick 1"), "{w}");
+}
+
+#[test]
+fn a_rule_that_sends_what_it_received_says_what_it_needed() {
+    // The regress at depth 3, seed 5: ack(1) is captured. B's only rule sends ack(n + 1)
+    // for an ack(n): it would have sent ack(3) on receiving ack(2), not on just any ack.
+    let src = include_str!("../scenarios/regress.herald");
+    let w = why(src, &["--param", "depth=3", "--seed", "5"]);
+    assert!(
+        w.contains(
+            "B never sent ack(3) to A\n            └ 'on receive ack(n) from A if n < depth' (line 43), which sends ack(3) \
+             on receiving ack(2), never fired: B never received ack from A\n"
+        ),
+        "{w}"
+    );
+}
