@@ -163,3 +163,28 @@ fn a_rule_that_sends_what_it_received_says_what_it_needed() {
         "{w}"
     );
 }
+
+// ------------------------------------------------------------------ item 16: the command line
+
+#[test]
+fn a_param_without_a_name_says_so() {
+    let src = "param loss = 50%\ngeneral A { decide at 1: attack }\n";
+    let out = herald(src, &["run", "s.herald", "--param", "=5"]);
+    assert_eq!(out.code, 2, "{}", out.stderr());
+    assert!(out.stderr().contains("herald::cli::bad_param"), "{}", out.stderr());
+    assert!(out.stderr().contains("--param =5: the name is missing"), "{}", out.stderr());
+    assert!(!out.stderr().contains("no param ''"), "{}", out.stderr());
+}
+
+#[test]
+fn a_malformed_param_is_a_usage_error() {
+    let src = "param loss = 50%\ngeneral A { decide at 1: attack }\n";
+    for bad in ["loss", "loss=@", "=5"] {
+        for cmd in ["run", "check", "analyze", "explore"] {
+            let out = herald(src, &[cmd, "s.herald", "--param", bad]);
+            assert_eq!(out.code, 2, "{cmd} --param {bad}: {}", out.stderr());
+        }
+    }
+    // A well-formed one the scenario does not take is the scenario's problem: 3.
+    assert_eq!(herald(src, &["run", "s.herald", "--param", "los=5%"]).code, 3);
+}
