@@ -188,3 +188,25 @@ fn a_malformed_param_is_a_usage_error() {
     // A well-formed one the scenario does not take is the scenario's problem: 3.
     assert_eq!(herald(src, &["run", "s.herald", "--param", "los=5%"]).code, 3);
 }
+
+// ------------------------------------------------------------------ item 16: CR line ends
+
+#[test]
+fn a_file_with_cr_line_ends_is_read_line_by_line() {
+    let src = "# a comment\rgeneral A {\r  decide at 1: attack if foo\r}\r";
+    let f = herald::load("cr.herald", src.as_bytes(), &[]).unwrap_err();
+    assert_eq!(f.diags.len(), 1, "{:#?}", f.diags);
+    let d = &f.diags[0];
+    assert_eq!(d.code, "herald::check::unknown_name");
+    assert_eq!(herald::diag::line_col(&f.source.text, d.span().start), (3, 26));
+    let shown = herald::diag::render(&f.diags, &f.source, false);
+    assert!(shown.contains("[cr.herald:3:26]"), "{shown}");
+    assert!(shown.contains(" 3 │   decide at 1: attack if foo\n"), "{shown}");
+    assert!(!shown.contains(" 0 │"), "{shown}");
+    assert!(!shown.contains('\r'), "{shown:?}");
+    // And it runs as its LF twin does, rule lines included.
+    let ok = "# a comment\rgeneral A {\r  decide at 1: attack\r}\r";
+    let out = herald(ok, &["run", "s.herald"]);
+    assert_eq!(out.code, 0, "{}", out.stderr());
+    assert!(out.stdout().contains("by 'decide at 1: attack', line 3"), "{}", out.stdout());
+}
