@@ -587,7 +587,8 @@ fn duplicate_channel() {
 #[test]
 fn probability_above_100_percent() {
     let src = "generals A, B\nchannel A <-> B { lose 150% }\n";
-    let d = error(src, "herald::check::bad_probability", (2, 24), "between 0% and 100%", Some("50%, 0.5 or 1 in 2"));
+    let d =
+        error(src, "herald::check::bad_probability", (2, 24), "between 0% and 100%", Some("50%, 0.5, 1 in 2 or 1/2"));
     assert!(d.labels[0].1.contains("150%"), "{:?}", d.labels);
 }
 
@@ -1238,4 +1239,16 @@ fn value_outcome_in_an_attack_scenario() {
             assert_eq!(all(&format!("{frame}{line}\n")), [], "{line}");
         }
     }
+}
+
+#[test]
+fn a_fraction_is_a_probability_between_0_and_1() {
+    let src = "generals A, B\nchannel A <-> B { lose 9/8 }\n";
+    let d = error(src, "herald::check::bad_probability", (2, 24), "between 0% and 100%", Some("1/2"));
+    assert!(d.labels[0].1.contains("112.5%"), "{:?}", d.labels);
+    let src = "generals A, B\nchannel A <-> B { duplicate 1/0 }\n";
+    error(src, "herald::check::bad_probability", (2, 29), "cannot divide by zero", Some("at least 1"));
+    // In a param, `N/D` alone is a probability: an integer division is written in brackets.
+    let src = "param n = 10/2\ngeneral A { decide at n: attack }\n";
+    error(src, "herald::check::bad_probability", (1, 11), "between 0% and 100%", Some("(10/2)"));
 }

@@ -1,7 +1,7 @@
 //! Regressions of issue 16 ("nothing a user types breaks herald, hangs it, eats the
 //! machine's memory, or gets a wrong answer"): each test failed before its fix.
 
-use herald::check::Model;
+use herald::check::{Model, Prob};
 use herald::cli::{Env, Memory, Output, run_args};
 use herald::sim::{Mode, RunError, Seeded, Sim};
 
@@ -162,6 +162,65 @@ fn a_rule_that_sends_what_it_received_says_what_it_needed() {
         ),
         "{w}"
     );
+}
+
+// ------------------------------------------------------------------ item 16: probabilities N/D
+
+#[test]
+fn fractions_are_probabilities() {
+    let src = "param p = 1/8
+channel A -> B {
+  delay 1
+  lose 3/16 of plan
+  lose p
+  duplicate 1 / 4
+}
+general A { on start { send plan to B } decide at 5: attack }
+general B { decide at 5: attack if received plan }
+expect probability victory = 91/128
+expect probability victory >= 70% ± 1/100
+";
+    let m = model(src);
+    let c = &m.channels[0];
+    let probs: Vec<Prob> = c
+        .losses
+        .iter()
+        .map(|l| match &l.kind {
+            herald::check::LossKind::Chance { p, .. } => *p,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(probs, [Prob::new(3, 16), Prob::new(1, 8)]);
+    assert_eq!(c.duplicate, Some(Prob::new(1, 4)));
+    // (1 - 3/16)(1 - 1/8) = 13/16 * 7/8 = 91/128, exactly.
+    let out = herald(src, &["test", "s.herald"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout(), out.stderr());
+    // On the command line too, and in a sweep's range.
+    let out = herald(src, &["run", "s.herald", "--param", "p=1/2", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr());
+    assert!(out.stdout().contains("\"value\": \"50%\""), "{}", out.stdout());
+    let out = herald(src, &["sweep", "s.herald", "--param", "p=1/8..1/2:1/8"]);
+    assert_eq!(out.code, 0, "{}", out.stderr());
+    // An integer division is still one: in an expression, and in a param that is more
+    // than one fraction.
+    let m = model(
+        "param n = (10/2)
+param k = 10/2 + 1
+time t = 12/4
+general A { decide at t: attack if n + k = 11 }
+",
+    );
+    assert_eq!(m.params[0].value, herald::check::ParamVal::Int(5));
+    assert_eq!(m.params[1].value, herald::check::ParamVal::Int(6));
+    assert_eq!(m.times[0].1, 3);
+}
+
+#[test]
+fn fmt_writes_a_fraction_without_spaces() {
+    let src = "param p = 1 / 8\nparam n = (10 / 2)\nchannel A -> B {\n  lose 3 /16\n}\n";
+    let out = herald::fmt::format(src).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(out, "param p = 1/8\nparam n = (10 / 2)\n\nchannel A -> B {\n  lose 3/16\n}\n");
+    assert_eq!(herald::fmt::format(&out).unwrap(), out);
 }
 
 // ------------------------------------------------------------------ item 16: the command line

@@ -7,8 +7,8 @@ impl Checker<'_> {
     pub(crate) fn prob_lit(&mut self, p: ast::ProbLit, span: Span) -> Option<Prob> {
         if p.den == 0 {
             self.err(
-                Diag::error(Code::CheckBadProbability, "a probability cannot divide by zero", span, "'in 0'")
-                    .with_help("write 'N in M' with M at least 1"),
+                Diag::error(Code::CheckBadProbability, "a probability cannot divide by zero", span, "divides by 0")
+                    .with_help("write 'N in M' or 'N/M' with M at least 1"),
             );
             return None;
         }
@@ -20,7 +20,7 @@ impl Checker<'_> {
                     span,
                     format!("this is {}", crate::percent::percent(p.num as f64 / p.den as f64)),
                 )
-                .with_help("write it as 50%, 0.5 or 1 in 2"),
+                .with_help("write it as 50%, 0.5, 1 in 2 or 1/2"),
             );
             return None;
         }

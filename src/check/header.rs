@@ -139,7 +139,20 @@ impl Checker<'_> {
     fn param_value(&mut self, v: &ParamValue, overridden: bool, name: &ast::Ident) -> Option<ParamVal> {
         let mark = self.diags.len();
         let r = match v {
-            ParamValue::Prob(p) => self.prob_lit(p.value, p.span).map(ParamVal::Prob),
+            ParamValue::Prob(p) => {
+                let r = self.prob_lit(p.value, p.span).map(ParamVal::Prob);
+                let text: String =
+                    if overridden { String::new() } else { p.span.text(self.src).split_whitespace().collect() };
+                if r.is_none() && p.value.num > p.value.den && text.contains('/') {
+                    // `param n = 10/2` meant a number, most likely.
+                    if let Some(d) = self.diags.last_mut() {
+                        d.help = Some(format!(
+                            "a param written N/M is a probability; for a whole-number division, write it in brackets: ({text})"
+                        ));
+                    }
+                }
+                r
+            }
             ParamValue::Expr(e) => match &e.kind {
                 AE::Str(s) => Some(ParamVal::Str(s.clone())),
                 AE::Prob(p) => self.prob_lit(*p, e.span).map(ParamVal::Prob),
