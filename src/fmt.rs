@@ -151,6 +151,11 @@ fn spaced(prev: &Tok, next: &Tok) -> bool {
     if matches!(next_text, "," | ")" | ":" | "..") || matches!(prev.text(), "(" | "..") {
         return false;
     }
+    if matches!(prev, Tok::Leaf { rule: Rule::frac_bar, .. }) || matches!(next, Tok::Leaf { rule: Rule::frac_bar, .. })
+    {
+        // A fraction is one number: `1/8`.
+        return false;
+    }
     if let Tok::Leaf { rule: Rule::neg_op, .. } = prev {
         // `-x`, but `- -x`: two minus signs never touch.
         return matches!(next, Tok::Leaf { rule: Rule::neg_op, .. });

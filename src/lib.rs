@@ -86,6 +86,12 @@ fn parse_override(p: &str) -> Result<ParamOverride, Diag> {
         return Err(no_span(format!("--param {p}: expected NAME=VALUE"), "for example: --param loss=30%"));
     };
     let name = name.trim();
+    if name.is_empty() {
+        return Err(no_span(
+            format!("--param {p}: the name is missing"),
+            "write NAME=VALUE, the name of a param the scenario declares: for example --param loss=30%",
+        ));
+    }
     match syntax::parser::parse_param_value(value.trim()) {
         Ok(v) => Ok(ParamOverride { name: name.to_string(), value: v }),
         Err(e) => Err(no_span(

@@ -41,7 +41,8 @@ fn a_bad_param_is_a_diagnostic() {
     assert!(unknown.stderr.contains("herald::check::unknown_param"), "{}", unknown.stderr);
     assert!(unknown.stderr.contains("did you mean 'loss'?"), "{}", unknown.stderr);
     let malformed = herald(&["run", ACK, "--param", "loss"], None, &[]);
-    assert_eq!(malformed.code, 3);
+    // A usage error of the command line (README: exit codes).
+    assert_eq!(malformed.code, 2);
     assert!(malformed.stderr.contains("expected NAME=VALUE"), "{}", malformed.stderr);
     let out_of_range = herald(&["run", ACK, "--param", "loss=150%"], None, &[]);
     assert_eq!(out_of_range.code, 3);

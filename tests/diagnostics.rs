@@ -587,7 +587,8 @@ fn duplicate_channel() {
 #[test]
 fn probability_above_100_percent() {
     let src = "generals A, B\nchannel A <-> B { lose 150% }\n";
-    let d = error(src, "herald::check::bad_probability", (2, 24), "between 0% and 100%", Some("50%, 0.5 or 1 in 2"));
+    let d =
+        error(src, "herald::check::bad_probability", (2, 24), "between 0% and 100%", Some("50%, 0.5, 1 in 2 or 1/2"));
     assert!(d.labels[0].1.contains("150%"), "{:?}", d.labels);
 }
 
@@ -1072,4 +1073,182 @@ fn role_problems_are_reported_once() {
     let (ok, diags) = diags_with(src, &[]);
     assert!(!ok);
     assert_eq!(diags.iter().filter(|d| d.code == "herald::check::unknown_name").count(), 1, "{diags:#?}");
+}
+
+// ------------------------------------------------------------------ issue 16
+
+#[test]
+fn nul_byte_in_a_string_or_a_comment() {
+    let frame = "general A { decide at 1: attack }\n";
+    error(&format!("scenario \"a\0b\"\n{frame}"), "herald::syntax::nul_byte", (1, 12), "NUL byte", Some("plain text"));
+    error(
+        &format!("scenario \"a\\\0b\"\n{frame}"),
+        "herald::syntax::nul_byte",
+        (1, 13),
+        "NUL byte",
+        Some("plain text"),
+    );
+    error(&format!("# a\0b\n{frame}"), "herald::syntax::nul_byte", (1, 4), "NUL byte", Some("plain text"));
+}
+
+/// Every diagnostic of `src` (errors and warnings): its code and where it starts.
+fn all(src: &str) -> Vec<(&'static str, (usize, usize))> {
+    let (_, diags) = diags_with(src, &[]);
+    diags.iter().map(|d| (d.code, line_col(src, d.span().start))).collect()
+}
+
+#[test]
+fn overflow_of_a_negation() {
+    // Known before the run: the checker says so.
+    error(
+        "time t = 1 + -(-9223372036854775807 - 1)\ngeneral A { decide at 1: attack }",
+        "herald::check::overflow",
+        (1, 14),
+        "overflows",
+        None,
+    );
+    let src = "channel A <-> B { delay 1 }
+general A {
+  on start { send v(-(-9223372036854775807 - 1)) to B }
+  decide at 5: attack
+}
+general B { decide at 5: attack if received v(1) }
+";
+    assert_eq!(all(src), [("herald::check::overflow", (3, 21))]);
+}
+
+#[test]
+fn overflow_of_a_variable_start_is_no_dependence_on_the_run() {
+    // It is known before the run: not 'depends on the run'.
+    let src = "general A {\n  var x = 9223372036854775807 + 1\n  decide at 1: attack\n}\n";
+    assert_eq!(all(src), [("herald::check::overflow", (2, 11))]);
+}
+
+#[test]
+fn a_bad_delay_is_not_also_a_missing_channel() {
+    let src = "general A {
+  on start { send plan to B }
+  decide at 1: attack
+}
+general B { decide at 1: attack if received plan from A }
+channel A <-> B { delay 0 }
+";
+    assert_eq!(all(src), [("herald::check::bad_delay", (6, 25))]);
+}
+
+#[test]
+fn a_bad_range_of_generals_is_not_also_no_generals() {
+    assert_eq!(all("generals G5..G1\nchannel * <-> * { delay 1 }"), [("herald::check::bad_range", (1, 10))]);
+    assert_eq!(all("generals G1..G300"), [("herald::check::too_many_generals", (1, 10))]);
+    assert_eq!(all("generals A..B"), [("herald::check::bad_range", (1, 10))]);
+}
+
+#[test]
+fn a_decision_with_a_type_error_is_not_also_never_deciding() {
+    let src = "general A { decide at 1: attack }
+general B { decide at 1: attack if 1 + 1 }
+channel A <-> B { delay 1 }
+";
+    assert_eq!(all(src), [("herald::check::type_mismatch", (2, 36))]);
+    // Nor is a rule that attacks but did not check.
+    let src = "general A { decide at 1: attack }
+general B { at nope { attack } }
+channel A <-> B { delay 1 }
+";
+    assert_eq!(all(src), [("herald::check::unknown_name", (2, 16))]);
+}
+
+#[test]
+fn a_general_declared_twice_is_not_also_never_deciding() {
+    let src = "generals A, B\ngeneral A { decide at 1: attack }\ngeneral B { decide at 1: attack }\n";
+    assert_eq!(all(src), [("herald::check::duplicate", (2, 9)), ("herald::check::duplicate", (3, 9))]);
+}
+
+#[test]
+fn a_negative_lose_after_is_said_and_not_a_missing_channel() {
+    // It was refused without a word, and its channel reported missing.
+    let src = "channel A <-> B { lose after -1 }
+general A { on start { send m to B } decide at 5: attack }
+general B { decide at 5: attack if received m }
+";
+    assert_eq!(all(src), [("herald::check::bad_number", (1, 30))]);
+}
+
+#[test]
+fn a_param_or_time_with_a_bad_value_is_not_also_unknown() {
+    // Its uses were 'unknown', a probability param's name a message kind never sent,
+    // and a decision at an unknown time a general that never decides.
+    let src = "param loss = 150%
+time t = 4 / 0
+channel A <-> B { lose loss }
+general A { decide at t: attack }
+general B { decide at 1: attack if 1 + t > 0 }
+";
+    assert_eq!(all(src), [("herald::check::bad_probability", (1, 14)), ("herald::check::division_by_zero", (2, 10))]);
+}
+
+const VALUES: &str = "general A { decide at 5: commit 1 }
+general B { decide at 5: commit 2 }
+";
+
+const ATTACKS: &str = "general A { decide at 5: attack }
+general B { decide at 5: wait }
+";
+
+#[test]
+fn attack_outcome_in_a_value_scenario() {
+    let src = format!("{VALUES}expect never defeat\n");
+    let d = error(
+        &src,
+        "herald::check::impossible_outcome",
+        (3, 14),
+        "'defeat' never happens in a scenario that commits values",
+        Some("agreement, disagreement or undecided"),
+    );
+    assert!(d.labels[0].1.contains("an outcome of attack scenarios"), "{:?}", d.labels);
+    assert_eq!(label_at(&src, &d, 1), (1, 26));
+    for (line, at) in [
+        ("expect victory", (3, 8)),
+        ("expect probability no-attack < 1%", (3, 20)),
+        ("expect possible defeat", (3, 17)),
+        ("expect A attacks", (3, 8)),
+        ("expect seed 2: B waits", (3, 16)),
+    ] {
+        assert_eq!(all(&format!("{VALUES}{line}\n")), [("herald::check::impossible_outcome", at)], "{line}");
+    }
+}
+
+#[test]
+fn value_outcome_in_an_attack_scenario() {
+    let src = format!("{ATTACKS}expect probability agreement = 100%\n");
+    error(
+        &src,
+        "herald::check::impossible_outcome",
+        (3, 20),
+        "'agreement' never happens in an attack scenario",
+        Some("victory, defeat or no-attack"),
+    );
+    for (line, at) in
+        [("expect never disagreement", (3, 14)), ("expect undecided", (3, 8)), ("expect A commits 1", (3, 8))]
+    {
+        assert_eq!(all(&format!("{ATTACKS}{line}\n")), [("herald::check::impossible_outcome", at)], "{line}");
+    }
+    // What both kinds have is fine in either.
+    for frame in [VALUES, ATTACKS] {
+        for line in ["expect A undecided", "expect never B crashes"] {
+            assert_eq!(all(&format!("{frame}{line}\n")), [], "{line}");
+        }
+    }
+}
+
+#[test]
+fn a_fraction_is_a_probability_between_0_and_1() {
+    let src = "generals A, B\nchannel A <-> B { lose 9/8 }\n";
+    let d = error(src, "herald::check::bad_probability", (2, 24), "between 0% and 100%", Some("1/2"));
+    assert!(d.labels[0].1.contains("112.5%"), "{:?}", d.labels);
+    let src = "generals A, B\nchannel A <-> B { duplicate 1/0 }\n";
+    error(src, "herald::check::bad_probability", (2, 29), "cannot divide by zero", Some("at least 1"));
+    // In a param, `N/D` alone is a probability: an integer division is written in brackets.
+    let src = "param n = 10/2\ngeneral A { decide at n: attack }\n";
+    error(src, "herald::check::bad_probability", (1, 11), "between 0% and 100%", Some("(10/2)"));
 }

@@ -155,8 +155,13 @@ fn a_scenario_that_does_not_load_fails_and_nothing_to_test_is_a_usage_error() {
 fn outcome_expectations_may_follow_one_another() {
     // A regression: `expect defeat` followed by another statement did not parse.
     let dir = temp_dir("outcomes");
-    let src = "general A {\n  decide at 1: attack\n}\nexpect no-attack\nexpect never defeat\nexpect possible disagreement\nexpect victory\n";
+    let src = "general A {\n  decide at 1: attack\n}\nexpect no-attack\nexpect never defeat\nexpect possible no-attack\nexpect victory\n";
     std::fs::write(dir.join("o.herald"), src).unwrap();
     let out = herald(&["check", "o.herald"], &dir);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // The outcomes of a scenario that commits values (an attack scenario has none of them).
+    let src = "general A {\n  decide at 1: commit 1\n}\nexpect agreement\nexpect never disagreement\nexpect possible undecided\nexpect agreement\n";
+    std::fs::write(dir.join("v.herald"), src).unwrap();
+    let out = herald(&["check", "v.herald"], &dir);
     assert_eq!(out.code, 0, "{}", out.stderr);
 }

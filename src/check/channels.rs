@@ -86,12 +86,16 @@ impl Checker<'_> {
                 }
             }
         }
+        // What a declaration whose properties have an error gives its pairs.
+        let broken = ChannelTemplate { delay: (1, 1), duplicate: None, losses: Vec::new() };
         for a in 0..n {
             for b in 0..n {
                 let Some((_, i)) = best[a * n + b] else {
                     continue;
                 };
-                let Some(t) = &resolved[i] else { continue };
+                // A declaration with an error (reported) still declares its pairs: a send
+                // over one is not also "no channel". The model is never run.
+                let t = resolved[i].as_ref().unwrap_or(&broken);
                 let id = self.channels.len() as ChanId;
                 self.channels.push(Channel {
                     from: a as GenId,
@@ -217,6 +221,7 @@ impl Checker<'_> {
     /// The probability a param holds; with `must`, an error if it is not one.
     fn prob_param(&mut self, id: &ast::Ident, must: bool) -> Option<Prob> {
         match self.globals.get(&id.name).copied() {
+            Some((Global::Broken, _)) => None,
             Some((Global::Param(i), _)) => match &self.params[i].value {
                 ParamVal::Prob(p) => Some(*p),
                 _ => {
@@ -310,7 +315,19 @@ impl Checker<'_> {
                 LossKind::Every(n.value)
             }
             LossRule::First(e) => LossKind::First(self.positive(e, "the count")?),
-            LossRule::After(e) => LossKind::After(self.const_int(e).filter(|v| *v >= 0)? as u64),
+            LossRule::After(e) => {
+                let v = self.const_int(e)?;
+                if v < 0 {
+                    self.err(Diag::error(
+                        Code::CheckBadNumber,
+                        "'lose after' needs a count of at least 0",
+                        e.span,
+                        format!("this is {v}"),
+                    ));
+                    return None;
+                }
+                LossKind::After(v as u64)
+            }
             LossRule::Window(a, b) => {
                 let (f, t) = (self.const_tick(a)?, self.const_tick(b)?);
                 if f > t {
@@ -330,7 +347,7 @@ impl Checker<'_> {
                 LossKind::Chance { p, kind }
             }
             LossRule::Name { name, kind } => {
-                let is_param = matches!(self.globals.get(&name.name), Some((Global::Param(_), _)));
+                let is_param = matches!(self.globals.get(&name.name), Some((Global::Param(_) | Global::Broken, _)));
                 let is_kind = self.kind_index.contains_key(&name.name);
                 if is_param && is_kind {
                     self.err(

@@ -7,8 +7,8 @@ impl Checker<'_> {
     pub(crate) fn prob_lit(&mut self, p: ast::ProbLit, span: Span) -> Option<Prob> {
         if p.den == 0 {
             self.err(
-                Diag::error(Code::CheckBadProbability, "a probability cannot divide by zero", span, "'in 0'")
-                    .with_help("write 'N in M' with M at least 1"),
+                Diag::error(Code::CheckBadProbability, "a probability cannot divide by zero", span, "divides by 0")
+                    .with_help("write 'N in M' or 'N/M' with M at least 1"),
             );
             return None;
         }
@@ -20,7 +20,7 @@ impl Checker<'_> {
                     span,
                     format!("this is {}", crate::percent::percent(p.num as f64 / p.den as f64)),
                 )
-                .with_help("write it as 50%, 0.5 or 1 in 2"),
+                .with_help("write it as 50%, 0.5, 1 in 2 or 1/2"),
             );
             return None;
         }
@@ -43,6 +43,7 @@ impl Checker<'_> {
         match &e.kind {
             AE::Int(v) => Some(*v),
             AE::Name(n) => match self.globals.get(n).copied() {
+                Some((Global::Broken, _)) => None,
                 Some((Global::Time(i), _)) => Some(self.times[i].1),
                 Some((Global::Param(i), _)) => match &self.params[i].value {
                     ParamVal::Int(v) => Some(*v),
@@ -77,7 +78,13 @@ impl Checker<'_> {
                     None
                 }
             },
-            AE::Neg(a) => self.const_int(a).map(|v| v.wrapping_neg()),
+            AE::Neg(a) => {
+                let r = self.const_int(a)?.checked_neg();
+                if r.is_none() {
+                    self.overflow(e.span);
+                }
+                r
+            }
             AE::Binary(op, a, b) if matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div) => {
                 let (x, y) = (self.const_int(a)?, self.const_int(b)?);
                 let r = match op {
@@ -98,7 +105,7 @@ impl Checker<'_> {
                     }
                 };
                 if r.is_none() {
-                    self.err(Diag::error(Code::CheckOverflow, "this value overflows", e.span, "too large"));
+                    self.overflow(e.span);
                 }
                 r
             }
@@ -119,6 +126,11 @@ impl Checker<'_> {
                 None
             }
         }
+    }
+
+    /// An expression known before the run overflows (`herald::check::overflow`).
+    pub(crate) fn overflow(&mut self, span: Span) {
+        self.err(Diag::error(Code::CheckOverflow, "this value overflows", span, "too large"));
     }
 
     /// A static tick (`at T`, `from T to T`): a constant between 0 and the largest tick.

@@ -152,7 +152,89 @@ impl Checker<'_> {
         }
     }
 
+    /// An outcome or a general's decision that this kind of scenario can never have: an
+    /// attack outcome where generals commit values (`expect never defeat` would pass for
+    /// nothing), a value outcome where they attack or wait. Whether a scenario commits
+    /// values is what the model's `values` says: some rule commits.
+    fn check_kind(&mut self, e: &ast::Expect) {
+        let (values, attacks) = (self.values, self.attacks);
+        if values.is_some() && attacks.is_some() {
+            return; // mixed_decisions says it
+        }
+        let event = match &e.what {
+            ast::Expectation::Outcome(o) => ast::Event::Outcome(o.clone()),
+            ast::Expectation::General(g) => ast::Event::General(g.clone()),
+            ast::Expectation::Probability { event, .. }
+            | ast::Expectation::Possible(event)
+            | ast::Expectation::Never(event) => event.clone(),
+        };
+        let (span, of_values) = match &event {
+            ast::Event::Outcome(o) => match o.value {
+                ast::Outcome::Victory | ast::Outcome::Defeat | ast::Outcome::NoAttack => (o.span, false),
+                ast::Outcome::Agreement | ast::Outcome::Disagreement | ast::Outcome::Undecided => (o.span, true),
+            },
+            ast::Event::General(g) => match g.what {
+                ast::GeneralFate::Attacks | ast::GeneralFate::Waits => (g.span, false),
+                ast::GeneralFate::Commits(_) => (g.span, true),
+                ast::GeneralFate::Undecided | ast::GeneralFate::Crashes => return,
+            },
+        };
+        if of_values == values.is_some() {
+            return;
+        }
+        let what = span.text(self.src).split_whitespace().collect::<Vec<_>>().join(" ");
+        let outcome = matches!(event, ast::Event::Outcome(_));
+        let d = if values.is_some() {
+            let label =
+                if outcome { "an outcome of attack scenarios" } else { "generals attack or wait in attack scenarios" };
+            let help = if outcome {
+                "a scenario that commits values ends in agreement, disagreement or undecided".to_string()
+            } else {
+                let g = what.split_whitespace().next().unwrap_or("A");
+                format!(
+                    "in a scenario that commits values, a general commits a value, is undecided or crashes: '{g} commits V'"
+                )
+            };
+            let mut d = Diag::error(
+                Code::CheckImpossibleOutcome,
+                format!("'{what}' never happens in a scenario that commits values"),
+                span,
+                label,
+            )
+            .with_help(help);
+            if let Some(v) = values {
+                d = d.with_label(v, "this scenario commits values here");
+            }
+            d
+        } else {
+            let label = if outcome {
+                "an outcome of scenarios that commit values"
+            } else {
+                "generals commit values in scenarios that commit them"
+            };
+            let help = if outcome {
+                "an attack scenario ends in victory, defeat or no-attack".to_string()
+            } else {
+                let g = what.split_whitespace().next().unwrap_or("A");
+                format!("in an attack scenario, a general attacks, waits, is undecided or crashes: '{g} attacks'")
+            };
+            let mut d = Diag::error(
+                Code::CheckImpossibleOutcome,
+                format!("'{what}' never happens in an attack scenario"),
+                span,
+                label,
+            )
+            .with_help(help);
+            if let Some(a) = attacks {
+                d = d.with_label(a, "its generals attack or wait: here");
+            }
+            d
+        };
+        self.err(d);
+    }
+
     fn check_expect(&mut self, e: &ast::Expect) {
+        self.check_kind(e);
         let event_general = |ev: &ast::Event| match ev {
             ast::Event::General(g) => Some(g.general.clone()),
             ast::Event::Outcome(_) => None,

@@ -174,6 +174,7 @@ impl Checker<'_> {
                         }
                     },
                     Some((Global::Time(i), _)) => mk(ExprKind::Const(self.times[i].1), Ty::Int),
+                    Some((Global::Broken, _)) => None,
                     None => {
                         let mut cands: Vec<String> = self.globals.keys().cloned().collect();
                         cands.extend(scope.locals.iter().map(|l| l.0.clone()));
@@ -201,7 +202,12 @@ impl Checker<'_> {
                 let a = self.expr(a, scope)?;
                 self.want(&a, Ty::Int)?;
                 if let ExprKind::Const(v) = a.kind {
-                    return mk(ExprKind::Const(v.wrapping_neg()), Ty::Int);
+                    // Known before the run: an overflow is the checker's to report.
+                    let Some(v) = v.checked_neg() else {
+                        self.overflow(span);
+                        return None;
+                    };
+                    return mk(ExprKind::Const(v), Ty::Int);
                 }
                 mk(ExprKind::Neg(Box::new(a)), Ty::Int)
             }
@@ -253,6 +259,11 @@ impl Checker<'_> {
                 }
                 if *op == BinOp::Div && matches!(b.kind, ExprKind::Const(0)) {
                     self.err(Diag::error(Code::CheckDivisionByZero, "division by zero", span, "divides by 0"));
+                    return None;
+                }
+                if let (ExprKind::Const(_), ExprKind::Const(_)) = (&a.kind, &b.kind) {
+                    // Both known, and `fold` could not: it overflows, before the run.
+                    self.overflow(span);
                     return None;
                 }
                 mk(ExprKind::Bin(*op, Box::new(a), Box::new(b)), ty)

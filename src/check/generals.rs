@@ -28,6 +28,12 @@ impl<'a> Checker<'a> {
         for stmt in &file.stmts {
             match stmt {
                 Stmt::General(g) => {
+                    if let Some(&first) = self.gen_index.get(&g.name.name)
+                        && g.rules.iter().any(super::rules::could_decide)
+                    {
+                        // Declared again, with rules that are dropped with it.
+                        self.decisions_dropped.insert(first);
+                    }
                     let role = g.role.as_ref().and_then(|r| self.role_ref(r));
                     self.add_general(&g.name, g.label.as_ref().map(|l| l.value.clone()), role, g.span);
                 }

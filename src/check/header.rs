@@ -67,28 +67,34 @@ impl Checker<'_> {
                         // param known, so its uses do not report it as unknown too.
                         checked = self.param_value(value, false, name);
                     }
-                    let value = checked;
-                    if let Some(value) = value {
-                        self.globals.insert(name.name.clone(), (Global::Param(self.params.len()), name.span));
-                        self.params.push(ParamInfo { name: name.name.clone(), value, span: name.span });
+                    match checked {
+                        Some(value) => {
+                            self.globals.insert(name.name.clone(), (Global::Param(self.params.len()), name.span));
+                            self.params.push(ParamInfo { name: name.name.clone(), value, span: name.span });
+                        }
+                        None => {
+                            self.globals.insert(name.name.clone(), (Global::Broken, name.span));
+                        }
                     }
                 }
                 Stmt::Time { name, value } => {
                     if !self.declare_global(name) {
                         continue;
                     }
-                    if let Some(v) = self.const_int(value) {
-                        if v < 0 {
-                            self.err(Diag::error(
-                                Code::CheckNegativeTime,
-                                format!("time '{}' is negative", name.name),
-                                value.span,
-                                format!("this is {v}"),
-                            ));
-                        }
-                        self.globals.insert(name.name.clone(), (Global::Time(self.times.len()), name.span));
-                        self.times.push((name.name.clone(), v, name.span));
+                    let Some(v) = self.const_int(value) else {
+                        self.globals.insert(name.name.clone(), (Global::Broken, name.span));
+                        continue;
+                    };
+                    if v < 0 {
+                        self.err(Diag::error(
+                            Code::CheckNegativeTime,
+                            format!("time '{}' is negative", name.name),
+                            value.span,
+                            format!("this is {v}"),
+                        ));
                     }
+                    self.globals.insert(name.name.clone(), (Global::Time(self.times.len()), name.span));
+                    self.times.push((name.name.clone(), v, name.span));
                 }
                 _ => {}
             }
@@ -133,7 +139,20 @@ impl Checker<'_> {
     fn param_value(&mut self, v: &ParamValue, overridden: bool, name: &ast::Ident) -> Option<ParamVal> {
         let mark = self.diags.len();
         let r = match v {
-            ParamValue::Prob(p) => self.prob_lit(p.value, p.span).map(ParamVal::Prob),
+            ParamValue::Prob(p) => {
+                let r = self.prob_lit(p.value, p.span).map(ParamVal::Prob);
+                let text: String =
+                    if overridden { String::new() } else { p.span.text(self.src).split_whitespace().collect() };
+                if r.is_none() && p.value.num > p.value.den && text.contains('/') {
+                    // `param n = 10/2` meant a number, most likely.
+                    if let Some(d) = self.diags.last_mut() {
+                        d.help = Some(format!(
+                            "a param written N/M is a probability; for a whole-number division, write it in brackets: ({text})"
+                        ));
+                    }
+                }
+                r
+            }
             ParamValue::Expr(e) => match &e.kind {
                 AE::Str(s) => Some(ParamVal::Str(s.clone())),
                 AE::Prob(p) => self.prob_lit(*p, e.span).map(ParamVal::Prob),

@@ -60,6 +60,8 @@ pub fn check(src: &str, file: &ast::File, overrides: &[ParamOverride]) -> Result
 enum Global {
     Param(usize),
     Time(usize),
+    /// A param or time whose value has an error (reported): its uses say nothing more.
+    Broken,
 }
 
 pub(crate) struct Checker<'a> {
@@ -97,6 +99,9 @@ pub(crate) struct Checker<'a> {
     expects: Vec<ast::Expect>,
     /// Times used in `at`, `decide at`, ..., for the horizon warning.
     used_times: Vec<(u32, Span)>,
+    /// Generals a rule that could decide was dropped from, by an error already reported
+    /// (or a second declaration's): whether they can decide is not known.
+    decisions_dropped: std::collections::HashSet<GenId>,
 }
 
 impl<'a> Checker<'a> {
@@ -134,6 +139,7 @@ impl<'a> Checker<'a> {
             attacks: None,
             expects: Vec::new(),
             used_times: Vec::new(),
+            decisions_dropped: std::collections::HashSet::new(),
         }
     }
 
@@ -192,11 +198,14 @@ impl<'a> Checker<'a> {
         self.globals_pass(file, overrides);
         self.declare_generals(file);
         if self.generals.is_empty() {
-            let span = Span::new(0, 0);
-            self.err(
-                Diag::error(Code::CheckNoGenerals, "this scenario has no generals", span, "nothing to run")
-                    .with_help("declare some: 'general A { ... }' or 'generals A, B'"),
-            );
+            // Declarations that all failed (`generals G5..G1`) have said why already.
+            if !self.diags.iter().any(Diag::is_error) {
+                let span = Span::new(0, 0);
+                self.err(
+                    Diag::error(Code::CheckNoGenerals, "this scenario has no generals", span, "nothing to run")
+                        .with_help("declare some: 'general A { ... }' or 'generals A, B'"),
+                );
+            }
             return;
         }
         self.infer_kinds(file);

@@ -98,6 +98,14 @@ impl<'a> Checker<'a> {
     }
 
     fn rule(&mut self, g: GenId, d: &RuleDecl, from_role: bool) {
+        if !self.rule_checked(g, d, from_role) && could_decide(d) {
+            self.decisions_dropped.insert(g);
+        }
+    }
+
+    /// Checks a rule and adds it to its general; false when it, or one of its actions,
+    /// was dropped for an error.
+    fn rule_checked(&mut self, g: GenId, d: &RuleDecl, from_role: bool) -> bool {
         let mut scope = Scope { owner: g, locals: vec![], runtime: true };
         let text = d.head.text(self.src).trim_end().to_string();
         let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -173,7 +181,8 @@ impl<'a> Checker<'a> {
             RuleKind::Var { .. } => None,
         };
         let actions: Vec<Action> = rule_actions(d).iter().filter_map(|a| self.action(a, &scope, from_role)).collect();
-        let Some(trigger) = trigger else { return };
+        let complete = actions.len() == rule_actions(d).len();
+        let Some(trigger) = trigger else { return false };
         let id = self.rules.len() as RuleId;
         let gen_rules = &mut self.generals[g as usize];
         match trigger {
@@ -194,6 +203,7 @@ impl<'a> Checker<'a> {
             text,
             locals: scope.locals.len() as u8,
         });
+        complete
     }
 
     pub(super) fn mark_attack(&mut self, span: Span) {
@@ -229,6 +239,12 @@ impl<'a> Checker<'a> {
             .with_help("a scenario decides either attack/wait or values with 'commit', not both"),
         );
     }
+}
+
+/// Whether a rule can decide: `decide at`, or an action that attacks, waits or commits.
+pub(crate) fn could_decide(d: &RuleDecl) -> bool {
+    matches!(d.kind, RuleKind::Decide { .. })
+        || rule_actions(d).iter().any(|a| matches!(a, AA::Attack(_) | AA::Wait(_) | AA::Commit { .. }))
 }
 
 /// The actions of a rule, if it has any.

@@ -18,7 +18,7 @@ impl Checker<'_> {
             let acts = rules
                 .flat_map(|r| &self.rules[*r as usize].actions)
                 .any(|a| matches!(a, Action::Attack(_) | Action::Wait(_) | Action::Commit { .. }));
-            if general.decide.is_empty() && !acts {
+            if general.decide.is_empty() && !acts && !self.decisions_dropped.contains(&(g as GenId)) {
                 let d = Diag::warning(
                     Code::CheckNeverDecides,
                     format!("'{}' can never decide", general.name),

@@ -70,7 +70,12 @@ pub(super) fn read_and_load(
             diags(o, &ds, &source, color, env);
             let errors = ds.iter().filter(|d| d.is_error()).count();
             o.err(&format!("{}: {errors} error{}\n", source.name, plural(errors)));
-            Err(EXIT_INVALID)
+            // A malformed `--param` is a usage error of the command line, not the file's.
+            Err(if ds.iter().any(|d| d.code == crate::diag::Code::CliBadParam.as_str()) {
+                super::EXIT_USAGE
+            } else {
+                EXIT_INVALID
+            })
         }
     }
 }

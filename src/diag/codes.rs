@@ -100,6 +100,8 @@ codes! {
     CheckDuplicate: Error = "herald::check::duplicate",
     /// Two channel declarations both give the same direction between two generals.
     CheckDuplicateChannel: Error = "herald::check::duplicate_channel",
+    /// An `expect` names an outcome or a decision this kind of scenario never has: victory, defeat, no-attack, attacks or waits where generals commit values; agreement, disagreement, undecided or commits where they attack or wait.
+    CheckImpossibleOutcome: Error = "herald::check::impossible_outcome",
     /// A scenario decides both attack/wait and values.
     CheckMixedDecisions: Error = "herald::check::mixed_decisions",
     /// A time is negative.

@@ -96,17 +96,40 @@ impl Diag {
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset.
+/// 1-based line and column (in characters) of a byte offset. Lines end with LF, CRLF or
+/// a lone CR.
 pub fn line_col(src: &str, offset: u32) -> (usize, usize) {
     let offset = (offset as usize).min(src.len());
     let mut offset = offset;
     while !src.is_char_boundary(offset) {
         offset -= 1;
     }
-    let before = &src[..offset];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
-    (line, col)
+    let bytes = src.as_bytes();
+    let mut line = 1;
+    let mut start = 0;
+    for (i, &b) in bytes[..offset].iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            line += 1;
+            start = i + 1;
+        }
+    }
+    (line, src[start..offset].chars().count() + 1)
+}
+
+/// `text` with every CR that does not start a CRLF turned into an LF: the same length,
+/// so every offset stays. (Scenario files are read so: `syntax::prescan::decode`.)
+pub fn lone_cr_to_lf(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut bytes = text.into_bytes();
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    // One ASCII byte for another: still UTF-8.
+    String::from_utf8(bytes).expect("UTF-8 in, UTF-8 out")
 }
 
 /// A source file as diagnostics show it: a name (never an absolute path) and its text.
@@ -194,6 +217,15 @@ impl Diagnostic for Located<'_> {
 pub fn render(diags: &[Diag], source: &Source, color: bool) -> String {
     let theme = if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
+    // miette counts a lone CR as a line end in its header but not in its excerpt (which
+    // then shows "0 │" and the raw CR): give it LFs.
+    let normalized;
+    let source = if source.text.contains('\r') {
+        normalized = Source::new(source.name.clone(), lone_cr_to_lf(source.text.as_str().to_string()));
+        &normalized
+    } else {
+        source
+    };
     let mut out = String::new();
     for d in diags {
         match window(d, source) {

@@ -125,35 +125,7 @@ impl Explainer<'_, '_> {
         if depth >= MAX_DEPTH {
             return Vec::new();
         }
-        let rules: Vec<RuleId> = (0..self.model.rules.len() as RuleId)
-            .filter(|r| {
-                let rule = &self.model.rules[*r as usize];
-                rule.owner == g
-                    && rule.actions.iter().any(|a| {
-                        matches!(a, Action::Send { kind, to: targets, .. }
-                            if *kind == pattern.kind && to.is_none_or(|to| targets.iter().any(|x| to.contains(x))))
-                    })
-            })
-            .collect();
-        let mut out = Vec::new();
-        if rules.is_empty() {
-            out.push(Why::leaf(format!(
-                "{} has no rule that sends {}",
-                self.name(g),
-                self.model.show_kind(pattern.kind)
-            )));
-        }
-        for r in rules {
-            if self.visiting.contains(&r) {
-                continue;
-            }
-            self.visiting.insert(r);
-            let mut w = self.not_fired(r, t, depth + 1);
-            self.visiting.remove(&r);
-            w.says = format!("{} never fired: {}", self.rule_ref(r), w.says);
-            out.push(w);
-        }
-        out
+        self.none_sent(g, pattern, g, t, locals, to, depth)
     }
 
     /// Whether `s` has any rule that sends `kind` to `g`.
@@ -162,14 +134,19 @@ impl Explainer<'_, '_> {
     }
 
     pub(super) fn sending_rules(&self, s: GenId, kind: KindId, g: GenId) -> Vec<RuleId> {
+        self.sending_rules_to(s, kind, Some(&[g]))
+    }
+
+    /// The rules of `s` that send `kind` to any of `to` (`None`: to anyone).
+    pub(super) fn sending_rules_to(&self, s: GenId, kind: KindId, to: Option<&[GenId]>) -> Vec<RuleId> {
         (0..self.model.rules.len() as RuleId)
             .filter(|r| {
                 let rule = &self.model.rules[*r as usize];
                 rule.owner == s
-                    && rule
-                        .actions
-                        .iter()
-                        .any(|a| matches!(a, Action::Send { kind: k, to, .. } if *k == kind && to.contains(&g)))
+                    && rule.actions.iter().any(|a| {
+                        matches!(a, Action::Send { kind: k, to: targets, .. }
+                            if *k == kind && to.is_none_or(|to| targets.iter().any(|x| to.contains(x))))
+                    })
             })
             .collect()
     }

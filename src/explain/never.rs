@@ -3,6 +3,7 @@
 use super::{Cause, Explainer, MAX_DEPTH, MAX_LISTED, Why};
 use crate::check::*;
 use crate::sim::LogEntry;
+use crate::syntax::ast::BinOp;
 
 impl Explainer<'_, '_> {
     /// A pattern with its payload values as they stood: `ack(4)`, `vote(_)`.
@@ -34,18 +35,39 @@ impl Explainer<'_, '_> {
         locals: &[i64],
         depth: usize,
     ) -> Why {
-        let kind = pattern.kind;
         let shown = self.show_pattern(pattern, g, t, locals);
         let head = format!("{} never sent {shown} to {}", self.name(s), self.name(g));
         if depth >= MAX_DEPTH {
             return Why::leaf(head);
         }
+        let because = self.none_sent(s, pattern, g, t, locals, Some(&[g]), depth);
+        Why::node(head, because)
+    }
+
+    /// Why `s` sent no messenger matching `pattern` (its values as `g` reads them at `t`)
+    /// to any of `to` (`None`: to anyone) by tick `t`: what it sent of that kind instead
+    /// (evidence), or that it had crashed, and for each rule of `s` that could have sent
+    /// one, why it did not: it fired too late, or never fired, and why. A rule whose sends
+    /// of that kind all carry another constant value (`send m(1)` for `m(2)`) could not:
+    /// when no rule could, that is the cause.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn none_sent(
+        &mut self,
+        s: GenId,
+        pattern: &Pattern,
+        g: GenId,
+        t: u32,
+        locals: &[i64],
+        to: Option<&[GenId]>,
+        depth: usize,
+    ) -> Vec<Why> {
+        let kind = pattern.kind;
         let mut because = Vec::new();
         // Sent, but with other payloads: say which, and what became of them.
         let other: Vec<u32> = (0..self.sim.state().messengers.len() as u32)
             .filter(|m| {
                 let x = &self.sim.state().messengers[*m as usize];
-                x.from == s && x.to == g && x.msg.kind == kind && x.sent <= t
+                x.from == s && to.is_none_or(|to| to.contains(&x.to)) && x.msg.kind == kind && x.sent <= t
             })
             .collect();
         for &m in other.iter().take(MAX_LISTED) {
@@ -60,12 +82,34 @@ impl Explainer<'_, '_> {
         {
             because
                 .push(Why::leaf(format!("{} crashed at tick {c}", self.name(s))).with(Cause::Crashed { general: s }));
-            return Why::node(head, because);
+            return because;
         }
-        let rules = self.sending_rules(s, kind, g);
+        let to_txt = match to {
+            Some(to) => format!(" to {}", to.iter().map(|x| self.name(*x)).collect::<Vec<_>>().join(", ")),
+            None => String::new(),
+        };
+        let (rules, other_values): (Vec<RuleId>, Vec<RuleId>) = self
+            .sending_rules_to(s, kind, to)
+            .into_iter()
+            .partition(|r| self.could_send_this(*r, pattern, g, t, locals, to));
         if rules.is_empty() {
             let k = self.model.show_kind(kind);
-            because.push(Why::leaf(format!("{} has no rule that sends {k} to {}", self.name(s), self.name(g))));
+            if other_values.is_empty() {
+                because.push(Why::leaf(format!("{} has no rule that sends {k}{to_txt}", self.name(s))));
+            } else {
+                let shown = self.show_pattern(pattern, g, t, locals);
+                let refs: Vec<String> = other_values.iter().map(|r| self.rule_ref(*r)).collect();
+                let (verb, values) =
+                    if refs.len() == 1 { ("sends", "another value") } else { ("send", "other values") };
+                because.push(Why::leaf(format!(
+                    "{} has no rule that sends {shown}{to_txt}: {} {verb} {k} with {values}",
+                    self.name(s),
+                    match refs.split_last() {
+                        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                        _ => refs.concat(),
+                    }
+                )));
+            }
         }
         for r in rules {
             if self.visiting.contains(&r) {
@@ -91,10 +135,109 @@ impl Explainer<'_, '_> {
             self.visiting.insert(r);
             let mut w = self.not_fired(r, t, depth + 1);
             self.visiting.remove(&r);
-            w.says = format!("{} never fired: {}", self.rule_ref(r), w.says);
+            w.says = match self.needed_receipt(r, pattern, g, t, locals, to) {
+                // Its send's value comes from what it receives: it would have sent this
+                // one only on receiving that one (not on whatever it might have received).
+                Some(needed) => {
+                    let shown = self.show_pattern(pattern, g, t, locals);
+                    format!("{}, which sends {shown} on receiving {needed}, never fired: {}", self.rule_ref(r), w.says)
+                }
+                None => format!("{} never fired: {}", self.rule_ref(r), w.says),
+            };
             because.push(w);
         }
-        Why::node(head, because)
+        because
+    }
+
+    /// For an `on receive` rule whose send of `pattern` takes its values from the payload
+    /// it binds (`send ack(n + 1)` for `on receive ack(n)`): the message it would have
+    /// had to receive to send `pattern`'s values (as `g` reads them at `t`), `ack(2)` for
+    /// `ack(3)`. `None` when its values do not come from the binders that simply.
+    fn needed_receipt(
+        &self,
+        r: RuleId,
+        pattern: &Pattern,
+        g: GenId,
+        t: u32,
+        locals: &[i64],
+        to: Option<&[GenId]>,
+    ) -> Option<String> {
+        let rule = &self.model.rules[r as usize];
+        let Trigger::Receive { pattern: heard, .. } = &rule.trigger else {
+            return None;
+        };
+        rule.actions.iter().find_map(|a| {
+            let Action::Send { kind, args, to: targets, .. } = a else {
+                return None;
+            };
+            if *kind != pattern.kind || !to.is_none_or(|to| targets.iter().any(|x| to.contains(x))) {
+                return None;
+            }
+            let mut needed: Vec<Option<i64>> = vec![None; heard.args.len()];
+            let mut any = false;
+            for (p, arg) in pattern.args.iter().zip(args) {
+                let PatArg::Eq(e) = p else { continue };
+                let v = self.value(e, g, t, locals);
+                let (slot, x) = match &arg.kind {
+                    ExprKind::Local(s) => (*s, Some(v)),
+                    ExprKind::Bin(BinOp::Add, a, b) => match (&a.kind, &b.kind) {
+                        (ExprKind::Local(s), ExprKind::Const(c)) | (ExprKind::Const(c), ExprKind::Local(s)) => {
+                            (*s, v.checked_sub(*c))
+                        }
+                        _ => continue,
+                    },
+                    ExprKind::Bin(BinOp::Sub, a, b) => match (&a.kind, &b.kind) {
+                        (ExprKind::Local(s), ExprKind::Const(c)) => (*s, v.checked_add(*c)),
+                        _ => continue,
+                    },
+                    _ => continue,
+                };
+                let at = heard.args.iter().position(|h| matches!(h, PatArg::Bind(b) if *b == slot))?;
+                needed[at] = Some(x?);
+                any = true;
+            }
+            if !any {
+                return None;
+            }
+            let types = &self.model.kinds[heard.kind as usize].arg_types;
+            let vals: Vec<String> = heard
+                .args
+                .iter()
+                .enumerate()
+                .map(|(i, h)| match (needed[i], h) {
+                    (Some(v), _) => self.model.show_value(v, types.get(i).copied()),
+                    (None, PatArg::Eq(e)) => {
+                        self.model.show_value(self.value(e, rule.owner, t, &[0; MAX_ARGS]), types.get(i).copied())
+                    }
+                    (None, _) => "_".to_string(),
+                })
+                .collect();
+            Some(format!("{}({})", self.model.show_kind(heard.kind), vals.join(", ")))
+        })
+    }
+
+    /// Whether rule `r` has a send of `pattern`'s kind to one of `to` whose constant values
+    /// do not contradict the pattern's (as `g` reads them at `t`).
+    fn could_send_this(
+        &self,
+        r: RuleId,
+        pattern: &Pattern,
+        g: GenId,
+        t: u32,
+        locals: &[i64],
+        to: Option<&[GenId]>,
+    ) -> bool {
+        self.model.rules[r as usize].actions.iter().any(|a| match a {
+            Action::Send { kind, args, to: targets, .. } => {
+                *kind == pattern.kind
+                    && to.is_none_or(|to| targets.iter().any(|x| to.contains(x)))
+                    && pattern.args.iter().zip(args).all(|(p, arg)| match (p, &arg.kind) {
+                        (PatArg::Eq(e), ExprKind::Const(c)) => self.value(e, g, t, locals) == *c,
+                        _ => true,
+                    })
+            }
+            _ => false,
+        })
     }
 
     /// Why rule `r` had not fired by tick `t`.

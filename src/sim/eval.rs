@@ -50,7 +50,9 @@ impl Sim<'_> {
             ExprKind::Now => self.state.now.min(cut) as i64,
             ExprKind::Local(i) => locals[*i as usize],
             ExprKind::Var(i) => self.state.vars[g as usize][*i as usize],
-            ExprKind::Neg(a) => self.ev(a, g, locals, cut)?.wrapping_neg(),
+            ExprKind::Neg(a) => {
+                self.ev(a, g, locals, cut)?.checked_neg().ok_or_else(|| self.arith(e.span, "overflow"))?
+            }
             ExprKind::Not(a) => (self.ev(a, g, locals, cut)? == 0) as i64,
             ExprKind::Bin(op, a, b) => {
                 let x = self.operand(a, g, locals, cut)?;

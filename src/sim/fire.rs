@@ -138,7 +138,7 @@ impl Sim<'_> {
                     };
                     if self.plan.lean.fans[r as usize][ai]
                         .as_ref()
-                        .is_some_and(|f| f.len() as u64 * n >= FAN_MIN as u64)
+                        .is_some_and(|f| (f.len() as u64).saturating_mul(n) >= FAN_MIN as u64)
                         && self.fan_out(r, ai, g, msg, n, ch)
                     {
                         continue;

@@ -1,27 +1,30 @@
 //! Lexical checks before the grammar runs: size, encoding, strings, brackets and nesting,
 //! so that malformed input gets a precise diagnostic and never a deep recursion.
 
-use crate::diag::{Code, Diag, Span};
+use crate::diag::{Code, Diag, Span, lone_cr_to_lf};
 
 /// Largest scenario file read, in bytes.
 pub const MAX_FILE_BYTES: usize = 1 << 20;
 /// Deepest nesting of brackets and braces accepted.
 pub const MAX_NESTING: usize = 64;
 
-/// Turns raw bytes into text, or says where they stop being UTF-8.
+/// Turns raw bytes into text, or says where they stop being UTF-8. Lines may end with
+/// LF, CRLF or a lone CR (old Mac files): a lone CR becomes an LF, so that comments
+/// end, lines are counted and excerpts are shown alike for all three (one byte for
+/// one: every offset is the file's).
 pub fn decode(bytes: &[u8]) -> Result<String, (String, Diag)> {
     if bytes.len() > MAX_FILE_BYTES {
         // Size first: a reader that stops at the limit may cut a character in two,
         // which is not the file's problem.
-        let shown = String::from_utf8_lossy(bytes).into_owned();
+        let shown = lone_cr_to_lf(String::from_utf8_lossy(bytes).into_owned());
         let d = too_large(&shown);
         return Err((shown, d));
     }
     match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_string()),
+        Ok(s) => Ok(lone_cr_to_lf(s.to_string())),
         Err(e) => {
             let at = e.valid_up_to();
-            let shown = String::from_utf8_lossy(bytes).into_owned();
+            let shown = lone_cr_to_lf(String::from_utf8_lossy(bytes).into_owned());
             // Offsets of the lossy text equal the original up to `at`, where it shows
             // the bad byte as U+FFFD (three bytes): the span covers that character.
             let d = Diag::error(
@@ -62,6 +65,14 @@ pub fn prescan(src: &str) -> Vec<Diag> {
         return diags;
     }
     let bytes = src.as_bytes();
+    // Any NUL, wherever it is (in a string or a comment too): the file is not text.
+    if let Some(i) = bytes.iter().position(|&b| b == 0) {
+        diags.push(
+            Diag::error(Code::SyntaxNulByte, "this file contains a NUL byte", Span::new(i, i + 1), "NUL byte here")
+                .with_help("scenario files are plain text; is this the right file?"),
+        );
+        return diags;
+    }
     let mut stack: Vec<(u8, usize)> = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
@@ -72,18 +83,6 @@ pub fn prescan(src: &str) -> Vec<Diag> {
                     i += 1;
                 }
                 continue;
-            }
-            0 => {
-                diags.push(
-                    Diag::error(
-                        Code::SyntaxNulByte,
-                        "this file contains a NUL byte",
-                        Span::new(i, i + 1),
-                        "NUL byte here",
-                    )
-                    .with_help("scenario files are plain text; is this the right file?"),
-                );
-                return diags;
             }
             b'"' => {
                 let start = i;

@@ -264,7 +264,7 @@ impl Sim<'_> {
                 | Op::Heard(_)
                 | Op::HeardOf { .. } => self.leaf(op, g, locals, &code.lists)?,
                 Op::Neg => {
-                    st[sp - 1] = st[sp - 1].wrapping_neg();
+                    st[sp - 1] = st[sp - 1].checked_neg()?;
                     continue;
                 }
                 Op::Not => {

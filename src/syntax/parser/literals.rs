@@ -40,7 +40,7 @@ impl Builder {
         let q = inner(p).next().unwrap();
         let text = q.as_str();
         let value = match q.as_rule() {
-            Rule::ratio => {
+            Rule::ratio | Rule::fraction => {
                 let mut it = inner(q);
                 let num = self.int(it.next().unwrap()).value as u128;
                 it.next();

@@ -1,0 +1,271 @@
+//! Regressions of issue 16 ("nothing a user types breaks herald, hangs it, eats the
+//! machine's memory, or gets a wrong answer"): each test failed before its fix.
+
+use herald::check::{Model, Prob};
+use herald::cli::{Env, Memory, Output, run_args};
+use herald::sim::{Mode, RunError, Seeded, Sim};
+
+fn model(src: &str) -> Model {
+    match herald::load("test.herald", src.as_bytes(), &[]) {
+        Ok(l) => l.model,
+        Err(f) => panic!("does not load: {:#?}", f.diags),
+    }
+}
+
+/// `herald ARGS...` with `src` as the file `s.herald`.
+fn herald(src: &str, args: &[&str]) -> Output {
+    let files = Memory::new(Vec::new()).with("s.herald", src.as_bytes().to_vec());
+    let env = Env::plain(&files);
+    let mut all = vec!["herald"];
+    all.extend_from_slice(args);
+    run_args(all, &env)
+}
+
+// ------------------------------------------------------------------ item 8: `- x` overflows
+
+/// `x` is the smallest integer, made at run time from a param so that no constant folds it.
+const NEG_MIN_SENT: &str = "param m = -9223372036854775807
+channel A <-> B { delay 1 }
+general A {
+  var x = 0
+  on start {
+    set x = m - 1
+    send v(- x) to B
+  }
+  decide at 5: attack
+}
+general B { decide at 5: attack if received v(1) }
+";
+
+const NEG_MIN_CONDITION: &str = "param m = -9223372036854775807
+channel A <-> B { delay 1 }
+general A {
+  var x = 0
+  on start { set x = m - 1 }
+  decide at 5: attack if - x > 0
+}
+general B { decide at 5: attack }
+";
+
+#[test]
+fn negating_the_smallest_integer_stops_the_run() {
+    for src in [NEG_MIN_SENT, NEG_MIN_CONDITION] {
+        let m = model(src);
+        // Every interpreter: the reference, the traced one and the lean one (whose
+        // compiled conditions must give up so that `eval` reports the fault).
+        for mode in [Mode::Plain, Mode::Traced, Mode::Lean] {
+            let mut sim = Sim::new(&m, mode);
+            match sim.run(&mut Seeded::new(0)) {
+                Err(RunError::Arithmetic { what, .. }) => assert_eq!(what, "overflow", "{mode:?}"),
+                other => panic!("{mode:?}: expected an overflow, got {other:?}\n{src}"),
+            }
+        }
+    }
+    let out = herald(NEG_MIN_SENT, &["run", "s.herald"]);
+    assert_eq!(out.code, 4, "{}", out.stderr());
+    assert!(out.stderr().contains("herald::run::arithmetic"), "{}", out.stderr());
+    // Trials stop too (lean runs), rather than counting a wrapped value.
+    let out = herald(NEG_MIN_CONDITION, &["run", "s.herald", "--trials", "10"]);
+    assert_eq!(out.code, 4, "{}{}", out.stdout(), out.stderr());
+}
+
+#[test]
+fn a_huge_number_of_copies_to_many_is_stopped_at_the_event_limit() {
+    // `copies * targets` overflowed a u64 where lean runs choose to fan a send out: a
+    // panic in debug builds.
+    let src = "param n = 9223372036854775807
+generals G1..G5
+channel * <-> * { delay 1 }
+general A {
+  on start { send x to all n times }
+  decide at 5: attack
+}
+";
+    let m = model(src);
+    for mode in [Mode::Plain, Mode::Traced, Mode::Lean] {
+        let mut sim = Sim::new(&m, mode);
+        assert!(matches!(sim.run(&mut Seeded::new(0)), Err(RunError::EventLimit { .. })), "{mode:?}");
+    }
+}
+
+// ------------------------------------------------------------------ item 12: explanations
+
+/// The explanation of a seeded run, as text.
+fn why(src: &str, extra: &[&str]) -> String {
+    let mut args = vec!["run", "s.herald"];
+    args.extend_from_slice(extra);
+    let out = herald(src, &args);
+    assert_eq!(out.code, 0, "{}", out.stderr());
+    let text = out.stdout();
+    text.split_once("\nWhy\n").map(|(_, w)| w.to_string()).unwrap_or(text)
+}
+
+#[test]
+fn a_general_that_started_is_not_said_never_to_have_started() {
+    let src = "channel A <-> B { delay 1 }
+general A {
+  on start { send m(1) to B }
+  decide at 5: attack if sent m(2)
+}
+general B { decide at 5: attack if received m(2) from A }
+";
+    let w = why(src, &[]);
+    assert!(!w.contains("never started"), "{w}");
+    assert!(!w.contains("never fired"), "{w}");
+    // `sent m(2)` (A's condition) and `received m(2) from A` (B's): A has no rule that
+    // sends it, its one rule sends m(1).
+    assert_eq!(w.matches("A has no rule that sends m(2)").count(), 2, "{w}");
+    assert!(w.contains("A has no rule that sends m(2) to B"), "{w}");
+}
+
+#[test]
+fn a_rule_that_fired_too_late_is_said_so_for_sent() {
+    let src = "channel A <-> B { delay 1 }
+general A {
+  at 7 { send m to B }
+  decide at 5: attack if sent m
+}
+general B { decide at 9: attack if received m from A }
+";
+    let w = why(src, &[]);
+    assert!(w.contains("'at 7' (line 3) fired only at tick 7, too late"), "{w}");
+}
+
+#[test]
+fn a_rule_that_fired_and_sent_another_payload_is_not_said_never_to_have_fired() {
+    // `on receive` fired, but with the payload it had; the `sent` asked about another.
+    let src = "channel A <-> B { delay 1 }
+general A {
+  on start { send m(1) to B }
+  decide at 5: attack if received r(5) from B
+}
+general B {
+  on receive m(n) from A { send r(n + 1) to A }
+  decide at 5: attack if sent r(5)
+}
+";
+    let w = why(src, &[]);
+    assert!(!w.contains("never fired"), "{w}");
+    assert!(w.contains("instead: B sent r(2) to A at tick 1"), "{w}");
+}
+
+#[test]
+fn a_rule_that_sends_what_it_received_says_what_it_needed() {
+    // The regress at depth 3, seed 5: ack(1) is captured. B's only rule sends ack(n + 1)
+    // for an ack(n): it would have sent ack(3) on receiving ack(2), not on just any ack.
+    let src = include_str!("../scenarios/regress.herald");
+    let w = why(src, &["--param", "depth=3", "--seed", "5"]);
+    assert!(
+        w.contains(
+            "B never sent ack(3) to A\n            └ 'on receive ack(n) from A if n < depth' (line 43), which sends ack(3) \
+             on receiving ack(2), never fired: B never received ack from A\n"
+        ),
+        "{w}"
+    );
+}
+
+// ------------------------------------------------------------------ item 16: probabilities N/D
+
+#[test]
+fn fractions_are_probabilities() {
+    let src = "param p = 1/8
+channel A -> B {
+  delay 1
+  lose 3/16 of plan
+  lose p
+  duplicate 1 / 4
+}
+general A { on start { send plan to B } decide at 5: attack }
+general B { decide at 5: attack if received plan }
+expect probability victory = 91/128
+expect probability victory >= 70% ± 1/100
+";
+    let m = model(src);
+    let c = &m.channels[0];
+    let probs: Vec<Prob> = c
+        .losses
+        .iter()
+        .map(|l| match &l.kind {
+            herald::check::LossKind::Chance { p, .. } => *p,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(probs, [Prob::new(3, 16), Prob::new(1, 8)]);
+    assert_eq!(c.duplicate, Some(Prob::new(1, 4)));
+    // (1 - 3/16)(1 - 1/8) = 13/16 * 7/8 = 91/128, exactly.
+    let out = herald(src, &["test", "s.herald"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout(), out.stderr());
+    // On the command line too, and in a sweep's range.
+    let out = herald(src, &["run", "s.herald", "--param", "p=1/2", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr());
+    assert!(out.stdout().contains("\"value\": \"50%\""), "{}", out.stdout());
+    let out = herald(src, &["sweep", "s.herald", "--param", "p=1/8..1/2:1/8"]);
+    assert_eq!(out.code, 0, "{}", out.stderr());
+    // An integer division is still one: in an expression, and in a param that is more
+    // than one fraction.
+    let m = model(
+        "param n = (10/2)
+param k = 10/2 + 1
+time t = 12/4
+general A { decide at t: attack if n + k = 11 }
+",
+    );
+    assert_eq!(m.params[0].value, herald::check::ParamVal::Int(5));
+    assert_eq!(m.params[1].value, herald::check::ParamVal::Int(6));
+    assert_eq!(m.times[0].1, 3);
+}
+
+#[test]
+fn fmt_writes_a_fraction_without_spaces() {
+    let src = "param p = 1 / 8\nparam n = (10 / 2)\nchannel A -> B {\n  lose 3 /16\n}\n";
+    let out = herald::fmt::format(src).unwrap_or_else(|d| panic!("{d:#?}"));
+    assert_eq!(out, "param p = 1/8\nparam n = (10 / 2)\n\nchannel A -> B {\n  lose 3/16\n}\n");
+    assert_eq!(herald::fmt::format(&out).unwrap(), out);
+}
+
+// ------------------------------------------------------------------ item 16: the command line
+
+#[test]
+fn a_param_without_a_name_says_so() {
+    let src = "param loss = 50%\ngeneral A { decide at 1: attack }\n";
+    let out = herald(src, &["run", "s.herald", "--param", "=5"]);
+    assert_eq!(out.code, 2, "{}", out.stderr());
+    assert!(out.stderr().contains("herald::cli::bad_param"), "{}", out.stderr());
+    assert!(out.stderr().contains("--param =5: the name is missing"), "{}", out.stderr());
+    assert!(!out.stderr().contains("no param ''"), "{}", out.stderr());
+}
+
+#[test]
+fn a_malformed_param_is_a_usage_error() {
+    let src = "param loss = 50%\ngeneral A { decide at 1: attack }\n";
+    for bad in ["loss", "loss=@", "=5"] {
+        for cmd in ["run", "check", "analyze", "explore"] {
+            let out = herald(src, &[cmd, "s.herald", "--param", bad]);
+            assert_eq!(out.code, 2, "{cmd} --param {bad}: {}", out.stderr());
+        }
+    }
+    // A well-formed one the scenario does not take is the scenario's problem: 3.
+    assert_eq!(herald(src, &["run", "s.herald", "--param", "los=5%"]).code, 3);
+}
+
+// ------------------------------------------------------------------ item 16: CR line ends
+
+#[test]
+fn a_file_with_cr_line_ends_is_read_line_by_line() {
+    let src = "# a comment\rgeneral A {\r  decide at 1: attack if foo\r}\r";
+    let f = herald::load("cr.herald", src.as_bytes(), &[]).unwrap_err();
+    assert_eq!(f.diags.len(), 1, "{:#?}", f.diags);
+    let d = &f.diags[0];
+    assert_eq!(d.code, "herald::check::unknown_name");
+    assert_eq!(herald::diag::line_col(&f.source.text, d.span().start), (3, 26));
+    let shown = herald::diag::render(&f.diags, &f.source, false);
+    assert!(shown.contains("[cr.herald:3:26]"), "{shown}");
+    assert!(shown.contains(" 3 │   decide at 1: attack if foo\n"), "{shown}");
+    assert!(!shown.contains(" 0 │"), "{shown}");
+    assert!(!shown.contains('\r'), "{shown:?}");
+    // And it runs as its LF twin does, rule lines included.
+    let ok = "# a comment\rgeneral A {\r  decide at 1: attack\r}\r";
+    let out = herald(ok, &["run", "s.herald"]);
+    assert_eq!(out.code, 0, "{}", out.stderr());
+    assert!(out.stdout().contains("by 'decide at 1: attack', line 3"), "{}", out.stdout());
+}
