@@ -115,3 +115,27 @@ fn json_and_yaml_are_versioned() {
     assert_eq!(v["outcome"]["result"], "defeat");
     assert_eq!(v["decisions"][0]["decision"], "wait");
 }
+
+/// Standard output on a full disk (`> /dev/full`): a short error on standard error and exit
+/// code 1, never a panic (101).
+#[test]
+#[cfg(target_os = "linux")]
+fn a_full_disk_is_an_error_not_a_panic() {
+    use std::process::{Command, Stdio};
+    for args in [&["run", ACK][..], &["run", ACK, "--trials", "300"], &["check", ACK], &["--help"]] {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+        let out = Command::new(env!("CARGO_BIN_EXE_herald"))
+            .args(args)
+            .current_dir(common::root())
+            .stdin(Stdio::null())
+            .stdout(full)
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error: cannot write the output: "), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+    }
+}
