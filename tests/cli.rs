@@ -139,3 +139,61 @@ fn a_full_disk_is_an_error_not_a_panic() {
         assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
     }
 }
+
+/// `--jobs` is 1 to 256 worker threads: 0 or more (10,000 panicked, 100,000 hung spawning
+/// threads) is a usage error, for every command that takes it.
+#[test]
+fn jobs_out_of_range_is_a_usage_error() {
+    for args in [
+        &["run", ACK, "--trials", "10", "--jobs", "10000"][..],
+        &["run", ACK, "--trials", "10", "--jobs", "100000"],
+        &["run", ACK, "--trials", "10", "--jobs", "0"],
+        &["sweep", "scenarios/flooding.herald", "--param", "copies=1..2", "--trials", "10", "--jobs", "257"],
+        &["test", ACK, "--jobs", "1000"],
+    ] {
+        let out = herald(args, None, &[]);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains("worker threads are a whole number from 1 to 256"), "{}", out.stderr);
+    }
+    let most = herald(&["run", ACK, "--trials", "300", "--jobs", "256"], None, &[]);
+    assert_eq!(most.code, 0, "{}", most.stderr);
+    assert_eq!(most.stdout, herald(&["run", ACK, "--trials", "300", "--jobs", "1"], None, &[]).stdout);
+}
+
+/// Memory does not grow with the number of trials: a batch of 1.2 billion trials (whose
+/// per-block results, 488 MB of them, used to be allocated before the first trial ran)
+/// starts under a 400 MB address-space limit; its first trial fails, and so it ends at
+/// once, with that error, whatever `--jobs`.
+#[test]
+#[cfg(target_os = "linux")]
+fn trials_take_no_memory_by_their_count() {
+    let div = "channel A <-> B { delay 1 }
+general A {
+  var n = 0
+  on start { send ping to B }
+  decide at 2: attack if 10 / n > 1
+}
+general B {
+  decide at 2: attack if received ping from A
+}
+";
+    let herald = env!("CARGO_BIN_EXE_herald");
+    for jobs in ["1", "2"] {
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("ulimit -v 400000 && exec '{herald}' run - --trials 1200000000 --jobs {jobs}"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write;
+                child.stdin.take().unwrap().write_all(div.as_bytes())?;
+                child.wait_with_output()
+            })
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(4), "--jobs {jobs}: {stderr}");
+        assert!(stderr.contains("trial 0: division by zero at tick 2"), "{stderr}");
+    }
+}

@@ -8,6 +8,7 @@
 //! block rather than once per trial.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -19,6 +20,10 @@ use crate::syntax::ast::Outcome;
 
 /// Trials per random stream.
 pub const BLOCK: u64 = 256;
+
+/// The most worker threads a batch uses (`--jobs` above it is a usage error; a library
+/// caller asking for more gets this many).
+pub const MAX_JOBS: usize = 256;
 
 /// Outcomes in the order tallies count them.
 pub const OUTCOMES: [Outcome; 6] = [
@@ -214,41 +219,63 @@ fn run_with(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) ->
         }
         Ok(tally)
     };
-    let run_all = || -> Vec<Result<Tally, TrialError>> {
+    // The first block known to have failed: the blocks after it are not run (no trial of
+    // theirs can be the first to fail), the blocks before it are (one of them may fail
+    // at an earlier trial). So the error reported is the first, for any `--jobs`.
+    let failed = AtomicU64::new(u64::MAX);
+    let new_state = || {
+        // Trials read only decisions (and, explained, the trace).
+        let (mut sim, mut traced) = (Sim::new(model, Mode::Lean), Sim::new(model, Mode::Traced));
+        (sim.max_events, traced.max_events) = (cfg.max_events, cfg.max_events);
+        (sim, traced, Memo::new(1 + generals, memo))
+    };
+    // The blocks' tallies are added as they come, in any order (sums: the same total
+    // whatever the order), so that memory does not grow with the number of trials.
+    let run_all = || -> Result<Tally, TrialError> {
         (0..blocks)
             .into_par_iter()
-            .map_init(
-                || {
-                    // Trials read only decisions (and, explained, the trace).
-                    let (mut sim, mut traced) = (Sim::new(model, Mode::Lean), Sim::new(model, Mode::Traced));
-                    (sim.max_events, traced.max_events) = (cfg.max_events, cfg.max_events);
-                    (sim, traced, Memo::new(1 + generals, memo))
-                },
-                |state, b| work(state, b),
-            )
-            .collect()
+            .map_init(new_state, |state, b| {
+                if b > failed.load(Ordering::Relaxed) {
+                    return Ok(Tally::new(generals));
+                }
+                let r = work(state, b);
+                if r.is_err() {
+                    failed.fetch_min(b, Ordering::Relaxed);
+                }
+                r
+            })
+            .reduce(|| Ok(Tally::new(generals)), first_error_or_sum)
     };
-    let results = match cfg.jobs {
-        // One thread: no pool, one interpreter, the blocks in order (the same tally, and
-        // the same first error, as a pool of one).
-        Some(1) => {
-            let (mut sim, mut traced) = (Sim::new(model, Mode::Lean), Sim::new(model, Mode::Traced));
-            (sim.max_events, traced.max_events) = (cfg.max_events, cfg.max_events);
-            let mut state = (sim, traced, Memo::new(1 + generals, memo));
-            let mut total = Tally::new(model.generals.len());
-            for b in 0..blocks {
-                total.merge(work(&mut state, b)?);
-            }
-            return Ok(total);
+    let pool = match cfg.jobs {
+        None => return run_all(),
+        Some(j) if j > 1 => {
+            // A pool that cannot be made (the system refuses the threads) runs on one
+            // thread instead: the same results.
+            rayon::ThreadPoolBuilder::new().num_threads(j.min(MAX_JOBS)).build().ok()
         }
-        Some(j) => {
-            rayon::ThreadPoolBuilder::new().num_threads(j.max(1)).build().expect("a thread pool").install(run_all)
-        }
-        None => run_all(),
+        Some(_) => None,
     };
-    let mut total = Tally::new(model.generals.len());
-    for r in results {
-        total.merge(r?);
+    if let Some(pool) = pool {
+        return pool.install(run_all);
+    }
+    // One thread: no pool, one interpreter, the blocks in order (the same tally, and the
+    // same first error, as a pool of one).
+    let mut state = new_state();
+    let mut total = Tally::new(generals);
+    for b in 0..blocks {
+        total.merge(work(&mut state, b)?);
     }
     Ok(total)
+}
+
+/// Two blocks' results together: the earlier error, or the sum of the tallies.
+fn first_error_or_sum(a: Result<Tally, TrialError>, b: Result<Tally, TrialError>) -> Result<Tally, TrialError> {
+    match (a, b) {
+        (Err(x), Err(y)) => Err(if x.trial <= y.trial { x } else { y }),
+        (Err(x), Ok(_)) | (Ok(_), Err(x)) => Err(x),
+        (Ok(mut x), Ok(y)) => {
+            x.merge(y);
+            Ok(x)
+        }
+    }
 }

@@ -35,8 +35,8 @@ pub struct Args {
     /// Run this many trials (Monte Carlo) and report frequencies and reasons.
     #[arg(long)]
     pub trials: Option<u64>,
-    /// Worker threads for trials (default: one per core); results do not depend on it.
-    #[arg(long, requires = "trials")]
+    /// Worker threads for trials, 1 to 256 (default: one per core); results do not depend on it.
+    #[arg(long, requires = "trials", value_parser = super::jobs)]
     pub jobs: Option<usize>,
     /// How many trials to explain, spread evenly over the batch, to find the reasons.
     #[arg(long, requires = "trials", default_value_t = 1000)]

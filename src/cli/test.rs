@@ -20,8 +20,8 @@ pub struct Args {
     /// Write (or rewrite) the golden files of every scenario tested.
     #[arg(long)]
     pub bless: bool,
-    /// Worker threads for the trials of `probability` expectations.
-    #[arg(long)]
+    /// Worker threads for the trials of `probability` expectations, 1 to 256 (default: one per core).
+    #[arg(long, value_parser = super::jobs)]
     pub jobs: Option<usize>,
 }
 
