@@ -21,6 +21,16 @@ use crate::syntax::ast::Outcome;
 /// Trials per random stream.
 pub const BLOCK: u64 = 256;
 
+/// The explained runs of a batch together take about this many events at most: past it,
+/// fewer trials are explained than `--explain` asks (at least one), still spread evenly
+/// over the batch. (An explained run is traced and then explained, and costs many times
+/// a trial that is only counted: without a bound, explanations would dominate a batch of
+/// long runs.)
+pub const EXPLAIN_BUDGET: u64 = 10_000_000;
+
+/// The trials run to estimate the events of a trial: the first ones of the batch.
+pub const SAMPLE: u64 = 16;
+
 /// The most worker threads a batch uses (`--jobs` above it is a usage error; a library
 /// caller asking for more gets this many).
 pub const MAX_JOBS: usize = 256;
@@ -62,6 +72,18 @@ pub struct Tally {
     pub fates: Vec<[u64; 5]>,
     /// Per general and fate: how many explained trials, and their causes (sorted).
     pub explained: BTreeMap<(GenId, usize), Explained>,
+    /// When the explanations' budget ([`EXPLAIN_BUDGET`]) explained fewer trials than
+    /// asked: how many were asked for, and the events a trial was estimated to take.
+    pub explain_cut: Option<ExplainCut>,
+}
+
+/// Fewer trials explained than asked, for the explanations' budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExplainCut {
+    /// The trials `--explain` asked to explain.
+    pub asked: u64,
+    /// The events of a trial, as estimated ([`estimate`]).
+    pub events: u64,
 }
 
 impl Tally {
@@ -139,7 +161,69 @@ pub fn run_interpreted(model: &crate::check::Model, src: &str, cfg: &Config) -> 
     run_with(model, src, cfg, false)
 }
 
+/// What a batch will cost, estimated before it runs: the events of a trial, and how many
+/// trials it explains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Estimate {
+    /// The mean events of the batch's first [`SAMPLE`] trials (at least 1; the bound on a
+    /// run's events when one of them stops at a limit).
+    pub events: u64,
+    /// The trials to explain: as many as asked, unless they would pass [`EXPLAIN_BUDGET`].
+    pub explain: u64,
+}
+
+impl Estimate {
+    /// The work of the batch, in events: its trials, and its explained trials counted
+    /// [`EXPLAINED_WEIGHT`] times (traced, then explained).
+    pub fn work(&self, trials: u64) -> u64 {
+        let explained = self.explain.min(trials);
+        trials.saturating_add(explained.saturating_mul(EXPLAINED_WEIGHT)).saturating_mul(self.events)
+    }
+}
+
+/// How many trials an explained trial costs, roughly, in [`Estimate::work`].
+pub const EXPLAINED_WEIGHT: u64 = 2;
+
+/// Estimates a batch: runs its first [`SAMPLE`] trials (the same draws as the batch's)
+/// and counts their events. It depends on the scenario, the seed and the bound on events
+/// alone (never on `--jobs` or on time), and so does what it decides.
+pub fn estimate(model: &crate::check::Model, cfg: &Config) -> Estimate {
+    let n = cfg.trials.min(SAMPLE);
+    let mut sim = Sim::new(model, Mode::Lean);
+    sim.max_events = cfg.max_events;
+    let mut rng = Seeded::stream(cfg.seed, 0);
+    let mut total = 0u64;
+    for _ in 0..n {
+        if sim.run(&mut rng).is_err() {
+            // The batch stops at this trial: explaining costs nothing more.
+            total = cfg.max_events.saturating_mul(n);
+            break;
+        }
+        total = total.saturating_add(sim.state().events);
+    }
+    let events = total.div_ceil(n.max(1)).max(1);
+    Estimate { events, explain: explained(cfg.explain, events) }
+}
+
+/// How many trials to explain when `asked`, each of about `events` events.
+fn explained(asked: u64, events: u64) -> u64 {
+    if asked.saturating_mul(events) <= EXPLAIN_BUDGET { asked } else { (EXPLAIN_BUDGET / events).max(1) }
+}
+
 fn run_with(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) -> Result<Tally, TrialError> {
+    // No need to estimate the batch when the bound on events keeps its explanations in
+    // budget. Explaining fewer trials changes none of the draws: only which are explained.
+    let estimated = (cfg.explain.saturating_mul(cfg.max_events) > EXPLAIN_BUDGET).then(|| estimate(model, cfg));
+    let cut =
+        estimated.filter(|e| e.explain < cfg.explain).map(|e| ExplainCut { asked: cfg.explain, events: e.events });
+    let explain = estimated.map_or(cfg.explain, |e| e.explain);
+    let mut tally = run_blocks(model, src, &Config { explain, ..cfg.clone() }, memo)?;
+    tally.explain_cut = cut;
+    Ok(tally)
+}
+
+/// Runs the blocks of a batch, explaining `cfg.explain` trials.
+fn run_blocks(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) -> Result<Tally, TrialError> {
     let blocks = cfg.trials.div_ceil(BLOCK);
     let stride = if cfg.explain == 0 { u64::MAX } else { cfg.trials.div_ceil(cfg.explain).max(1) };
     let generals = model.generals.len();
