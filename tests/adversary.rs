@@ -31,6 +31,11 @@ fn events<'a>(run: &'a Value, kind: &str) -> Vec<&'a Value> {
     run["timeline"].as_array().unwrap().iter().filter(|e| e["event"] == kind).collect()
 }
 
+/// `1234567` as `1,234,567`.
+fn thousands(n: u64) -> String {
+    herald::report::trials::thousands(n)
+}
+
 fn temp_dir(name: &str) -> std::path::PathBuf {
     common::temp_dir("adversary", name)
 }
@@ -269,6 +274,70 @@ fn counterfactuals_name_the_messenger_that_would_have_changed_the_outcome() {
     let r = json(&["run", "scenarios/flooding.herald", "--seed", "0"]);
     assert_eq!(r["outcome"]["result"], "victory");
     assert!(r.get("what_if").is_none());
+}
+
+/// The what-if pass is bounded: at most 64 captured messengers, and its runs together at
+/// most 8 times the run's events (at least 250,000, at most 2,000,000). Either bound, when
+/// it cuts the pass short, is said in the report; a long run used to get 64 re-runs, 60
+/// times its own cost (an `every 2` send at 99% loss, horizon 80,000: 5 s).
+#[test]
+fn counterfactuals_stop_at_their_bounds_and_say_so() {
+    let dir = temp_dir("bounds");
+    let captures = |r: &Value| events(r, "capture").len() as u64;
+    // A hundred copies at 90% loss, in a small run: 64 of the captured ones are tried.
+    let many = dir.join("many.herald");
+    std::fs::write(
+        &many,
+        "channel A -> B { lose 90% }
+general A {
+  on start { send plan to B 100 times }
+  decide at 5: attack
+}
+         general B {
+  decide at 5: attack if count received plan >= 50
+}
+",
+    )
+    .unwrap();
+    let f = many.to_str().unwrap();
+    let r = json(&["run", f]);
+    let w = &r["what_if"];
+    assert_eq!(w["tried"], 64, "{w}");
+    assert_eq!(w["untried"]["count"].as_u64().unwrap() + 64, captures(&r), "{w}");
+    assert_eq!(w["untried"]["why"], "at most 64 captured messengers are tried", "{w}");
+    let text = herald(&["run", f]).stdout;
+    assert!(text.contains("had any one of the 64 captured messengers tried arrived"), "{text}");
+    assert!(text.contains(" more captured messengers: at most 64 captured messengers are tried\n"), "{text}");
+    // A long run (about 40,000 events): its re-runs stop at 8 times its events.
+    let long = dir.join("long.herald");
+    std::fs::write(
+        &long,
+        "horizon 20000\nchannel A -> B { lose 99% }\ngeneral A {\n  every 1 { send ping to B }\n  decide at 20000: wait\n}\n\
+         general B {\n  decide at 20000: attack if received ping from A\n}\n",
+    )
+    .unwrap();
+    let f = long.to_str().unwrap();
+    let r = json(&["run", f]);
+    let w = &r["what_if"];
+    let tried = w["tried"].as_u64().unwrap();
+    assert!((1..=8).contains(&tried), "{w}");
+    // (The timeline leaves out a capture due after the run's last tick.)
+    let all = w["untried"]["count"].as_u64().unwrap() + tried;
+    assert!((captures(&r)..=captures(&r) + 1).contains(&all), "{w}");
+    let why = w["untried"]["why"].as_str().unwrap();
+    assert!(
+        why.starts_with("the what-if runs together stop at ")
+            && why.ends_with(" events (8 times this run's, between 250,000 and 2,000,000)"),
+        "{why}"
+    );
+    let text = herald(&["run", f]).stdout;
+    assert!(
+        text.contains(&format!("  not tried: {} more captured messengers: the what-if", thousands(all - tried))),
+        "{text}"
+    );
+    // The YAML says the same.
+    let yaml = herald(&["run", f, "--format", "yaml"]).stdout;
+    assert!(yaml.contains(&format!("  tried: {tried}\n  untried:\n    count: ")), "{yaml}");
 }
 
 #[test]

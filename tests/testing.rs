@@ -165,3 +165,35 @@ fn outcome_expectations_may_follow_one_another() {
     let out = herald(&["check", "v.herald"], &dir);
     assert_eq!(out.code, 0, "{}", out.stderr);
 }
+
+/// Folders reached through symbolic links are searched once and each file is tested once,
+/// around a loop of links too (it used to test a file 41 times with one link back up, and
+/// to run on forever with two).
+#[test]
+#[cfg(unix)]
+fn links_to_folders_are_followed_once_and_never_around_a_loop() {
+    use std::os::unix::fs::symlink;
+    let dir = temp_dir("links");
+    let src = std::fs::read_to_string(root().join("scenarios/flooding.herald")).unwrap();
+    std::fs::create_dir_all(dir.join("a")).unwrap();
+    std::fs::write(dir.join("a/flooding.herald"), &src).unwrap();
+    // One link back up: a/up -> the folder itself.
+    symlink("..", dir.join("a/up")).unwrap();
+    let once = |out: &Out| {
+        assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+        assert_eq!(out.stdout.matches("flooding.herald\n").count(), 1, "{}", out.stdout);
+        assert!(out.stdout.contains("2 passed, 0 failed"), "{}", out.stdout);
+    };
+    once(&herald(&["test", "."], &dir));
+    // Two folders linked to each other, and the file named twice: still once.
+    std::fs::create_dir_all(dir.join("c")).unwrap();
+    symlink("../a", dir.join("c/to-a")).unwrap();
+    symlink("../c", dir.join("a/to-c")).unwrap();
+    once(&herald(&["test", ".", "a", "c/to-a/flooding.herald"], &dir));
+    // A file reached only through a link is tested, under the path that found it.
+    let other = temp_dir("links-elsewhere");
+    symlink(dir.join("a"), other.join("linked")).unwrap();
+    let out = herald(&["test", "."], &other);
+    once(&out);
+    assert!(out.stdout.contains("linked/flooding.herald"), "{}", out.stdout);
+}

@@ -8,6 +8,7 @@
 //! block rather than once per trial.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -19,6 +20,20 @@ use crate::syntax::ast::Outcome;
 
 /// Trials per random stream.
 pub const BLOCK: u64 = 256;
+
+/// The explained runs of a batch together take about this many events at most: past it,
+/// fewer trials are explained than `--explain` asks (at least one), still spread evenly
+/// over the batch. (An explained run is traced and then explained, and costs many times
+/// a trial that is only counted: without a bound, explanations would dominate a batch of
+/// long runs.)
+pub const EXPLAIN_BUDGET: u64 = 10_000_000;
+
+/// The trials run to estimate the events of a trial: the first ones of the batch.
+pub const SAMPLE: u64 = 16;
+
+/// The most worker threads a batch uses (`--jobs` above it is a usage error; a library
+/// caller asking for more gets this many).
+pub const MAX_JOBS: usize = 256;
 
 /// Outcomes in the order tallies count them.
 pub const OUTCOMES: [Outcome; 6] = [
@@ -57,6 +72,18 @@ pub struct Tally {
     pub fates: Vec<[u64; 5]>,
     /// Per general and fate: how many explained trials, and their causes (sorted).
     pub explained: BTreeMap<(GenId, usize), Explained>,
+    /// When the explanations' budget ([`EXPLAIN_BUDGET`]) explained fewer trials than
+    /// asked: how many were asked for, and the events a trial was estimated to take.
+    pub explain_cut: Option<ExplainCut>,
+}
+
+/// Fewer trials explained than asked, for the explanations' budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExplainCut {
+    /// The trials `--explain` asked to explain.
+    pub asked: u64,
+    /// The events of a trial, as estimated ([`estimate`]).
+    pub events: u64,
 }
 
 impl Tally {
@@ -134,7 +161,69 @@ pub fn run_interpreted(model: &crate::check::Model, src: &str, cfg: &Config) -> 
     run_with(model, src, cfg, false)
 }
 
+/// What a batch will cost, estimated before it runs: the events of a trial, and how many
+/// trials it explains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Estimate {
+    /// The mean events of the batch's first [`SAMPLE`] trials (at least 1; the bound on a
+    /// run's events when one of them stops at a limit).
+    pub events: u64,
+    /// The trials to explain: as many as asked, unless they would pass [`EXPLAIN_BUDGET`].
+    pub explain: u64,
+}
+
+impl Estimate {
+    /// The work of the batch, in events: its trials, and its explained trials counted
+    /// [`EXPLAINED_WEIGHT`] times (traced, then explained).
+    pub fn work(&self, trials: u64) -> u64 {
+        let explained = self.explain.min(trials);
+        trials.saturating_add(explained.saturating_mul(EXPLAINED_WEIGHT)).saturating_mul(self.events)
+    }
+}
+
+/// How many trials an explained trial costs, roughly, in [`Estimate::work`].
+pub const EXPLAINED_WEIGHT: u64 = 2;
+
+/// Estimates a batch: runs its first [`SAMPLE`] trials (the same draws as the batch's)
+/// and counts their events. It depends on the scenario, the seed and the bound on events
+/// alone (never on `--jobs` or on time), and so does what it decides.
+pub fn estimate(model: &crate::check::Model, cfg: &Config) -> Estimate {
+    let n = cfg.trials.min(SAMPLE);
+    let mut sim = Sim::new(model, Mode::Lean);
+    sim.max_events = cfg.max_events;
+    let mut rng = Seeded::stream(cfg.seed, 0);
+    let mut total = 0u64;
+    for _ in 0..n {
+        if sim.run(&mut rng).is_err() {
+            // The batch stops at this trial: explaining costs nothing more.
+            total = cfg.max_events.saturating_mul(n);
+            break;
+        }
+        total = total.saturating_add(sim.state().events);
+    }
+    let events = total.div_ceil(n.max(1)).max(1);
+    Estimate { events, explain: explained(cfg.explain, events) }
+}
+
+/// How many trials to explain when `asked`, each of about `events` events.
+fn explained(asked: u64, events: u64) -> u64 {
+    if asked.saturating_mul(events) <= EXPLAIN_BUDGET { asked } else { (EXPLAIN_BUDGET / events).max(1) }
+}
+
 fn run_with(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) -> Result<Tally, TrialError> {
+    // No need to estimate the batch when the bound on events keeps its explanations in
+    // budget. Explaining fewer trials changes none of the draws: only which are explained.
+    let estimated = (cfg.explain.saturating_mul(cfg.max_events) > EXPLAIN_BUDGET).then(|| estimate(model, cfg));
+    let cut =
+        estimated.filter(|e| e.explain < cfg.explain).map(|e| ExplainCut { asked: cfg.explain, events: e.events });
+    let explain = estimated.map_or(cfg.explain, |e| e.explain);
+    let mut tally = run_blocks(model, src, &Config { explain, ..cfg.clone() }, memo)?;
+    tally.explain_cut = cut;
+    Ok(tally)
+}
+
+/// Runs the blocks of a batch, explaining `cfg.explain` trials.
+fn run_blocks(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) -> Result<Tally, TrialError> {
     let blocks = cfg.trials.div_ceil(BLOCK);
     let stride = if cfg.explain == 0 { u64::MAX } else { cfg.trials.div_ceil(cfg.explain).max(1) };
     let generals = model.generals.len();
@@ -214,41 +303,63 @@ fn run_with(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) ->
         }
         Ok(tally)
     };
-    let run_all = || -> Vec<Result<Tally, TrialError>> {
+    // The first block known to have failed: the blocks after it are not run (no trial of
+    // theirs can be the first to fail), the blocks before it are (one of them may fail
+    // at an earlier trial). So the error reported is the first, for any `--jobs`.
+    let failed = AtomicU64::new(u64::MAX);
+    let new_state = || {
+        // Trials read only decisions (and, explained, the trace).
+        let (mut sim, mut traced) = (Sim::new(model, Mode::Lean), Sim::new(model, Mode::Traced));
+        (sim.max_events, traced.max_events) = (cfg.max_events, cfg.max_events);
+        (sim, traced, Memo::new(1 + generals, memo))
+    };
+    // The blocks' tallies are added as they come, in any order (sums: the same total
+    // whatever the order), so that memory does not grow with the number of trials.
+    let run_all = || -> Result<Tally, TrialError> {
         (0..blocks)
             .into_par_iter()
-            .map_init(
-                || {
-                    // Trials read only decisions (and, explained, the trace).
-                    let (mut sim, mut traced) = (Sim::new(model, Mode::Lean), Sim::new(model, Mode::Traced));
-                    (sim.max_events, traced.max_events) = (cfg.max_events, cfg.max_events);
-                    (sim, traced, Memo::new(1 + generals, memo))
-                },
-                |state, b| work(state, b),
-            )
-            .collect()
+            .map_init(new_state, |state, b| {
+                if b > failed.load(Ordering::Relaxed) {
+                    return Ok(Tally::new(generals));
+                }
+                let r = work(state, b);
+                if r.is_err() {
+                    failed.fetch_min(b, Ordering::Relaxed);
+                }
+                r
+            })
+            .reduce(|| Ok(Tally::new(generals)), first_error_or_sum)
     };
-    let results = match cfg.jobs {
-        // One thread: no pool, one interpreter, the blocks in order (the same tally, and
-        // the same first error, as a pool of one).
-        Some(1) => {
-            let (mut sim, mut traced) = (Sim::new(model, Mode::Lean), Sim::new(model, Mode::Traced));
-            (sim.max_events, traced.max_events) = (cfg.max_events, cfg.max_events);
-            let mut state = (sim, traced, Memo::new(1 + generals, memo));
-            let mut total = Tally::new(model.generals.len());
-            for b in 0..blocks {
-                total.merge(work(&mut state, b)?);
-            }
-            return Ok(total);
+    let pool = match cfg.jobs {
+        None => return run_all(),
+        Some(j) if j > 1 => {
+            // A pool that cannot be made (the system refuses the threads) runs on one
+            // thread instead: the same results.
+            rayon::ThreadPoolBuilder::new().num_threads(j.min(MAX_JOBS)).build().ok()
         }
-        Some(j) => {
-            rayon::ThreadPoolBuilder::new().num_threads(j.max(1)).build().expect("a thread pool").install(run_all)
-        }
-        None => run_all(),
+        Some(_) => None,
     };
-    let mut total = Tally::new(model.generals.len());
-    for r in results {
-        total.merge(r?);
+    if let Some(pool) = pool {
+        return pool.install(run_all);
+    }
+    // One thread: no pool, one interpreter, the blocks in order (the same tally, and the
+    // same first error, as a pool of one).
+    let mut state = new_state();
+    let mut total = Tally::new(generals);
+    for b in 0..blocks {
+        total.merge(work(&mut state, b)?);
     }
     Ok(total)
+}
+
+/// Two blocks' results together: the earlier error, or the sum of the tallies.
+fn first_error_or_sum(a: Result<Tally, TrialError>, b: Result<Tally, TrialError>) -> Result<Tally, TrialError> {
+    match (a, b) {
+        (Err(x), Err(y)) => Err(if x.trial <= y.trial { x } else { y }),
+        (Err(x), Ok(_)) | (Ok(_), Err(x)) => Err(x),
+        (Ok(mut x), Ok(y)) => {
+            x.merge(y);
+            Ok(x)
+        }
+    }
 }

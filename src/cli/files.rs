@@ -32,6 +32,12 @@ pub trait Files {
     fn write(&self, path: &Path, bytes: &[u8]) -> io::Result<()>;
     /// Creates a folder and any missing parent.
     fn create_dir_all(&self, dir: &Path) -> io::Result<()>;
+    /// The path's one name: absolute, every symbolic link followed, no `.` or `..` (or the
+    /// path as given, when that cannot be worked out). Two paths to one file or folder have
+    /// the same canonical path: `herald test` visits each once, around any loop of links.
+    fn canonical(&self, path: &Path) -> PathBuf {
+        path.to_path_buf()
+    }
 }
 
 /// The process's own files and standard input.
@@ -69,6 +75,10 @@ impl Files for Disk {
 
     fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
         std::fs::create_dir_all(dir)
+    }
+
+    fn canonical(&self, path: &Path) -> PathBuf {
+        std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
     }
 }
 
@@ -164,5 +174,10 @@ impl Files for Memory {
     fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
         self.folders.borrow_mut().insert(clean(dir));
         Ok(())
+    }
+
+    /// Memory has no links: a path's one name is the path without its `.` components.
+    fn canonical(&self, path: &Path) -> PathBuf {
+        clean(path)
     }
 }

@@ -173,6 +173,16 @@ pub fn dispatch(cli: &Cli, env: &Env) -> Output {
     }
 }
 
+/// `--jobs J`: worker threads, 1 to [`MAX_JOBS`](crate::analysis::trials::MAX_JOBS); any
+/// other value is a usage error.
+fn jobs(s: &str) -> Result<usize, String> {
+    use crate::analysis::trials::MAX_JOBS;
+    match s.parse::<usize>() {
+        Ok(n) if (1..=MAX_JOBS).contains(&n) => Ok(n),
+        _ => Err(format!("worker threads are a whole number from 1 to {MAX_JOBS}")),
+    }
+}
+
 /// `--format mermaid` where no single run is reported: a usage error.
 fn no_mermaid(o: &mut Output, what: &str) -> i32 {
     o.err(&format!(

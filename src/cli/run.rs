@@ -12,8 +12,9 @@ use crate::replay::Replay;
 use crate::report::{self, mermaid, render_run, run_error, to_json, to_yaml};
 use crate::sim::{Mode, Recording, Script, Seeded, Sim};
 
-/// Trials from which a progress bar is shown.
-const BAR_FROM: u64 = 20_000;
+/// The work of a batch (in events, [`Estimate::work`](crate::analysis::trials::Estimate::work))
+/// from which a progress bar is shown on a terminal: about a second's work, or more.
+pub const BAR_WORK: u64 = 25_000_000;
 
 /// The arguments of `herald run`.
 #[derive(clap::Args, Debug, Clone)]
@@ -35,8 +36,8 @@ pub struct Args {
     /// Run this many trials (Monte Carlo) and report frequencies and reasons.
     #[arg(long)]
     pub trials: Option<u64>,
-    /// Worker threads for trials (default: one per core); results do not depend on it.
-    #[arg(long, requires = "trials")]
+    /// Worker threads for trials, 1 to 256 (default: one per core); results do not depend on it.
+    #[arg(long, requires = "trials", value_parser = super::jobs)]
     pub jobs: Option<usize>,
     /// How many trials to explain, spread evenly over the batch, to find the reasons.
     #[arg(long, requires = "trials", default_value_t = 1000)]
@@ -181,12 +182,15 @@ fn single(
 fn trials(o: &mut Output, l: &Loaded, n: u64, a: &Args, color: bool, env: &Env) -> i32 {
     use crate::analysis::trials;
     let seed = a.seed.unwrap_or(l.model.seed);
-    let bar = env.progress.clone().filter(|_| n >= BAR_FROM);
+    let mut cfg =
+        trials::Config { trials: n, seed, jobs: a.jobs, explain: a.explain, max_events: a.max_events, progress: None };
+    // A bar for a batch of a second's work or more: estimated from its first trials'
+    // events (deterministic; worked out only when there is a terminal to draw on).
+    let bar = env.progress.clone().filter(|_| trials::estimate(&l.model, &cfg).work(n) >= BAR_WORK);
     if let Some(b) = &bar {
         b.start(n, "trials");
     }
-    let progress = bar.clone().map(|b| Arc::new(move |k: u64| b.advance(k)) as Arc<dyn Fn(u64) + Send + Sync>);
-    let cfg = trials::Config { trials: n, seed, jobs: a.jobs, explain: a.explain, max_events: a.max_events, progress };
+    cfg.progress = bar.clone().map(|b| Arc::new(move |k: u64| b.advance(k)) as Arc<dyn Fn(u64) + Send + Sync>);
     let result = trials::run(&l.model, &l.source.text, &cfg);
     if let Some(b) = bar {
         b.finish();

@@ -32,8 +32,8 @@ pub struct Args {
     /// Seed of the trials (default: the scenario's).
     #[arg(long, requires = "trials")]
     pub seed: Option<u64>,
-    /// Worker threads for trials.
-    #[arg(long, requires = "trials")]
+    /// Worker threads for trials, 1 to 256 (default: one per core).
+    #[arg(long, requires = "trials", value_parser = super::jobs)]
     pub jobs: Option<usize>,
     /// Write the chart as SVG to this file.
     #[arg(long, value_name = "FILE.svg")]

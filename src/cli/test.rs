@@ -1,6 +1,7 @@
 //! `herald test`: finds the scenarios, checks every `expect` of each, and compares each
 //! one's seed run with its golden files (`--bless` writes them).
 
+use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -14,13 +15,13 @@ use crate::testing::{self, Cache};
 /// The arguments of `herald test`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct Args {
-    /// Scenario files or folders (searched recursively for .herald files); default `.`.
+    /// Scenario files or folders (searched recursively for .herald files, each file once); default `.`.
     pub paths: Vec<String>,
     /// Write (or rewrite) the golden files of every scenario tested.
     #[arg(long)]
     pub bless: bool,
-    /// Worker threads for the trials of `probability` expectations.
-    #[arg(long)]
+    /// Worker threads for the trials of `probability` expectations, 1 to 256 (default: one per core).
+    #[arg(long, value_parser = super::jobs)]
     pub jobs: Option<usize>,
 }
 
@@ -64,20 +65,41 @@ pub fn command(a: &Args, color: bool, env: &Env) -> Output {
 }
 
 /// Finds the scenario files under `paths` (files as given, folders recursively, sorted).
+/// Each file is found once, under the first path that reaches it, and each folder is
+/// searched once: links (symbolic links to folders, around a loop or not) are followed,
+/// but a file or folder already met by another path is skipped (by canonical path).
 pub fn collect(files: &dyn Files, paths: &[String]) -> Result<Vec<PathBuf>, String> {
-    let mut out = Vec::new();
+    let mut found = Found::default();
     for p in paths {
         let path = PathBuf::from(p);
         match files.kind(&path) {
-            Kind::Folder => walk(files, &path, &mut out).map_err(|e| format!("cannot read {p}: {e}"))?,
-            Kind::File => out.push(path),
+            Kind::Folder => walk(files, &path, &mut found).map_err(|e| format!("cannot read {p}: {e}"))?,
+            Kind::File => found.file(files, path),
             Kind::Other | Kind::Missing => return Err(format!("{p}: no such file or folder")),
         }
     }
-    Ok(out)
+    Ok(found.out)
 }
 
-fn walk(files: &dyn Files, dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+/// The files found so far, and the canonical paths of the files and folders met.
+#[derive(Default)]
+struct Found {
+    out: Vec<PathBuf>,
+    seen: HashSet<PathBuf>,
+}
+
+impl Found {
+    fn file(&mut self, files: &dyn Files, path: PathBuf) {
+        if self.seen.insert(files.canonical(&path)) {
+            self.out.push(path);
+        }
+    }
+}
+
+fn walk(files: &dyn Files, dir: &Path, found: &mut Found) -> io::Result<()> {
+    if !found.seen.insert(files.canonical(dir)) {
+        return Ok(());
+    }
     let mut entries = files.list(dir)?;
     entries.sort();
     for p in entries {
@@ -86,9 +108,9 @@ fn walk(files: &dyn Files, dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()>
             continue;
         }
         if files.kind(&p) == Kind::Folder {
-            walk(files, &p, out)?;
+            walk(files, &p, found)?;
         } else if name.ends_with(".herald") {
-            out.push(p);
+            found.file(files, p);
         }
     }
     Ok(())

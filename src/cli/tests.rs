@@ -59,3 +59,43 @@ fn files_are_written_through_the_files_given() {
     assert_eq!(saved.code, EXIT_OK);
     assert!(files.file("out/victory.replay.yaml").is_some());
 }
+
+/// Progress as a terminal would show it, recorded: the bars started.
+#[derive(Default)]
+struct Recorded {
+    started: std::sync::Mutex<Vec<(u64, String)>>,
+}
+
+impl Progress for Recorded {
+    fn start(&self, total: u64, what: &str) {
+        self.started.lock().unwrap().push((total, what.to_string()));
+    }
+    fn advance(&self, _: u64) {}
+    fn status(&self, _: String) {}
+    fn finish(&self) {}
+}
+
+/// The bars `args` starts with progress shown (as on a terminal).
+fn bars(args: &[&str], files: &Memory) -> Vec<(u64, String)> {
+    let recorded = Arc::new(Recorded::default());
+    let env = Env { progress: Some(recorded.clone() as Arc<dyn Progress>), ..Env::plain(files) };
+    let out = run_args(std::iter::once("herald").chain(args.iter().copied()), &env);
+    assert_eq!(out.code, EXIT_OK, "{}", out.stderr());
+    recorded.started.lock().unwrap().clone()
+}
+
+/// A batch draws a progress bar when its work is large, however few its trials (1,000
+/// trials of 30,000 events each used to show none: only 20,000 trials or more did); a
+/// small one draws none, however many its trials. (The long runs here repeat, and are
+/// answered from the memo: the test is fast, although the estimate, which counts every
+/// trial's events, is large.)
+#[test]
+fn the_progress_bar_is_drawn_by_the_work_of_a_batch() {
+    let long = "horizon 10000\nchannel A <-> B { delay 1 }\n\
+                general A {\n  every 1 { send ping to B }\n  decide at 10000: attack if received pong from B\n}\n\
+                general B {\n  on receive ping { send pong to A }\n  decide at 10000: attack if received ping from A\n}\n";
+    let files = Memory::default().with("long.herald", long).with("flooding.herald", FLOODING);
+    let long = bars(&["run", "long.herald", "--trials", "1000", "--explain", "1"], &files);
+    assert_eq!(long, [(1000, "trials".to_string())]);
+    assert_eq!(bars(&["run", "flooding.herald", "--trials", "30000"], &files), []);
+}

@@ -3,7 +3,7 @@
 use super::timeline::timeline;
 use super::{
     Change, Committed, EndInfo, GeneralReport, InFlight, OutcomeReport, RuleShown, RunReport, SCHEMA_VERSION,
-    ScenarioInfo, WhatIf, and_list, commit_value, params_shown,
+    ScenarioInfo, Untried, WhatIf, and_list, commit_value, params_shown,
 };
 use crate::Loaded;
 use crate::explain::Explainer;
@@ -81,16 +81,18 @@ pub fn build(sim: &Sim, l: &Loaded, seed: Option<u64>, choices: &[u32]) -> RunRe
 }
 
 fn what_if(sim: &Sim, l: &Loaded, choices: &[u32]) -> Option<WhatIf> {
-    use crate::analysis::counterfactual::{candidates, flips};
+    use crate::analysis::counterfactual::{Cut, MAX_TRIED, WORK_CAP, WORK_FLOOR, WORK_TIMES, flips};
+    use crate::report::trials::thousands;
     let model = &l.model;
     if matches!(sim.outcome(), Outcome::Victory | Outcome::Agreement) && !sim.blocked() {
         return None;
     }
-    let tried = candidates(sim).len();
-    if tried == 0 {
+    let found = flips(model, choices, sim, sim.max_events);
+    if found.captured == 0 {
         return None;
     }
-    let changes = flips(model, choices, sim, sim.max_events)
+    let changes = found
+        .changes
         .into_iter()
         .map(|f| {
             let m = &sim.state().messengers[f.messenger as usize];
@@ -120,7 +122,20 @@ fn what_if(sim: &Sim, l: &Loaded, choices: &[u32]) -> Option<WhatIf> {
             }
         })
         .collect();
-    Some(WhatIf { tried, changes })
+    let untried = found.cut.map(|cut| {
+        let count = found.captured - found.tried;
+        let why = match cut {
+            Cut::Messengers => format!("at most {MAX_TRIED} captured messengers are tried"),
+            Cut::Work { budget } => format!(
+                "the what-if runs together stop at {} events ({WORK_TIMES} times this run's, between {} and {})",
+                thousands(budget),
+                thousands(WORK_FLOOR),
+                thousands(WORK_CAP)
+            ),
+        };
+        Untried { count, why }
+    });
+    Some(WhatIf { tried: found.tried, untried, changes })
 }
 
 fn outcome_report(sim: &Sim) -> OutcomeReport {

@@ -21,7 +21,7 @@ use crate::sim::RunError;
 pub use build::build;
 pub use schema::{
     Change, Committed, EndInfo, Event, GeneralReport, InFlight, OutcomeReport, ParamShown, RuleShown, RunReport,
-    ScenarioInfo, WhatIf,
+    ScenarioInfo, Untried, WhatIf,
 };
 pub(crate) use text::Paint;
 pub use text::{render_run, render_run_body};

@@ -31,7 +31,18 @@ pub struct RunReport {
 pub struct WhatIf {
     /// Probabilistically captured messengers tried (each delivered in a run of its own).
     pub tried: usize,
+    /// When the pass was cut short: the captured messengers not tried, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub untried: Option<Untried>,
     pub changes: Vec<Change>,
+}
+
+/// Captured messengers a what-if pass did not try, and why (its bounds: at most 64
+/// messengers, and a budget of work).
+#[derive(Debug, Clone, Serialize)]
+pub struct Untried {
+    pub count: usize,
+    pub why: String,
 }
 
 /// A captured messenger whose delivery alone would have changed the outcome.

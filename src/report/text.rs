@@ -128,10 +128,28 @@ pub fn render_run_body(r: &RunReport, color: bool, indent: usize) -> String {
         for c in &w.changes {
             let _ = writeln!(o, "  {}", c.says);
         }
-        if w.changes.is_empty() {
+        if w.changes.is_empty() && w.tried > 0 {
             let n = w.tried;
-            let what = if n == 1 { "the one captured messenger" } else { "any one of the captured messengers" };
+            let what = match (n, &w.untried) {
+                (1, None) => "the one captured messenger".to_string(),
+                (_, None) => "any one of the captured messengers".to_string(),
+                (1, Some(_)) => "the one captured messenger tried".to_string(),
+                (n, Some(_)) => format!("any one of the {n} captured messengers tried"),
+            };
             let _ = writeln!(o, "  had {what} arrived, the outcome would have been the same");
+        }
+        if let Some(u) = &w.untried {
+            let more = if w.tried == 0 { "" } else { " more" };
+            let _ = writeln!(
+                o,
+                "  {}",
+                p.dim(&format!(
+                    "not tried: {}{more} captured messenger{}: {}",
+                    super::trials::thousands(u.count as u64),
+                    if u.count == 1 { "" } else { "s" },
+                    u.why
+                ))
+            );
         }
     }
     if indent == 0 {

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{ParamShown, SCHEMA_VERSION, ScenarioInfo, params_shown, percent_fixed};
 use crate::Loaded;
 use crate::analysis::stats::wilson;
-use crate::analysis::trials::{BLOCK, FATES, OUTCOMES, Tally};
+use crate::analysis::trials::{BLOCK, EXPLAIN_BUDGET, FATES, OUTCOMES, Tally};
 use crate::explain::Cause;
 
 /// Outcome frequencies, decisions and reasons over a batch of trials.
@@ -25,7 +25,18 @@ pub struct TrialsReport {
     pub generals: Vec<GeneralRow>,
     /// How many trials were explained to find the reasons.
     pub explained: u64,
+    /// When fewer trials were explained than `--explain` asked, for the explanations'
+    /// budget: how many were asked for, and why fewer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain_cut: Option<ExplainCutShown>,
     pub reasons: Vec<ReasonRow>,
+}
+
+/// Fewer trials explained than asked.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExplainCutShown {
+    pub asked: u64,
+    pub why: String,
 }
 
 /// One outcome's frequency.
@@ -153,6 +164,14 @@ pub fn build(l: &Loaded, seed: u64, tally: &Tally) -> TrialsReport {
         outcomes,
         generals,
         explained: tally.explained.values().map(|v| v.0).sum::<u64>() / model.generals.len().max(1) as u64,
+        explain_cut: tally.explain_cut.map(|c| ExplainCutShown {
+            asked: c.asked,
+            why: format!(
+                "explained trials stop near {} events in all, and a trial here takes about {}",
+                thousands(EXPLAIN_BUDGET),
+                thousands(c.events)
+            ),
+        }),
         reasons,
     }
 }
@@ -218,6 +237,9 @@ pub fn render(r: &TrialsReport, color: bool) -> String {
         p.bold("Why")
             + &p.dim(&format!("  (from {} explained trials, spread evenly over the batch)", thousands(r.explained)))
     );
+    if let Some(c) = &r.explain_cut {
+        let _ = writeln!(o, "  {}", p.dim(&format!("(fewer than the {} asked: {})", thousands(c.asked), c.why)));
+    }
     for row in &r.reasons {
         let verb = match row.decision {
             "attack" => "attacked",
