@@ -19,7 +19,7 @@ use std::collections::HashMap;
 
 pub(crate) use consts::fold;
 pub use model::*;
-pub use reads::{ReadPattern, Reads};
+pub use reads::{By, ReadPattern, Reads};
 
 use crate::diag::{Code, Diag, Span, did_you_mean, line_col};
 use crate::syntax::ast::{self, BinOp, ExprKind as AE, ParamValue, Stmt};

@@ -44,6 +44,19 @@ pub struct ReadPattern {
     /// Which senders delivered such a message answers it (no `by`, no payload value to
     /// compare): see [`senders_answer`].
     pub by_senders: bool,
+    /// Its `by`, if it has one.
+    pub by: By,
+}
+
+/// The `by T` of a `received` or `count received`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    /// None: any arrival counts.
+    Never,
+    /// A tick known before the run.
+    Tick(i64),
+    /// An expression only a run can work out (`by now - 5`, a variable).
+    Computed,
 }
 
 impl Reads {
@@ -89,7 +102,11 @@ impl ReadPattern {
                 PatArg::Any | PatArg::Bind(_) => None,
             })
             .collect();
-        ReadPattern { kind: pattern.kind, values, by_senders: senders_answer(pattern, by) }
+        let deadline = match by {
+            None => By::Never,
+            Some(e) => constant(e).map_or(By::Computed, By::Tick),
+        };
+        ReadPattern { kind: pattern.kind, values, by_senders: senders_answer(pattern, by), by: deadline }
     }
 }
 

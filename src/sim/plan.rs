@@ -15,8 +15,6 @@ pub(crate) struct Plan {
     pub(crate) reads_sent: bool,
     /// Whether any general has `when` rules.
     pub(crate) has_when: bool,
-    /// Whether any condition asks when a messenger arrived (`by T`).
-    pub(crate) reads_arrival: bool,
     /// Channels whose loss rules count messengers (their counters are part of the state).
     pub(crate) counting: Vec<bool>,
     /// What fires at tick 0 before `when` rules, general by general: `on start` rules and
@@ -162,7 +160,6 @@ impl Plan {
             has_vars: model.generals.iter().any(|g| !g.vars.is_empty()),
             reads_sent: model.reads.iter().any(|r| r.sent),
             has_when: model.generals.iter().any(|g| !g.when.is_empty()),
-            reads_arrival: model.reads.iter().any(|r| r.arrival),
             counting,
             lean: LeanPlan::default(),
         };

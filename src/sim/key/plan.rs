@@ -8,6 +8,8 @@ use crate::sim::symmetry::Symmetry;
 /// What the key needs of the model, worked out once.
 pub(super) struct KeyPlan {
     pub(super) n: usize,
+    /// What a record keeps of a delivery's tick (see [`Arrivals`]).
+    pub(super) arrivals: Arrivals,
     pub(super) symmetry: Symmetry,
     /// Some class has two members or more (else the order is the identity).
     pub(super) sym: bool,
@@ -114,8 +116,10 @@ impl KeyPlan {
         let by_time = model.crashes.is_empty()
             && model.crash_any.is_empty()
             && senders.iter().flatten().all(|r| !matches!(ends[*r as usize], Ends::Every | Ends::When));
+        let arrivals = Arrivals::of(model);
         KeyPlan {
             n,
+            arrivals,
             symmetry,
             sym,
             class_rank,
@@ -146,4 +150,50 @@ pub(super) enum Ends {
     Every,
     When,
     Done,
+}
+
+/// What a record keeps of the tick a delivery arrived at: only what some `received ... by
+/// T` can still tell apart.
+#[derive(Debug, Clone)]
+pub(super) enum Arrivals {
+    /// Nothing asks when (no `by`): nothing.
+    Ignored,
+    /// Every `by` is a tick known before the run: which of those ticks the arrival came
+    /// after (sorted, without repeats). Two arrivals after the same ones answer every
+    /// `by` alike.
+    Deadlines(Vec<u32>),
+    /// Some `by` is worked out by the run (`by now - 5`): the tick itself.
+    Exact,
+}
+
+impl Arrivals {
+    fn of(model: &Model) -> Arrivals {
+        let mut deadlines = Vec::new();
+        for p in model.reads.iter().flat_map(|r| &r.patterns) {
+            match p.by {
+                By::Never => {}
+                // (A deadline before tick 0 is met by nothing; past the largest tick, by all.)
+                By::Tick(t) => deadlines.push(t.clamp(-1, u32::MAX as i64 - 1)),
+                By::Computed => return Arrivals::Exact,
+            }
+        }
+        if deadlines.is_empty() {
+            return Arrivals::Ignored;
+        }
+        deadlines.sort_unstable();
+        deadlines.dedup();
+        // An arrival at tick t meets `by d` when t <= d: what tells two arrivals apart is
+        // how many deadlines come before them.
+        Arrivals::Deadlines(deadlines.into_iter().filter(|d| *d >= 0).map(|d| d as u32).collect())
+    }
+
+    /// What a record writes of an arrival at tick `t`.
+    #[inline]
+    pub(super) fn class(&self, t: u32) -> u32 {
+        match self {
+            Arrivals::Ignored => 0,
+            Arrivals::Deadlines(d) => d.partition_point(|&d| d < t) as u32,
+            Arrivals::Exact => t,
+        }
+    }
 }

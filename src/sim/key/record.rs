@@ -8,7 +8,8 @@ impl Sim<'_> {
     pub(super) fn record(&self, g: GenId, plan: &KeyPlan, s: &mut KeyScratch, out: &mut Vec<u64>) {
         let n = plan.n;
         let gi = g as usize;
-        let crashed = self.state.crashed[gi].map(|t| t as u64 + 1).unwrap_or(0);
+        // (Whether it is down, not since when: nothing reads a crash's tick.)
+        let crashed = self.state.crashed[gi].is_some() as u64;
         match self.state.decisions[gi].map(|d| d.what) {
             None => out.extend_from_slice(&[0, crashed]),
             Some(Decided::Attack) => out.extend_from_slice(&[1, crashed]),
@@ -40,8 +41,7 @@ impl Sim<'_> {
                 out.push(*to);
             }
         }
-        let reads_arrival = self.plan.reads_arrival;
-        let tick = |t: u32| if reads_arrival { t } else { 0 };
+        let tick = |t: u32| plan.arrivals.class(t);
         let anon = plan.anon[gi];
         let silent_tab = &s.silent;
         let silent = |from: GenId| anon && silent_tab[from as usize * n + gi];
