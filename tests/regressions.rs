@@ -269,3 +269,43 @@ fn a_file_with_cr_line_ends_is_read_line_by_line() {
     assert_eq!(out.code, 0, "{}", out.stderr());
     assert!(out.stdout().contains("by 'decide at 1: attack', line 3"), "{}", out.stdout());
 }
+
+// ------------------------------------------------------------------ item 16: one-point sweeps
+
+#[test]
+fn a_one_point_range_is_one_value_for_probabilities_as_for_integers() {
+    let src = "param loss = 10%
+param copies = 1
+channel A -> B {
+  delay 1
+  lose loss
+}
+general A { on start { send plan to B } decide at 5: attack }
+general B { decide at 5: attack if received plan }
+";
+    for range in ["copies=1..1", "loss=50%..50%", "loss=1/2..1/2", "loss=50%..50%:10%", "loss=0%..0%"] {
+        let out = herald(src, &["sweep", "s.herald", "--param", range, "--exact"]);
+        assert_eq!(out.code, 0, "{range}: {}", out.stderr());
+        assert!(!out.stderr().contains("empty"), "{range}: {}", out.stderr());
+    }
+    let r = herald::analysis::sweep::parse_range("loss=50%..50%").unwrap();
+    assert_eq!(r.values.len(), 1);
+    assert_eq!(r.values[0].label, "50%");
+    let r = herald::analysis::sweep::parse_range("loss=0%..0%").unwrap();
+    assert_eq!(r.values.len(), 1);
+    // Refused, never a panic (50%..40% subtracted before it checked the order, and
+    // 1/0..1/0 divided by zero; a huge range was counted past i64 or cast to usize).
+    for (range, says) in [
+        ("loss=50%..40%", "runs backwards"),
+        ("loss=1/0..1/0", "cannot divide by zero"),
+        ("loss=1/2..3/2", "between 0% and 100%"),
+        ("loss=1/9000000000000000000..1/8999999999999999999", "too fine"),
+        ("loss=0%..100%:1/9223372036854775807", "values; a sweep visits at most 1000"),
+        ("copies=-9223372036854775807..9223372036854775807", "values; a sweep visits at most 1000"),
+    ] {
+        let d = herald::analysis::sweep::parse_range(range).unwrap_err();
+        assert!(d.message.contains(says), "{range}: {}", d.message);
+        let out = herald(src, &["sweep", "s.herald", "--param", range, "--exact"]);
+        assert!(out.stderr().contains("herald::sweep::bad_range"), "{range}: {}", out.stderr());
+    }
+}
