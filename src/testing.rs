@@ -42,8 +42,8 @@ pub struct Verdict {
 /// The expectation as written, without its hint (shown only when it fails).
 pub fn said(l: &Loaded, e: &ast::Expect) -> String {
     let end = e.hint.as_ref().map(|h| h.span.start).unwrap_or(e.span.end);
-    let said = l.source.text[e.span.start as usize..end as usize].trim();
-    said.strip_suffix("hint").unwrap_or(said).trim().to_string()
+    let said = crate::diag::Span { start: e.span.start, end }.one_line(&l.source.text);
+    said.strip_suffix("hint").unwrap_or(&said).trim_end().to_string()
 }
 
 /// The diagnostic of an expectation that does not hold, at its line, with its hint.
@@ -124,7 +124,7 @@ fn literal(l: &Loaded, e: &ast::Expr) -> String {
         ast::ExprKind::Int(v) => v.to_string(),
         ast::ExprKind::Neg(a) => format!("-{}", literal(l, a)),
         ast::ExprKind::Str(s) => format!("{s:?}"),
-        _ => e.span.text(&l.source.text).to_string(),
+        _ => e.span.one_line(&l.source.text),
     }
 }
 
@@ -171,7 +171,7 @@ fn target(l: &Loaded, ev: &Event) -> Result<Target, String> {
 fn event_name(l: &Loaded, ev: &Event) -> String {
     match ev {
         Event::Outcome(o) => o.value.word().to_string(),
-        Event::General(g) => g.span.text(&l.source.text).to_string(),
+        Event::General(g) => g.span.one_line(&l.source.text),
     }
 }
 

@@ -309,3 +309,49 @@ general B { decide at 5: attack if received plan }
         assert!(out.stderr().contains("herald::sweep::bad_range"), "{range}: {}", out.stderr());
     }
 }
+
+// ------------------------------------------------------------------ item 16: rules over two lines
+
+#[test]
+fn a_rule_written_over_two_lines_is_quoted_on_one_line() {
+    let src = "channel A <-> B {
+  delay 1
+  lose from 0
+    to 3
+}
+general A {
+  on start {
+    send plan to B
+  }
+  decide at 5:
+    attack
+}
+general B {
+  decide at 5: attack if
+    received plan
+}
+expect probability
+  victory = 0%
+expect A
+  attacks
+";
+    let out = herald(src, &["run", "s.herald"]);
+    assert_eq!(out.code, 0, "{}", out.stderr());
+    let text = out.stdout();
+    assert!(text.contains("by 'lose from 0 to 3', line 3\n"), "{text}");
+    assert!(text.contains("captured at tick 1 by 'lose from 0 to 3' (line 3)"), "{text}");
+    assert!(text.contains("by 'decide at 5: attack if received plan', line 14"), "{text}");
+    // Every quote is on one line: no line of the report begins inside one.
+    for line in text.lines() {
+        assert!(!line.trim_start().starts_with("to 3"), "{text}");
+    }
+    let out = herald(src, &["run", "s.herald", "--format", "mermaid"]);
+    assert!(out.stdout().contains("captured by 'lose from 0 to 3' (line 3)"), "{}", out.stdout());
+    let out = herald(src, &["run", "s.herald", "--format", "json"]);
+    assert!(out.stdout().contains("lose from 0 to 3"), "{}", out.stdout());
+    // herald test lists each expectation on one line.
+    let out = herald(src, &["test", "s.herald"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout(), out.stderr());
+    assert!(out.stdout().contains("✓ expect probability victory = 0%  exact"), "{}", out.stdout());
+    assert!(out.stdout().contains("✓ expect A attacks  "), "{}", out.stdout());
+}
