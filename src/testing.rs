@@ -304,17 +304,9 @@ fn reach(l: &Loaded, ev: &Event, possible: bool, cache: &mut Cache) -> Verdict {
     };
     let name = event_name(l, ev);
     match (x.reached.get(&key), possible) {
-        (Some(w), true) => Verdict {
-            pass: true,
-            found: format!(
-                "witness: {} capture{}{}, over by tick {}",
-                w.captures,
-                if w.captures == 1 { "" } else { "s" },
-                if l.model.crash_any.is_empty() { "" } else { " or crashes" },
-                w.ticks
-            ),
-            run: None,
-        },
+        (Some(w), true) => {
+            Verdict { pass: true, found: format!("witness: {}, over by tick {}", cost(l, w), w.ticks), run: None }
+        }
         (None, true) => Verdict {
             pass: false,
             found: format!(
@@ -336,15 +328,34 @@ fn reach(l: &Loaded, ev: &Event, possible: bool, cache: &mut Cache) -> Verdict {
             });
             Verdict {
                 pass: false,
-                found: format!(
-                    "{name} is possible: the adversary reaches it with {} capture{} (the run below)",
-                    w.captures,
-                    if w.captures == 1 { "" } else { "s" }
-                ),
+                found: format!("{name} is possible: the adversary reaches it with {} (the run below)", cost(l, w)),
                 run,
             }
         }
     }
+}
+
+/// What a witness costs the adversary, as `explore` says it: "1 capture", "0 captures, 1
+/// crash". A witness counts its captures and crashes together; its replay tells them apart.
+fn cost(l: &Loaded, w: &explore::Witness) -> String {
+    let crashes = if l.model.crash_any.is_empty() {
+        0
+    } else {
+        let mut sim = Sim::new(&l.model, Mode::Traced);
+        match sim.run(&mut crate::sim::Script::new(&w.choices)) {
+            Ok(()) => sim.state().crashes_chosen,
+            // A witness replays (explore's report relies on it); if not, say no more than the total.
+            Err(_) => {
+                let n = w.captures;
+                return format!("{n} capture{} or crash{}", plural(n, "s"), plural(n, "es"));
+            }
+        }
+    };
+    report::explore::cost(w.captures - crashes.min(w.captures), crashes)
+}
+
+fn plural(n: u32, s: &str) -> &str {
+    if n == 1 { "" } else { s }
 }
 
 /// The golden files of a scenario: its seed run as text, as YAML and as a Mermaid diagram.

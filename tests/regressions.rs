@@ -355,3 +355,43 @@ expect A
     assert!(out.stdout().contains("✓ expect probability victory = 0%  exact"), "{}", out.stdout());
     assert!(out.stdout().contains("✓ expect A attacks  "), "{}", out.stdout());
 }
+
+// ------------------------------------------------------------------ item 16: herald test's witnesses
+
+#[test]
+fn herald_test_counts_captures_and_crashes_as_explore_does() {
+    let src = "channel A <-> B { delay 1 }
+crash any 1 of B from 0 to 0
+general A {
+  on start { send plan to B }
+  decide at 5: attack
+}
+general B { decide at 5: attack if received plan }
+expect possible defeat
+expect possible victory
+";
+    let out = herald(src, &["explore", "s.herald"]);
+    assert!(
+        out.stdout().contains("defeat        shortest witness: 0 captures, 1 crash, over by tick 5"),
+        "{}",
+        out.stdout()
+    );
+    let out = herald(src, &["test", "s.herald"]);
+    let text = out.stdout();
+    assert!(text.contains("✓ expect possible defeat  witness: 0 captures, 1 crash, over by tick 5"), "{text}");
+    assert!(text.contains("✓ expect possible victory  witness: 0 captures, over by tick 5"), "{text}");
+    assert!(!text.contains("or crashes"), "{text}");
+    // A `never` that the adversary breaks says what it took, alike.
+    let never = src.replace("expect possible defeat\nexpect possible victory\n", "expect never defeat\n");
+    let out = herald(&never, &["test", "s.herald"]);
+    assert_eq!(out.code, 1, "{}", out.stdout());
+    assert!(
+        out.stdout().contains("defeat is possible: the adversary reaches it with 0 captures, 1 crash (the run below)"),
+        "{}",
+        out.stdout()
+    );
+    // With messengers captured and no crash: as before.
+    let lossy = "channel A <-> B {\n  delay 1\n  lose 50%\n}\ngeneral A {\n  on start { send plan to B }\n  decide at 5: attack\n}\ngeneral B { decide at 5: attack if received plan }\nexpect possible defeat\n";
+    let out = herald(lossy, &["test", "s.herald"]);
+    assert!(out.stdout().contains("witness: 1 capture, over by tick 5"), "{}", out.stdout());
+}
