@@ -395,3 +395,37 @@ expect possible victory
     let out = herald(lossy, &["test", "s.herald"]);
     assert!(out.stdout().contains("witness: 1 capture, over by tick 5"), "{}", out.stdout());
 }
+
+// ------------------------------------------------------------------ item 16: failed tolerance claims
+
+#[test]
+fn a_failed_tolerance_claim_shows_digits_enough_to_see_why() {
+    let src = "channel A -> B {
+  delay 1
+  lose 1/3
+}
+general A { on start { send plan to B } decide at 5: attack }
+general B { decide at 5: attack if received plan }
+expect probability victory = 66.66% ± 0.001%
+expect probability victory >= 66.67% ± 0.001%
+expect probability victory < 66.6614%
+expect probability victory = 66.6% ± 0.06%
+expect probability victory = 2/3
+";
+    let out = herald(src, &["test", "s.herald"]);
+    let text = out.stdout();
+    // P(victory) is 2/3 = 66.6667%: it was written 66.67%, inside 66.66% ± 0.001% as far
+    // as anyone could see.
+    for line in [
+        "✗ expect probability victory = 66.66% ± 0.001%  exact: P(victory) = 66.667% = 2/3 (4 states); the claim asks for 66.659% to 66.661%",
+        "✗ expect probability victory >= 66.67% ± 0.001%  exact: P(victory) = 66.667% = 2/3 (4 states); the claim asks for at least 66.669%",
+        "✗ expect probability victory < 66.6614%  exact: P(victory) = 66.6667% = 2/3 (4 states); the claim asks for below 66.6614%",
+        "✗ expect probability victory = 66.6% ± 0.06%  exact: P(victory) = 66.67% = 2/3 (4 states); the claim asks for 66.54% to 66.66%",
+        // A claim that holds says what it found, as before.
+        "✓ expect probability victory = 2/3  exact: P(victory) = 66.67% = 2/3 (4 states)",
+    ] {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
+    // The diagnostic says it too.
+    assert!(out.stderr().contains("(4 states); the claim asks"), "{}", out.stderr());
+}
