@@ -429,3 +429,45 @@ expect probability victory = 2/3
     // The diagnostic says it too.
     assert!(out.stderr().contains("(4 states); the claim asks"), "{}", out.stderr());
 }
+
+// ------------------------------------------------------------------ item 16: herald test -
+
+/// `herald ARGS...` with `stdin` as standard input and `src` as the file `s.herald`.
+fn herald_stdin(stdin: &str, src: &str, args: &[&str]) -> Output {
+    let files = Memory::new(stdin.as_bytes().to_vec()).with("s.herald", src.as_bytes().to_vec());
+    let env = Env::plain(&files);
+    let mut all = vec!["herald"];
+    all.extend_from_slice(args);
+    run_args(all, &env)
+}
+
+#[test]
+fn herald_test_reads_standard_input_as_every_command_does() {
+    let src = "channel A -> B {
+  delay 1
+  lose 1 in 2
+}
+general A { on start { send plan to B } decide at 5: attack }
+general B { decide at 5: attack if received plan }
+expect probability victory = 50%
+expect possible defeat
+";
+    let out = herald_stdin(src, "", &["test", "-"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout(), out.stderr());
+    assert!(out.stdout().starts_with("<stdin>\n  ✓ expect probability victory = 50%  exact"), "{}", out.stdout());
+    assert!(out.stdout().ends_with("\n2 passed, 0 failed\n"), "{}", out.stdout());
+    // With files, and given twice: read once.
+    let out = herald_stdin(src, src, &["test", "-", "s.herald", "-"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout(), out.stderr());
+    assert_eq!(out.stdout().matches("<stdin>").count(), 1, "{}", out.stdout());
+    assert!(out.stdout().ends_with("\n4 passed, 0 failed\n"), "{}", out.stdout());
+    // A failure is located in <stdin>.
+    let out = herald_stdin(&src.replace("= 50%", "= 40%"), "", &["test", "-"]);
+    assert_eq!(out.code, 1, "{}", out.stdout());
+    assert!(out.stderr().contains("[<stdin>:7:1]"), "{}", out.stderr());
+    // Golden files sit beside a file: standard input has none to compare or write.
+    let out = herald_stdin(src, "", &["test", "-", "--bless"]);
+    assert_eq!(out.code, 2, "{}", out.stderr());
+    assert!(out.stderr().contains("standard input (-) has none"), "{}", out.stderr());
+    assert!(out.stdout().is_empty(), "{}", out.stdout());
+}
