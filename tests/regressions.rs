@@ -471,3 +471,79 @@ expect possible defeat
     assert!(out.stderr().contains("standard input (-) has none"), "{}", out.stderr());
     assert!(out.stdout().is_empty(), "{}", out.stdout());
 }
+
+// ------------------------------------------------------------------ item 16: the README's examples
+
+/// Every example of the README that shows a command (a block beginning `$ herald ...`)
+/// shows what the command prints: its lines in order, `...` standing for lines left out.
+#[test]
+fn the_readme_examples_are_what_herald_prints() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let mut scenarios: Vec<String> = std::fs::read_dir(format!("{root}/scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".herald"))
+        .map(|n| format!("scenarios/{n}"))
+        .collect();
+    scenarios.sort();
+    let mut files = Memory::new(Vec::new());
+    for s in &scenarios {
+        files = files.with(s, std::fs::read(format!("{root}/{s}")).unwrap());
+    }
+    let env = Env::plain(&files);
+    let mut checked = 0;
+    // The fenced blocks, each as its lines.
+    let mut blocks: Vec<Vec<&str>> = Vec::new();
+    let mut open = false;
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            open = !open;
+            if open {
+                blocks.push(Vec::new());
+            }
+        } else if open {
+            blocks.last_mut().unwrap().push(line);
+        }
+    }
+    for block in &blocks {
+        let mut lines = block.iter().copied();
+        let Some(command) = lines.next().and_then(|l| l.strip_prefix("$ ")) else { continue };
+        let mut args = Vec::new();
+        for a in command.split_whitespace() {
+            if a == "scenarios/*.herald" {
+                args.extend(scenarios.iter().cloned());
+            } else {
+                args.push(a.to_string());
+            }
+        }
+        let out = run_args(&args, &env);
+        let printed = out.stdout();
+        let mut got = printed.lines().map(str::trim_end);
+        let mut skipping = false;
+        for want in lines.map(str::trim_end) {
+            if want.trim() == "..." {
+                skipping = true;
+                continue;
+            }
+            let found = if skipping { got.any(|l| l == want) } else { got.next() == Some(want) };
+            assert!(found, "README: `{command}` does not print\n{want}\nbut:\n{printed}");
+            skipping = false;
+        }
+        checked += 1;
+    }
+    assert!(checked >= 6, "{checked} examples checked");
+}
+
+/// Lines the issue found stale: `expect` is run, `test --help` names every golden file.
+#[test]
+fn the_readme_and_help_say_what_herald_test_does() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(!readme.contains("run by a later version"));
+    let help = herald("", &["test", "--help"]);
+    let help = help.stdout();
+    for golden in ["NAME.golden.txt", "NAME.golden.yaml", "NAME.golden.mmd"] {
+        assert!(help.contains(golden), "{help}");
+    }
+    assert!(readme.contains("| `herald::check::bad_param_value` | error |"));
+}

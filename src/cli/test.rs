@@ -18,7 +18,7 @@ pub struct Args {
     /// Scenario files or folders (searched recursively for .herald files, each file once); default `.`.
     /// `-` reads a scenario from standard input (its expectations only: it has no golden files).
     pub paths: Vec<String>,
-    /// Write (or rewrite) the golden files of every scenario tested.
+    /// Write (or rewrite) the golden files of every scenario tested (`.golden.txt`, `.golden.yaml`, `.golden.mmd`).
     #[arg(long)]
     pub bless: bool,
     /// Worker threads for the trials of `probability` expectations, 1 to 256 (default: one per core).
