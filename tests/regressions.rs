@@ -293,11 +293,13 @@ general B { decide at 5: attack if received plan }
     assert_eq!(r.values[0].label, "50%");
     let r = herald::analysis::sweep::parse_range("loss=0%..0%").unwrap();
     assert_eq!(r.values.len(), 1);
-    // Refused, never a panic (50%..40% subtracted before it checked the order, and
-    // 1/0..1/0 divided by zero; a huge range was counted past i64 or cast to usize).
+    // Refused, never a panic (50%..40% subtracted before it checked the order,
+    // 1/0..1/0:10% divided by zero, and 1/0..1/0 was called empty; a huge range was
+    // counted past i64 or cast to usize).
     for (range, says) in [
         ("loss=50%..40%", "runs backwards"),
         ("loss=1/0..1/0", "cannot divide by zero"),
+        ("loss=1/0..1/0:10%", "cannot divide by zero"),
         ("loss=1/2..3/2", "between 0% and 100%"),
         ("loss=1/9000000000000000000..1/8999999999999999999", "too fine"),
         ("loss=0%..100%:1/9223372036854775807", "values; a sweep visits at most 1000"),
