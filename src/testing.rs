@@ -19,7 +19,7 @@ use crate::analysis::exact::{self, to_f64};
 use crate::analysis::explore::{self, Reach};
 use crate::analysis::trials::{self, outcome_index};
 use crate::diag::{Code, Diag};
-use crate::percent::percent;
+use crate::percent::{self, percent, percent_with};
 use crate::report;
 use crate::sim::{Mode, Recording, Seeded, Sim};
 use crate::syntax::ast::{self, BinOp, Event, Expectation, GeneralFate};
@@ -42,8 +42,8 @@ pub struct Verdict {
 /// The expectation as written, without its hint (shown only when it fails).
 pub fn said(l: &Loaded, e: &ast::Expect) -> String {
     let end = e.hint.as_ref().map(|h| h.span.start).unwrap_or(e.span.end);
-    let said = l.source.text[e.span.start as usize..end as usize].trim();
-    said.strip_suffix("hint").unwrap_or(said).trim().to_string()
+    let said = crate::diag::Span { start: e.span.start, end }.one_line(&l.source.text);
+    said.strip_suffix("hint").unwrap_or(&said).trim_end().to_string()
 }
 
 /// The diagnostic of an expectation that does not hold, at its line, with its hint.
@@ -124,7 +124,7 @@ fn literal(l: &Loaded, e: &ast::Expr) -> String {
         ast::ExprKind::Int(v) => v.to_string(),
         ast::ExprKind::Neg(a) => format!("-{}", literal(l, a)),
         ast::ExprKind::Str(s) => format!("{s:?}"),
-        _ => e.span.text(&l.source.text).to_string(),
+        _ => e.span.one_line(&l.source.text),
     }
 }
 
@@ -171,7 +171,7 @@ fn target(l: &Loaded, ev: &Event) -> Result<Target, String> {
 fn event_name(l: &Loaded, ev: &Event) -> String {
     match ev {
         Event::Outcome(o) => o.value.word().to_string(),
-        Event::General(g) => g.span.text(&l.source.text).to_string(),
+        Event::General(g) => g.span.one_line(&l.source.text),
     }
 }
 
@@ -212,9 +212,26 @@ fn probability(
             _ => false,
         };
         let frac = exact::fraction(&found).map(|f| format!(" = {f}")).unwrap_or_default();
+        let value = to_f64(&found);
+        if pass {
+            return Verdict {
+                pass,
+                found: format!("exact: P({name}) = {}{frac} ({} states)", percent(value), x.states),
+                run: None,
+            };
+        }
+        // Failed: as many digits as show the value apart from the bounds it missed.
+        let (lo, hi) = (to_f64(&(&claim - &tol)), to_f64(&(&claim + &tol)));
+        let ask = Asked { op, lo, hi, strict: true, from: decimals_of(&[p, tolerance.unwrap_or(ZERO)]) };
+        let d = ask.decimals(value);
         return Verdict {
             pass,
-            found: format!("exact: P({name}) = {}{frac} ({} states)", percent(to_f64(&found)), x.states),
+            found: format!(
+                "exact: P({name}) = {}{frac} ({} states); the claim asks for {}",
+                percent_with(value, d),
+                x.states,
+                ask.show(d)
+            ),
             run: None,
         };
     }
@@ -259,15 +276,85 @@ fn probability(
         BinOp::Le | BinOp::Lt => est - slack <= c,
         _ => false,
     };
+    let (shown, asked) = if pass {
+        (format!("{} ± {}", percent(est), percent(Z * se)), String::new())
+    } else {
+        // Failed: as many digits as show the estimate apart from the bounds it missed.
+        let ask = Asked {
+            op,
+            lo: c - slack,
+            hi: c + slack,
+            strict: false,
+            from: decimals_of(&[p, tolerance.unwrap_or(ZERO)]),
+        };
+        let d = ask.decimals(est);
+        let tolerance = if tolerance.is_some() { " and the tolerance" } else { "" };
+        (
+            format!("{} ± {}", percent_with(est, d), percent_with(Z * se, d)),
+            format!("; with 4 standard errors{tolerance}, the claim asks for an estimate of {}", ask.show(d)),
+        )
+    };
     Verdict {
         pass,
         found: format!(
-            "by {} trials (too many states to enumerate): P({name}) ≈ {} ± {} (4 standard errors)",
+            "by {} trials (too many states to enumerate): P({name}) ≈ {shown} (4 standard errors){asked}",
             tally.trials,
-            percent(est),
-            percent(Z * se)
         ),
         run: None,
+    }
+}
+
+const ZERO: ast::ProbLit = ast::ProbLit { num: 0, den: 1 };
+
+/// The decimals that write each of these probabilities exactly as a percentage (at most 6;
+/// one that needs more, 1/3 say, asks for none).
+fn decimals_of(ps: &[ast::ProbLit]) -> usize {
+    ps.iter()
+        .filter(|p| p.den > 0)
+        .filter_map(|p| crate::percent::exact_decimals(p.num as f64 / p.den as f64, 6))
+        .max()
+        .unwrap_or(0)
+}
+
+/// What a failed probability claim asked of the value it was judged on: `= 66.66% ± 0.001%`
+/// asks for 66.659% to 66.661%, `>= 75%` for at least 75%.
+struct Asked {
+    op: BinOp,
+    /// The claim less its slack, and plus it.
+    lo: f64,
+    hi: f64,
+    /// Whether `<` and `>` are strict (exact answers; trials judge them as `<=` and `>=`).
+    strict: bool,
+    /// Decimals the claim and its tolerance are written with.
+    from: usize,
+}
+
+impl Asked {
+    /// The bounds as shown: probabilities, so within 0% and 100%.
+    fn bounds(&self) -> (f64, f64) {
+        (self.lo.clamp(0.0, 1.0), self.hi.clamp(0.0, 1.0))
+    }
+
+    /// Decimals that show `value` apart from the bounds.
+    fn decimals(&self, value: f64) -> usize {
+        let (lo, hi) = self.bounds();
+        percent::decimals_apart(value, &[lo, hi], self.from)
+    }
+
+    fn show(&self, d: usize) -> String {
+        let (lo, hi) = self.bounds();
+        let (l, h) = (percent_with(lo, d), percent_with(hi, d));
+        let range = if l == h { format!("exactly {l}") } else { format!("{l} to {h}") };
+        match (self.op, self.strict) {
+            (BinOp::Eq, _) => range,
+            (BinOp::Ne, _) if l == h => format!("anything but {l}"),
+            (BinOp::Ne, _) => format!("anything but {l} to {h}"),
+            (BinOp::Gt, true) => format!("above {l}"),
+            (BinOp::Lt, true) => format!("below {h}"),
+            (BinOp::Ge | BinOp::Gt, _) => format!("at least {l}"),
+            (BinOp::Le | BinOp::Lt, _) => format!("at most {h}"),
+            _ => range,
+        }
     }
 }
 
@@ -304,17 +391,9 @@ fn reach(l: &Loaded, ev: &Event, possible: bool, cache: &mut Cache) -> Verdict {
     };
     let name = event_name(l, ev);
     match (x.reached.get(&key), possible) {
-        (Some(w), true) => Verdict {
-            pass: true,
-            found: format!(
-                "witness: {} capture{}{}, over by tick {}",
-                w.captures,
-                if w.captures == 1 { "" } else { "s" },
-                if l.model.crash_any.is_empty() { "" } else { " or crashes" },
-                w.ticks
-            ),
-            run: None,
-        },
+        (Some(w), true) => {
+            Verdict { pass: true, found: format!("witness: {}, over by tick {}", cost(l, w), w.ticks), run: None }
+        }
         (None, true) => Verdict {
             pass: false,
             found: format!(
@@ -336,15 +415,34 @@ fn reach(l: &Loaded, ev: &Event, possible: bool, cache: &mut Cache) -> Verdict {
             });
             Verdict {
                 pass: false,
-                found: format!(
-                    "{name} is possible: the adversary reaches it with {} capture{} (the run below)",
-                    w.captures,
-                    if w.captures == 1 { "" } else { "s" }
-                ),
+                found: format!("{name} is possible: the adversary reaches it with {} (the run below)", cost(l, w)),
                 run,
             }
         }
     }
+}
+
+/// What a witness costs the adversary, as `explore` says it: "1 capture", "0 captures, 1
+/// crash". A witness counts its captures and crashes together; its replay tells them apart.
+fn cost(l: &Loaded, w: &explore::Witness) -> String {
+    let crashes = if l.model.crash_any.is_empty() {
+        0
+    } else {
+        let mut sim = Sim::new(&l.model, Mode::Traced);
+        match sim.run(&mut crate::sim::Script::new(&w.choices)) {
+            Ok(()) => sim.state().crashes_chosen,
+            // A witness replays (explore's report relies on it); if not, say no more than the total.
+            Err(_) => {
+                let n = w.captures;
+                return format!("{n} capture{} or crash{}", plural(n, "s"), plural(n, "es"));
+            }
+        }
+    };
+    report::explore::cost(w.captures - crashes.min(w.captures), crashes)
+}
+
+fn plural(n: u32, s: &str) -> &str {
+    if n == 1 { "" } else { s }
 }
 
 /// The golden files of a scenario: its seed run as text, as YAML and as a Mermaid diagram.
@@ -399,4 +497,27 @@ pub fn diff(old: &str, new: &str, color: bool) -> String {
         }
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_claim_is_shown_with_its_bounds() {
+        let ask = |op, lo, hi, strict| Asked { op, lo, hi, strict, from: 3 };
+        let a = ask(BinOp::Eq, 0.66659, 0.66661, true);
+        assert_eq!(a.decimals(2.0 / 3.0), 3);
+        assert_eq!(a.show(3), "66.659% to 66.661%");
+        // Trials judge < and > as <= and >=; bounds stay within 0% and 100%.
+        assert_eq!(ask(BinOp::Gt, 0.5, 0.6, false).show(3), "at least 50%");
+        assert_eq!(ask(BinOp::Lt, -0.1, 0.2, true).show(3), "below 20%");
+        assert_eq!(ask(BinOp::Eq, -0.01, 0.01, true).show(3), "0% to 1%");
+        assert_eq!(ask(BinOp::Ne, 0.25, 0.25, true).show(3), "anything but 25%");
+        assert_eq!(ask(BinOp::Eq, 0.25, 0.25, true).show(3), "exactly 25%");
+        // An estimate just past a bound gets the digits that show it past.
+        let a = ask(BinOp::Le, 0.0, 0.66661, false);
+        assert_eq!(a.decimals(0.666614), 4);
+        assert_eq!(percent_with(0.666614, 4), "66.6614%");
+    }
 }

@@ -269,3 +269,283 @@ fn a_file_with_cr_line_ends_is_read_line_by_line() {
     assert_eq!(out.code, 0, "{}", out.stderr());
     assert!(out.stdout().contains("by 'decide at 1: attack', line 3"), "{}", out.stdout());
 }
+
+// ------------------------------------------------------------------ item 16: one-point sweeps
+
+#[test]
+fn a_one_point_range_is_one_value_for_probabilities_as_for_integers() {
+    let src = "param loss = 10%
+param copies = 1
+channel A -> B {
+  delay 1
+  lose loss
+}
+general A { on start { send plan to B } decide at 5: attack }
+general B { decide at 5: attack if received plan }
+";
+    for range in ["copies=1..1", "loss=50%..50%", "loss=1/2..1/2", "loss=50%..50%:10%", "loss=0%..0%"] {
+        let out = herald(src, &["sweep", "s.herald", "--param", range, "--exact"]);
+        assert_eq!(out.code, 0, "{range}: {}", out.stderr());
+        assert!(!out.stderr().contains("empty"), "{range}: {}", out.stderr());
+    }
+    let r = herald::analysis::sweep::parse_range("loss=50%..50%").unwrap();
+    assert_eq!(r.values.len(), 1);
+    assert_eq!(r.values[0].label, "50%");
+    let r = herald::analysis::sweep::parse_range("loss=0%..0%").unwrap();
+    assert_eq!(r.values.len(), 1);
+    // Refused, never a panic (50%..40% subtracted before it checked the order,
+    // 1/0..1/0:10% divided by zero, and 1/0..1/0 was called empty; a huge range was
+    // counted past i64 or cast to usize).
+    for (range, says) in [
+        ("loss=50%..40%", "runs backwards"),
+        ("loss=1/0..1/0", "cannot divide by zero"),
+        ("loss=1/0..1/0:10%", "cannot divide by zero"),
+        ("loss=1/2..3/2", "between 0% and 100%"),
+        ("loss=1/9000000000000000000..1/8999999999999999999", "too fine"),
+        ("loss=0%..100%:1/9223372036854775807", "values; a sweep visits at most 1000"),
+        ("copies=-9223372036854775807..9223372036854775807", "values; a sweep visits at most 1000"),
+    ] {
+        let d = herald::analysis::sweep::parse_range(range).unwrap_err();
+        assert!(d.message.contains(says), "{range}: {}", d.message);
+        let out = herald(src, &["sweep", "s.herald", "--param", range, "--exact"]);
+        assert!(out.stderr().contains("herald::sweep::bad_range"), "{range}: {}", out.stderr());
+    }
+}
+
+// ------------------------------------------------------------------ item 16: rules over two lines
+
+#[test]
+fn a_rule_written_over_two_lines_is_quoted_on_one_line() {
+    let src = "channel A <-> B {
+  delay 1
+  lose from 0
+    to 3
+}
+general A {
+  on start {
+    send plan to B
+  }
+  decide at 5:
+    attack
+}
+general B {
+  decide at 5: attack if
+    received plan
+}
+expect probability
+  victory = 0%
+expect A
+  attacks
+";
+    let out = herald(src, &["run", "s.herald"]);
+    assert_eq!(out.code, 0, "{}", out.stderr());
+    let text = out.stdout();
+    assert!(text.contains("by 'lose from 0 to 3', line 3\n"), "{text}");
+    assert!(text.contains("captured at tick 1 by 'lose from 0 to 3' (line 3)"), "{text}");
+    assert!(text.contains("by 'decide at 5: attack if received plan', line 14"), "{text}");
+    // Every quote is on one line: no line of the report begins inside one.
+    for line in text.lines() {
+        assert!(!line.trim_start().starts_with("to 3"), "{text}");
+    }
+    let out = herald(src, &["run", "s.herald", "--format", "mermaid"]);
+    assert!(out.stdout().contains("captured by 'lose from 0 to 3' (line 3)"), "{}", out.stdout());
+    let out = herald(src, &["run", "s.herald", "--format", "json"]);
+    assert!(out.stdout().contains("lose from 0 to 3"), "{}", out.stdout());
+    // herald test lists each expectation on one line.
+    let out = herald(src, &["test", "s.herald"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout(), out.stderr());
+    assert!(out.stdout().contains("✓ expect probability victory = 0%  exact"), "{}", out.stdout());
+    assert!(out.stdout().contains("✓ expect A attacks  "), "{}", out.stdout());
+}
+
+// ------------------------------------------------------------------ item 16: herald test's witnesses
+
+#[test]
+fn herald_test_counts_captures_and_crashes_as_explore_does() {
+    let src = "channel A <-> B { delay 1 }
+crash any 1 of B from 0 to 0
+general A {
+  on start { send plan to B }
+  decide at 5: attack
+}
+general B { decide at 5: attack if received plan }
+expect possible defeat
+expect possible victory
+";
+    let out = herald(src, &["explore", "s.herald"]);
+    assert!(
+        out.stdout().contains("defeat        shortest witness: 0 captures, 1 crash, over by tick 5"),
+        "{}",
+        out.stdout()
+    );
+    let out = herald(src, &["test", "s.herald"]);
+    let text = out.stdout();
+    assert!(text.contains("✓ expect possible defeat  witness: 0 captures, 1 crash, over by tick 5"), "{text}");
+    assert!(text.contains("✓ expect possible victory  witness: 0 captures, over by tick 5"), "{text}");
+    assert!(!text.contains("or crashes"), "{text}");
+    // A `never` that the adversary breaks says what it took, alike.
+    let never = src.replace("expect possible defeat\nexpect possible victory\n", "expect never defeat\n");
+    let out = herald(&never, &["test", "s.herald"]);
+    assert_eq!(out.code, 1, "{}", out.stdout());
+    assert!(
+        out.stdout().contains("defeat is possible: the adversary reaches it with 0 captures, 1 crash (the run below)"),
+        "{}",
+        out.stdout()
+    );
+    // With messengers captured and no crash: as before.
+    let lossy = "channel A <-> B {\n  delay 1\n  lose 50%\n}\ngeneral A {\n  on start { send plan to B }\n  decide at 5: attack\n}\ngeneral B { decide at 5: attack if received plan }\nexpect possible defeat\n";
+    let out = herald(lossy, &["test", "s.herald"]);
+    assert!(out.stdout().contains("witness: 1 capture, over by tick 5"), "{}", out.stdout());
+}
+
+// ------------------------------------------------------------------ item 16: failed tolerance claims
+
+#[test]
+fn a_failed_tolerance_claim_shows_digits_enough_to_see_why() {
+    let src = "channel A -> B {
+  delay 1
+  lose 1/3
+}
+general A { on start { send plan to B } decide at 5: attack }
+general B { decide at 5: attack if received plan }
+expect probability victory = 66.66% ± 0.001%
+expect probability victory >= 66.67% ± 0.001%
+expect probability victory < 66.6614%
+expect probability victory = 66.6% ± 0.06%
+expect probability victory = 2/3
+";
+    let out = herald(src, &["test", "s.herald"]);
+    let text = out.stdout();
+    // P(victory) is 2/3 = 66.6667%: it was written 66.67%, inside 66.66% ± 0.001% as far
+    // as anyone could see.
+    for line in [
+        "✗ expect probability victory = 66.66% ± 0.001%  exact: P(victory) = 66.667% = 2/3 (4 states); the claim asks for 66.659% to 66.661%",
+        "✗ expect probability victory >= 66.67% ± 0.001%  exact: P(victory) = 66.667% = 2/3 (4 states); the claim asks for at least 66.669%",
+        "✗ expect probability victory < 66.6614%  exact: P(victory) = 66.6667% = 2/3 (4 states); the claim asks for below 66.6614%",
+        "✗ expect probability victory = 66.6% ± 0.06%  exact: P(victory) = 66.67% = 2/3 (4 states); the claim asks for 66.54% to 66.66%",
+        // A claim that holds says what it found, as before.
+        "✓ expect probability victory = 2/3  exact: P(victory) = 66.67% = 2/3 (4 states)",
+    ] {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
+    // The diagnostic says it too.
+    assert!(out.stderr().contains("(4 states); the claim asks"), "{}", out.stderr());
+}
+
+// ------------------------------------------------------------------ item 16: herald test -
+
+/// `herald ARGS...` with `stdin` as standard input and `src` as the file `s.herald`.
+fn herald_stdin(stdin: &str, src: &str, args: &[&str]) -> Output {
+    let files = Memory::new(stdin.as_bytes().to_vec()).with("s.herald", src.as_bytes().to_vec());
+    let env = Env::plain(&files);
+    let mut all = vec!["herald"];
+    all.extend_from_slice(args);
+    run_args(all, &env)
+}
+
+#[test]
+fn herald_test_reads_standard_input_as_every_command_does() {
+    let src = "channel A -> B {
+  delay 1
+  lose 1 in 2
+}
+general A { on start { send plan to B } decide at 5: attack }
+general B { decide at 5: attack if received plan }
+expect probability victory = 50%
+expect possible defeat
+";
+    let out = herald_stdin(src, "", &["test", "-"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout(), out.stderr());
+    assert!(out.stdout().starts_with("<stdin>\n  ✓ expect probability victory = 50%  exact"), "{}", out.stdout());
+    assert!(out.stdout().ends_with("\n2 passed, 0 failed\n"), "{}", out.stdout());
+    // With files, and given twice: read once.
+    let out = herald_stdin(src, src, &["test", "-", "s.herald", "-"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout(), out.stderr());
+    assert_eq!(out.stdout().matches("<stdin>").count(), 1, "{}", out.stdout());
+    assert!(out.stdout().ends_with("\n4 passed, 0 failed\n"), "{}", out.stdout());
+    // A failure is located in <stdin>.
+    let out = herald_stdin(&src.replace("= 50%", "= 40%"), "", &["test", "-"]);
+    assert_eq!(out.code, 1, "{}", out.stdout());
+    assert!(out.stderr().contains("[<stdin>:7:1]"), "{}", out.stderr());
+    // Golden files sit beside a file: standard input has none to compare or write.
+    let out = herald_stdin(src, "", &["test", "-", "--bless"]);
+    assert_eq!(out.code, 2, "{}", out.stderr());
+    assert!(out.stderr().contains("standard input (-) has none"), "{}", out.stderr());
+    assert!(out.stdout().is_empty(), "{}", out.stdout());
+}
+
+// ------------------------------------------------------------------ item 16: the README's examples
+
+/// Every example of the README that shows a command (a block beginning `$ herald ...`)
+/// shows what the command prints: its lines in order, `...` standing for lines left out.
+#[test]
+fn the_readme_examples_are_what_herald_prints() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let mut scenarios: Vec<String> = std::fs::read_dir(format!("{root}/scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".herald"))
+        .map(|n| format!("scenarios/{n}"))
+        .collect();
+    scenarios.sort();
+    let mut files = Memory::new(Vec::new());
+    for s in &scenarios {
+        files = files.with(s, std::fs::read(format!("{root}/{s}")).unwrap());
+    }
+    let env = Env::plain(&files);
+    let mut checked = 0;
+    // The fenced blocks, each as its lines.
+    let mut blocks: Vec<Vec<&str>> = Vec::new();
+    let mut open = false;
+    for line in readme.lines() {
+        if line.starts_with("```") {
+            open = !open;
+            if open {
+                blocks.push(Vec::new());
+            }
+        } else if open {
+            blocks.last_mut().unwrap().push(line);
+        }
+    }
+    for block in &blocks {
+        let mut lines = block.iter().copied();
+        let Some(command) = lines.next().and_then(|l| l.strip_prefix("$ ")) else { continue };
+        let mut args = Vec::new();
+        for a in command.split_whitespace() {
+            if a == "scenarios/*.herald" {
+                args.extend(scenarios.iter().cloned());
+            } else {
+                args.push(a.to_string());
+            }
+        }
+        let out = run_args(&args, &env);
+        let printed = out.stdout();
+        let mut got = printed.lines().map(str::trim_end);
+        let mut skipping = false;
+        for want in lines.map(str::trim_end) {
+            if want.trim() == "..." {
+                skipping = true;
+                continue;
+            }
+            let found = if skipping { got.any(|l| l == want) } else { got.next() == Some(want) };
+            assert!(found, "README: `{command}` does not print\n{want}\nbut:\n{printed}");
+            skipping = false;
+        }
+        checked += 1;
+    }
+    assert!(checked >= 6, "{checked} examples checked");
+}
+
+/// Lines the issue found stale: `expect` is run, `test --help` names every golden file.
+#[test]
+fn the_readme_and_help_say_what_herald_test_does() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(!readme.contains("run by a later version"));
+    let help = herald("", &["test", "--help"]);
+    let help = help.stdout();
+    for golden in ["NAME.golden.txt", "NAME.golden.yaml", "NAME.golden.mmd"] {
+        assert!(help.contains(golden), "{help}");
+    }
+    assert!(readme.contains("| `herald::check::bad_param_value` | error |"));
+}

@@ -76,8 +76,9 @@ pub fn parse_range(spec: &str) -> Result<Range, Diag> {
             if a > b {
                 return Err(bad(format!("--param {spec}: the range runs backwards"), help));
             }
-            let count = ((b - a) / step + 1) as usize;
-            if count > MAX_VALUES {
+            // In i128: b - a may not fit an i64 (-9223372036854775807..9223372036854775807).
+            let count = (b as i128 - a as i128) / step as i128 + 1;
+            if count > MAX_VALUES as i128 {
                 return Err(bad(format!("--param {spec}: {count} values; a sweep visits at most {MAX_VALUES}"), help));
             }
             (0..count as i64)
@@ -86,30 +87,35 @@ pub fn parse_range(spec: &str) -> Result<Range, Diag> {
                 .collect()
         }
         (Some(Num::Prob(a)), Some(Num::Prob(b))) => {
-            // Exact: a + k·step for k = 0, 1, ... while it does not pass b; in a common denominator.
-            let (an, ad, bn, bd) = (a.num, a.den, b.num, b.den);
-            let (sn, sd) = match step.map(|s| number(s.trim())) {
-                None => (bn * ad - an * bd, ad * bd * 10),
-                Some(Some(Num::Prob(s))) if s.num > 0 => (s.num, s.den),
-                _ => return Err(bad(format!("--param {spec}: the step must be a probability above 0 (10%)"), help)),
-            };
-            if an * bd > bn * ad {
+            let a = probability(a).map_err(|why| bad(format!("--param {spec}: {why}"), help))?;
+            let b = probability(b).map_err(|why| bad(format!("--param {spec}: {why}"), help))?;
+            let too_fine = || bad(format!("--param {spec}: these fractions are too fine to sweep exactly"), help);
+            // Exact, in a common denominator: a + k·step for k = 0, 1, ... while it does not pass b.
+            let ab = lcm(a.1, b.1).ok_or_else(too_fine)?;
+            let (an, bn) = (a.0 * (ab / a.1), b.0 * (ab / b.1)); // at most ab: a, b <= 1
+            if an > bn {
                 return Err(bad(format!("--param {spec}: the range runs backwards"), help));
             }
-            if sn == 0 {
-                return Err(bad(format!("--param {spec}: the range is empty"), help));
-            }
-            let den = ad * bd * sd;
-            let (start, end, stride) = (an * bd * sd, bn * ad * sd, sn * ad * bd);
-            let count = ((end - start) / stride + 1) as usize;
-            if count > MAX_VALUES {
+            let step = match step.map(|s| number(s.trim())) {
+                // A tenth of the range.
+                None => (bn - an, ab.checked_mul(10).ok_or_else(too_fine)?),
+                Some(Some(Num::Prob(s))) if s.num > 0 && s.den > 0 => (s.num, s.den),
+                _ => return Err(bad(format!("--param {spec}: the step must be a probability above 0 (10%)"), help)),
+            };
+            // A one-point range (50%..50%) is that one value, as 1..1 is: its default
+            // step, a tenth of nothing, is 0; any step visits only A.
+            let step = if step.0 == 0 { (1, 1) } else { reduce(step) };
+            let den = lcm(ab, step.1).ok_or_else(too_fine)?;
+            let (start, end) = (an * (den / ab), bn * (den / ab)); // at most den
+            let stride = step.0.checked_mul(den / step.1).ok_or_else(too_fine)?;
+            // Compared before any cast: a count past usize must not wrap to a small one.
+            let count = (end - start) / stride + 1;
+            if count > MAX_VALUES as u128 {
                 return Err(bad(format!("--param {spec}: {count} values; a sweep visits at most {MAX_VALUES}"), help));
             }
-            (0..count as u128)
+            (0..count)
                 .map(|k| {
-                    let num = start + k * stride;
-                    let g = gcd(num, den).max(1);
-                    let (n, d) = (num / g, den / g);
+                    let (n, d) = reduce((start + k * stride, den));
                     let x = n as f64 / d as f64;
                     Value { text: format!("{n} in {d}"), x, label: crate::percent::percent(x) }
                 })
@@ -127,6 +133,27 @@ pub fn parse_range(spec: &str) -> Result<Range, Diag> {
 
 fn gcd(a: u128, b: u128) -> u128 {
     if b == 0 { a } else { gcd(b, a % b) }
+}
+
+fn lcm(a: u128, b: u128) -> Option<u128> {
+    (a / gcd(a, b)).checked_mul(b)
+}
+
+/// `n/d` in lowest terms (`d` above 0).
+fn reduce((n, d): (u128, u128)) -> (u128, u128) {
+    let g = gcd(n, d).max(1);
+    (n / g, d / g)
+}
+
+/// A bound of a range as a fraction in lowest terms, if it is a probability.
+fn probability(p: ProbLit) -> Result<(u128, u128), &'static str> {
+    if p.den == 0 {
+        Err("a probability cannot divide by zero")
+    } else if p.num > p.den {
+        Err("a probability must be between 0% and 100%")
+    } else {
+        Ok(reduce((p.num, p.den)))
+    }
 }
 
 /// Whether a `--param` value is a sweep (`A..B`).

@@ -181,7 +181,7 @@ impl Checker<'_> {
                 ChannelProp::Lose { rule, span } => match self.loss(rule, *span) {
                     Some(k) => {
                         let line = self.line(*span);
-                        let text = span.text(self.src).to_string();
+                        let text = span.one_line(self.src);
                         losses.push(Loss { kind: k, span: *span, line, text });
                     }
                     None => ok = false,

@@ -97,7 +97,7 @@ impl Checker<'_> {
                     targets.dedup();
                     let ticks = (to.min(self.horizon) - from.min(self.horizon) + 1) as u64;
                     let line = self.line(*span);
-                    let text = span.text(self.src).split_whitespace().collect::<Vec<_>>().join(" ");
+                    let text = span.one_line(self.src);
                     self.crash_any.push(CrashAny {
                         n: n as u32,
                         targets,
@@ -182,7 +182,7 @@ impl Checker<'_> {
         if of_values == values.is_some() {
             return;
         }
-        let what = span.text(self.src).split_whitespace().collect::<Vec<_>>().join(" ");
+        let what = span.one_line(self.src);
         let outcome = matches!(event, ast::Event::Outcome(_));
         let d = if values.is_some() {
             let label =

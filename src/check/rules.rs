@@ -107,8 +107,7 @@ impl<'a> Checker<'a> {
     /// was dropped for an error.
     fn rule_checked(&mut self, g: GenId, d: &RuleDecl, from_role: bool) -> bool {
         let mut scope = Scope { owner: g, locals: vec![], runtime: true };
-        let text = d.head.text(self.src).trim_end().to_string();
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = d.head.one_line(self.src);
         let trigger = match &d.kind {
             RuleKind::Start(_) => Some(Trigger::Start),
             RuleKind::Recover(_) => Some(Trigger::Recover),

@@ -76,7 +76,7 @@ pub enum Command {
     /// optionally an SVG chart.
     Sweep(sweep::Args),
     /// Check every `expect` of the scenarios, and compare their runs with the golden files
-    /// beside them (`NAME.golden.txt`, `NAME.golden.yaml`).
+    /// beside them (`NAME.golden.txt`, `NAME.golden.yaml`, `NAME.golden.mmd`).
     Test(test::Args),
     /// Parse and check scenarios: errors and warnings, nothing run.
     Check(check::Args),

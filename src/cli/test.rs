@@ -16,8 +16,9 @@ use crate::testing::{self, Cache};
 #[derive(clap::Args, Debug, Clone)]
 pub struct Args {
     /// Scenario files or folders (searched recursively for .herald files, each file once); default `.`.
+    /// `-` reads a scenario from standard input (its expectations only: it has no golden files).
     pub paths: Vec<String>,
-    /// Write (or rewrite) the golden files of every scenario tested.
+    /// Write (or rewrite) the golden files of every scenario tested (`.golden.txt`, `.golden.yaml`, `.golden.mmd`).
     #[arg(long)]
     pub bless: bool,
     /// Worker threads for the trials of `probability` expectations, 1 to 256 (default: one per core).
@@ -36,6 +37,10 @@ struct Summary {
 pub fn command(a: &Args, color: bool, env: &Env) -> Output {
     let mut o = Output::default();
     let paths = if a.paths.is_empty() { vec![".".to_string()] } else { a.paths.clone() };
+    if a.bless && paths.iter().any(|p| p == STDIN) {
+        o.err("error: --bless writes golden files beside a scenario file; standard input (-) has none\n");
+        return o.exit(EXIT_USAGE);
+    }
     let files = match collect(env.files, &paths) {
         Ok(f) => f,
         Err(e) => {
@@ -64,14 +69,24 @@ pub fn command(a: &Args, color: bool, env: &Env) -> Output {
     o.exit(if sum.failed == 0 { EXIT_OK } else { EXIT_FAILED })
 }
 
+/// The path that stands for standard input, as in every command.
+const STDIN: &str = "-";
+
 /// Finds the scenario files under `paths` (files as given, folders recursively, sorted).
 /// Each file is found once, under the first path that reaches it, and each folder is
 /// searched once: links (symbolic links to folders, around a loop or not) are followed,
 /// but a file or folder already met by another path is skipped (by canonical path).
+/// `-` is standard input, found as `-` (once, however often it is given).
 pub fn collect(files: &dyn Files, paths: &[String]) -> Result<Vec<PathBuf>, String> {
     let mut found = Found::default();
     for p in paths {
         let path = PathBuf::from(p);
+        if p == STDIN {
+            if found.seen.insert(path.clone()) {
+                found.out.push(path);
+            }
+            continue;
+        }
         match files.kind(&path) {
             Kind::Folder => walk(files, &path, &mut found).map_err(|e| format!("cannot read {p}: {e}"))?,
             Kind::File => found.file(files, path),
@@ -118,10 +133,17 @@ fn walk(files: &dyn Files, dir: &Path, found: &mut Found) -> io::Result<()> {
 
 /// Tests one scenario file: writes its results, adds them to `sum`.
 fn test_file(o: &mut Output, path: &Path, a: &Args, color: bool, env: &Env, sum: &mut Summary) {
-    let name = path.to_string_lossy().to_string();
+    let stdin = path == Path::new(STDIN);
+    // Standard input is named as every command names it.
+    let name = if stdin { "<stdin>".to_string() } else { path.to_string_lossy().to_string() };
     let p = Paint { on: color };
     o.out(&format!("{}\n", p.bold(&name)));
-    let bytes = match env.files.read(path, u64::MAX) {
+    let read = if stdin {
+        env.files.stdin(crate::syntax::prescan::MAX_FILE_BYTES as u64 + 1)
+    } else {
+        env.files.read(path, u64::MAX)
+    };
+    let bytes = match read {
         Ok(b) => b,
         Err(e) => {
             o.out(&format!("  {} cannot read it: {e}\n", p.red("✗")));
@@ -154,7 +176,10 @@ fn test_file(o: &mut Output, path: &Path, a: &Args, color: bool, env: &Env, sum:
             }
         }
     }
-    golden(o, path, &l, a, color, env, sum);
+    // Golden files sit beside a scenario file: standard input has none.
+    if !stdin {
+        golden(o, path, &l, a, color, env, sum);
+    }
 }
 
 /// Compares the scenario's seed run with its golden files (or writes them, `--bless`).

@@ -33,6 +33,20 @@ impl Span {
     pub fn text(self, src: &str) -> &str {
         src.get(self.start as usize..self.end as usize).unwrap_or("")
     }
+
+    /// The text of this span in `src` on one line, as reports quote it: every run of
+    /// whitespace (line breaks and indentation included) is one space.
+    pub fn one_line(self, src: &str) -> String {
+        one_line(self.text(src))
+    }
+}
+
+/// `text` on one line: every run of whitespace (a line break and the next line's
+/// indentation, say) is one space, and none is at either end. How a rule, a loss rule or
+/// an expectation written over several lines is quoted in a one-line context (a timeline
+/// entry, an explanation, a Mermaid arrow, `herald test`'s list).
+pub fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// How serious a diagnostic is.

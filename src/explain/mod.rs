@@ -41,7 +41,7 @@ impl<'s, 'm> Explainer<'s, 'm> {
     }
 
     fn text(&self, e: &Expr) -> String {
-        e.span.text(self.src).split_whitespace().collect::<Vec<_>>().join(" ")
+        e.span.one_line(self.src)
     }
 
     /// `'decide at dawn: attack if ...' (line 14)`

@@ -72,8 +72,8 @@ fn is_zero(n: &u32) -> bool {
     *n == 0
 }
 
-/// "1 capture", "2 captures, 1 crash".
-fn cost(captures: u32, crashes: u32) -> String {
+/// "1 capture", "2 captures, 1 crash" (also `herald test`'s witnesses).
+pub(crate) fn cost(captures: u32, crashes: u32) -> String {
     let caps = if captures == 1 { "1 capture".to_string() } else { format!("{captures} captures") };
     match crashes {
         0 => caps,
