@@ -51,6 +51,9 @@ pub struct Explored {
     pub states: u64,
     /// Ticks executed (one per state and choice sequence).
     pub steps: u64,
+    /// States skipped as met at an earlier tick with no more captures (clock-free
+    /// scenarios only, see `sim::key::timeless`).
+    pub dominated: u64,
     pub fixed_delays: bool,
 }
 
@@ -131,13 +134,19 @@ fn search(
     let mut held = Held::default();
     // Without a delay in a range, lazy delivery changes nothing (and needs no translation).
     let lazy = lazy && !fixed_delays && model.channels.iter().any(|c| c.delay_lo != c.delay_hi);
-    let mut out = Explored { reached: BTreeMap::new(), states: 1, steps: 0, fixed_delays };
+    let mut out = Explored { reached: BTreeMap::new(), states: 1, steps: 0, dominated: 0, fixed_delays };
     // Staged: each messenger's choices are a step of their own, and the states between
     // them are merged (a tick of many messengers does not branch into every combination
     // of fates). Lazy: delays in a range are chosen messenger by messenger and tick by
     // tick, not all at the send; with fixed delays there is nothing to choose.
     let mut sim = Sim::new(model, Mode::Staged { lazy });
     sim.set_reductions(reduce);
+    // Clock-free: states are compared across ticks (see `sim::key::timeless`).
+    let timeless = reduce && lazy && crate::sim::key::clock_free(model);
+    sim.set_timeless(timeless);
+    // The keys of the states met at the start of a tick, and the fewest captures each was
+    // met with.
+    let mut seen: (StateIndex, Vec<u32>) = (StateIndex::with_capacity(1024, 16 * 1024), Vec::new());
     sim.start();
     let mut frontier: BTreeMap<(u32, u32), Stage> = BTreeMap::new();
     let mut paths = Paths::default();
@@ -174,6 +183,11 @@ fn search(
             // The keys of the states one step on copy from this one what the step did not
             // change. (The first state has no key.)
             let parent = (i < index.len()).then(|| Parent { progress, records: &layouts[i * n..(i + 1) * n] });
+            if timeless && progress.1 == 0 && progress.0 > 0 {
+                sim.restore(&node.snap);
+                sim.set_adversary_counts(node.captures, 0);
+                idle_to_the_end(model, &mut sim, &mut out, &mut paths, &node)?;
+            }
             prefix.clear();
             loop {
                 sim.restore(&node.snap);
@@ -194,16 +208,7 @@ fn search(
                 // The adversary's cost: what it captured and whom it crashed.
                 let captures = sim.state().captures + sim.state().crashes_chosen;
                 if ended {
-                    let mut reached = vec![Reach::Outcome(super::trials::outcome_index(sim.outcome()))];
-                    if sim.blocked() {
-                        reached.push(Reach::Blocked);
-                    }
-                    for g in 0..model.generals.len() {
-                        reached.push(Reach::Fate(g as u16, super::trials::fate_index(&sim, g)));
-                        if let Some(crate::sim::Decided::Commit(v)) = sim.state().decisions[g].map(|d| d.what) {
-                            reached.push(Reach::Commit(g as u16, v));
-                        }
-                    }
+                    let reached = reached_by(model, &sim);
                     let mut path = None;
                     for r in reached {
                         let better =
@@ -223,56 +228,64 @@ fn search(
                     if let Some(check) = check.as_mut() {
                         check(&sim, &key, reused);
                     }
-                    // (A new stage has room for about as many states as this one, up to a
-                    // bound: the states one step on may spread over many stages.)
-                    let (nodes, index, layouts) = frontier.entry(sim.progress()).or_insert_with(|| {
-                        let states = stage_states.clamp(16, 4096);
-                        let words = states * key.len();
-                        (
-                            Vec::with_capacity(states),
-                            StateIndex::with_capacity(states, words),
-                            Vec::with_capacity(states * n),
-                        )
-                    });
-                    let before = index.bytes() + std::mem::size_of::<Place>() * layouts.capacity();
-                    let found = index.find_or_add(&key);
-                    match found {
-                        Ok(i) => {
-                            if captures < nodes[i].captures {
-                                // The state goes on from its best path (merged states go on
-                                // alike, but not always with their choices in the same order).
-                                nodes[i].captures = captures;
-                                nodes[i].path = paths.push(node.path, &taken);
-                                held.remove(nodes[i].snap.bytes());
-                                sim.save_into(&mut nodes[i].snap);
-                                held.add(nodes[i].snap.bytes());
-                                // Its records may be in another order.
-                                layouts[i * n..(i + 1) * n].copy_from_slice(&layout);
-                            }
-                        }
-                        Err(i) => {
-                            debug_assert_eq!(i, nodes.len());
-                            out.states += 1;
-                            if out.states > max_states {
-                                return Err(ExploreError::Stopped(Stop::States(max_states)));
-                            }
-                            let path = paths.push(node.path, &taken);
-                            let snap = match spares.pop() {
-                                Some(mut snap) => {
-                                    // (A spare is held already.)
-                                    held.remove(snap.bytes());
-                                    sim.save_into(&mut snap);
-                                    snap
+                    if timeless && dominated(&sim, &key, captures, &mut seen) {
+                        // Met at an earlier tick with no more captures: nothing new from here.
+                        out.dominated += 1;
+                    } else {
+                        // (A new stage has room for about as many states as this one, up to a
+                        // bound: the states one step on may spread over many stages.)
+                        let (nodes, index, layouts) = frontier.entry(sim.progress()).or_insert_with(|| {
+                            let states = stage_states.clamp(16, 4096);
+                            let words = states * key.len();
+                            (
+                                Vec::with_capacity(states),
+                                StateIndex::with_capacity(states, words),
+                                Vec::with_capacity(states * n),
+                            )
+                        });
+                        let before = index.bytes() + std::mem::size_of::<Place>() * layouts.capacity();
+                        let found = index.find_or_add(&key);
+                        match found {
+                            Ok(i) => {
+                                if captures < nodes[i].captures {
+                                    // The state goes on from its best path (merged states go on
+                                    // alike, but not always with their choices in the same order).
+                                    nodes[i].captures = captures;
+                                    nodes[i].path = paths.push(node.path, &taken);
+                                    held.remove(nodes[i].snap.bytes());
+                                    sim.save_into(&mut nodes[i].snap);
+                                    held.add(nodes[i].snap.bytes());
+                                    // Its records may be in another order.
+                                    layouts[i * n..(i + 1) * n].copy_from_slice(&layout);
                                 }
-                                None => Box::new(sim.save()),
-                            };
-                            held.add(std::mem::size_of::<Node>() + snap.bytes());
-                            nodes.push(Node { snap, captures, path });
-                            layouts.extend_from_slice(&layout);
+                            }
+                            Err(i) => {
+                                debug_assert_eq!(i, nodes.len());
+                                out.states += 1;
+                                if out.states > max_states {
+                                    return Err(ExploreError::Stopped(Stop::States(max_states)));
+                                }
+                                let path = paths.push(node.path, &taken);
+                                let snap = match spares.pop() {
+                                    Some(mut snap) => {
+                                        // (A spare is held already.)
+                                        held.remove(snap.bytes());
+                                        sim.save_into(&mut snap);
+                                        snap
+                                    }
+                                    None => Box::new(sim.save()),
+                                };
+                                held.add(std::mem::size_of::<Node>() + snap.bytes());
+                                nodes.push(Node { snap, captures, path });
+                                layouts.extend_from_slice(&layout);
+                            }
                         }
+                        held.add(index.bytes() + std::mem::size_of::<Place>() * layouts.capacity() - before);
                     }
-                    held.add(index.bytes() + std::mem::size_of::<Place>() * layouts.capacity() - before);
-                    if held.over(paths.bytes() + sim.key_bytes(), limits.max_memory) {
+                    if held.over(
+                        paths.bytes() + sim.key_bytes() + seen.0.bytes() + 4 * seen.1.capacity(),
+                        limits.max_memory,
+                    ) {
                         let states = out.states;
                         return Err(ExploreError::Stopped(Stop::Memory { limit: limits.max_memory, states }));
                     }
@@ -299,6 +312,88 @@ fn search(
         by_symmetry(model, &mut out, sim.max_events);
     }
     Ok(out)
+}
+
+/// What the end of a run reaches: its outcome, whether some general is blocked, each
+/// general's fate and value committed.
+fn reached_by(model: &Model, sim: &Sim) -> Vec<Reach> {
+    let mut reached = vec![Reach::Outcome(super::trials::outcome_index(sim.outcome()))];
+    if sim.blocked() {
+        reached.push(Reach::Blocked);
+    }
+    for g in 0..model.generals.len() {
+        reached.push(Reach::Fate(g as u16, super::trials::fate_index(sim, g)));
+        if let Some(crate::sim::Decided::Commit(v)) = sim.state().decisions[g].map(|d| d.what) {
+            reached.push(Reach::Commit(g as u16, v));
+        }
+    }
+    reached
+}
+
+/// Whether the state at the start of a tick whose key is `key` was met before (at this
+/// tick or an earlier one) with no more captures; if not, it is noted as met with these.
+fn dominated(sim: &Sim, key: &[u64], captures: u32, seen: &mut (StateIndex, Vec<u32>)) -> bool {
+    let (t, within) = sim.progress();
+    if within != 0 || t == 0 {
+        return false;
+    }
+    match seen.0.find_or_add(key) {
+        Ok(i) if seen.1[i] <= captures => true,
+        Ok(i) => {
+            seen.1[i] = captures;
+            false
+        }
+        Err(_) => {
+            seen.1.push(captures);
+            false
+        }
+    }
+}
+
+/// In a clock-free search, what the run from `node` (restored in `sim`, at the start of
+/// a tick) ends in if the adversary holds every messenger and crashes no one until the
+/// horizon: every general as it is (an idle tick changes nothing). The search merges
+/// idle ticks away, so this end is noted here; a witness's choices are worked out by
+/// running those idle ticks, only when it is the best one yet.
+fn idle_to_the_end(
+    model: &Model,
+    sim: &mut Sim,
+    out: &mut Explored,
+    paths: &mut Paths,
+    node: &Node,
+) -> Result<(), ExploreError> {
+    if !sim.can_idle_to_the_end() {
+        // (Some messenger sent at tick 0 must arrive by the horizon: its arrival, made
+        // by choice now, is another branch.)
+        return Ok(());
+    }
+    let captures = node.captures;
+    let ticks = model.horizon;
+    let reached = reached_by(model, sim);
+    if reached.iter().all(|r| out.reached.get(r).is_some_and(|w| (w.captures, w.ticks) <= (captures, ticks))) {
+        return Ok(());
+    }
+    let mut walk = Walk { prefix: &[], taken: Vec::new() };
+    loop {
+        match sim.advance(&mut walk) {
+            Ok(true) => break,
+            Ok(false) => {}
+            Err(error) => {
+                let id = paths.push(node.path, &walk.taken);
+                return Err(ExploreError::Run { error, choices: paths.full(id) });
+            }
+        }
+    }
+    debug_assert_eq!(reached, reached_by(model, sim), "an idle run to the horizon changes nothing");
+    debug_assert_eq!((sim.state().now, sim.state().captures + sim.state().crashes_chosen), (ticks, captures));
+    let id = paths.push(node.path, &walk.taken);
+    let choices = paths.full(id);
+    for r in reached {
+        if out.reached.get(&r).is_none_or(|w| (captures, ticks) < (w.captures, w.ticks)) {
+            out.reached.insert(r, Witness { captures, ticks, choices: choices.clone() });
+        }
+    }
+    Ok(())
 }
 
 /// With symmetry, states are merged up to swaps of interchangeable generals, so what one

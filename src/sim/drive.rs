@@ -25,6 +25,7 @@ impl<'m> Sim<'m> {
             f,
             max_events: DEFAULT_MAX_EVENTS,
             reduce: true,
+            timeless: false,
             lean: LeanState::new(model, &plan, f),
             plan,
             state,
@@ -58,6 +59,14 @@ impl<'m> Sim<'m> {
     /// check that the reductions change no answer. Before the first key.
     pub fn set_reductions(&mut self, on: bool) {
         self.reduce = on;
+    }
+
+    /// Leaves the tick out of state keys: only for a search of a scenario that
+    /// [`key::clock_free`] accepts, which compares states across ticks by domination
+    /// (see `key::timeless`).
+    pub(crate) fn set_timeless(&mut self, on: bool) {
+        debug_assert!(!on || key::clock_free(self.model));
+        self.timeless = on;
     }
 
     /// Sets the counts of the adversary's doing ([`RunState::captures`],
@@ -282,6 +291,12 @@ impl<'m> Sim<'m> {
 
     pub(crate) fn all_done(&self) -> bool {
         self.state.open == 0
+    }
+
+    /// Whether no messenger on its way must arrive by the horizon (each may be held
+    /// until the run ends).
+    pub(crate) fn can_idle_to_the_end(&self) -> bool {
+        self.state.road.iter().all(|r| r.latest > self.model.horizon)
     }
 
     /// Whether some general is up and has not decided (at the end of a run: blocked).

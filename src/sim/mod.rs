@@ -107,6 +107,9 @@ pub struct Sim<'m> {
     /// Let the state key forget senders and use symmetry (see `key`); off only to check
     /// that the reductions change no answer.
     reduce: bool,
+    /// State keys leave the tick out (see `key::timeless`; the adversary's search of a
+    /// clock-free scenario).
+    timeless: bool,
     plan: Plan,
     /// Everything the run changes.
     state: RunState,

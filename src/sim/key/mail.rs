@@ -34,7 +34,11 @@ impl Token {
 impl Sim<'_> {
     /// The messengers on their way, by receiver, in the order they would be delivered,
     /// each written once (token, message, duplicate) for `record` to copy.
-    pub(super) fn sort_mail(&self, n: usize, only_dirty: bool, s: &mut KeyScratch) {
+    ///
+    /// With `timeless` (the horizon, see [`super::timeless`]), a window is written
+    /// without the tick: how many ticks until it opens (0 once open, whenever that was),
+    /// and its last tick only when the horizon can force it (past the horizon, all alike).
+    pub(super) fn sort_mail(&self, n: usize, only_dirty: bool, timeless: Option<u32>, s: &mut KeyScratch) {
         s.words.clear();
         s.found.clear();
         let words = &mut s.words;
@@ -81,7 +85,11 @@ impl Sim<'_> {
                 } else {
                     0
                 };
-            let token = Token::Road { earliest: r.earliest, latest: r.latest, decided };
+            let (earliest, latest) = match timeless {
+                Some(horizon) => (r.earliest.saturating_sub(self.state.now), r.latest.min(horizon + 1)),
+                None => (r.earliest, r.latest),
+            };
+            let token = Token::Road { earliest, latest, decided };
             add(words, found, (r.p.from, r.p.to), token, &r.p.msg, r.p.duplicate);
         }
         // (Plain loops over slices: most messengers are skipped, each in a few

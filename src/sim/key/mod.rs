@@ -27,11 +27,13 @@ mod order;
 mod plan;
 mod record;
 mod silence;
+mod timeless;
 
 use super::*;
 pub(crate) use index::StateIndex;
 use mail::msg;
 use plan::{Ends, KeyPlan};
+pub(crate) use timeless::clock_free;
 
 /// Mark of a reference to an anonymous group (not a general).
 const GROUP: u64 = 1 << 40;
@@ -159,13 +161,24 @@ impl Sim<'_> {
         let mut guard = self.key.borrow_mut();
         let s = &mut *guard;
         if s.plan.is_none() {
-            s.plan = Some(Box::new(KeyPlan::new(self.model, self.reduce, self.plan.counting.iter().any(|c| *c))));
+            s.plan = Some(Box::new(KeyPlan::new(
+                self.model,
+                self.reduce,
+                self.plan.counting.iter().any(|c| *c),
+                self.timeless,
+            )));
         }
         let plan = s.plan.take().expect("made above");
         let n = plan.n;
         // The parent, if the step changed only some generals' records (`dirty`); those
         // that name other generals are written afresh too.
-        let parent = parent.filter(|p| p.records.len() == n && self.changed_since(&plan, p.progress, s));
+        // (Without the clock, a record's messengers are written by the ticks until they
+        // open: a step to another tick changes records it did not touch.)
+        let parent = parent.filter(|p| {
+            p.records.len() == n
+                && !(plan.timeless.is_some() && p.progress.0 != self.state.now)
+                && self.changed_since(&plan, p.progress, s)
+        });
         s.changed.clear();
         if let Some(p) = parent {
             for (g, r) in p.records.iter().enumerate() {
@@ -176,7 +189,7 @@ impl Sim<'_> {
             }
         }
         self.silences(&plan, parent.is_some(), s);
-        self.sort_mail(n, parent.is_some(), s);
+        self.sort_mail(n, parent.is_some(), plan.timeless, s);
         s.groups.resize_with(n, Vec::new);
         if !parent.is_some_and(|p| self.write_one_changed(&plan, s, p, out, records)) {
             self.order(&plan, s, parent);
@@ -211,9 +224,9 @@ impl Sim<'_> {
     }
 
     /// What a key starts with: the tick, the stage, the crashes.
-    fn header(&self, out: &mut Vec<u64>) {
+    fn header(&self, plan: &KeyPlan, out: &mut Vec<u64>) {
         out.clear();
-        out.push(self.state.now as u64);
+        out.push(if plan.timeless.is_some() { 0 } else { self.state.now as u64 });
         out.push(match self.state.stage {
             Stage::Start => 0,
             Stage::Arrive => 1,
@@ -228,7 +241,7 @@ impl Sim<'_> {
     /// where each general's record is.
     fn write(&self, plan: &KeyPlan, s: &mut KeyScratch, out: &mut Vec<u64>, records: &mut Vec<Place>) {
         let n = plan.n;
-        self.header(out);
+        self.header(plan, out);
         records.clear();
         records.resize(n, Place { rank: 0, id: Place::NAMED });
         for i in 0..n {

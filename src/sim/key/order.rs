@@ -135,7 +135,7 @@ impl Sim<'_> {
             let place = order.iter().map(|&h| (at(h, p.records[h as usize].id) < x) as usize).sum();
             order.insert(place, g);
         }
-        self.header(out);
+        self.header(plan, out);
         records.clear();
         records.resize(n, Place { rank: 0, id: Place::NAMED });
         for (i, &h) in order.iter().enumerate() {

@@ -8,6 +8,8 @@ use crate::sim::symmetry::Symmetry;
 /// What the key needs of the model, worked out once.
 pub(super) struct KeyPlan {
     pub(super) n: usize,
+    /// Keys without the tick (see [`super::timeless`]): the horizon.
+    pub(super) timeless: Option<u32>,
     /// What a record keeps of a delivery's tick (see [`Arrivals`]).
     pub(super) arrivals: Arrivals,
     pub(super) symmetry: Symmetry,
@@ -42,7 +44,7 @@ pub(super) struct KeyPlan {
 }
 
 impl KeyPlan {
-    pub(super) fn new(model: &Model, reduce: bool, counting: bool) -> KeyPlan {
+    pub(super) fn new(model: &Model, reduce: bool, counting: bool, timeless: bool) -> KeyPlan {
         let n = model.generals.len();
         let symmetry = if reduce { Symmetry::of(model) } else { Symmetry::none(model) };
         let senders_unread = reduce && model.reads.iter().all(|r| !r.sender);
@@ -119,6 +121,7 @@ impl KeyPlan {
         let arrivals = Arrivals::of(model);
         KeyPlan {
             n,
+            timeless: timeless.then_some(model.horizon),
             arrivals,
             symmetry,
             sym,
