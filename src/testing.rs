@@ -236,14 +236,26 @@ fn probability(
     let hits = match t {
         Target::Outcome(i) => tally.outcomes[i],
         Target::Fate(g, f) => tally.fates[g as usize][f],
-        Target::Commit(..) => {
-            return Verdict {
-                pass: false,
-                found: "too many states to enumerate, and trials do not count committed values yet: \
-                        write 'probability agreement' or 'possible A commits V'"
-                    .into(),
-                run: None,
-            };
+        Target::Commit(g, v) => {
+            // Trials count each general's 1,000 smallest values one by one: a value among
+            // them, or below the largest of them, is counted exactly.
+            let (values, others) = (&tally.commits[g as usize], tally.other_commits[g as usize]);
+            match values.get(&v) {
+                Some(n) => *n,
+                None if others == 0 || values.last_key_value().is_some_and(|(max, _)| v < *max) => 0,
+                None => {
+                    return Verdict {
+                        pass: false,
+                        found: format!(
+                            "too many states to enumerate, and {} committed more than {} distinct values \
+                             in the trials: this one is not counted alone",
+                            l.model.name(g),
+                            trials::MAX_VALUES
+                        ),
+                        run: None,
+                    };
+                }
+            }
         }
     };
     let n = tally.trials as f64;

@@ -100,6 +100,30 @@ fn probabilities_beyond_enumeration_are_judged_by_trials_within_their_error() {
     assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
 }
 
+/// Trials count committed values (issue 16, item 11): `probability B commits V` beyond
+/// enumeration is judged by trials (it used to fail: "trials do not count committed values
+/// yet").
+#[test]
+fn committed_values_beyond_enumeration_are_judged_by_trials() {
+    let dir = temp_dir("commit-trials");
+    // B commits the later of two arrivals, each 1..1000 ticks: a million pairs of delays.
+    let src = "scenario \"two pings\"\nhorizon 3000\nchannel A1 -> B { delay 1..1000 }\n\
+               channel A2 -> B { delay 1..1000 }\n\
+               general A1 { on start { send ping to B }\n decide at 0: commit 1 }\n\
+               general A2 { on start { send ping to B }\n decide at 0: commit 1 }\n\
+               general B { var t = 0\n on receive ping { set t = now }\n decide at 2000: commit t }\n";
+    // P(B commits 1000) = 1 - (999/1000)^2, about 0.2%.
+    let expects = "expect probability B commits 1000 < 1%\nexpect probability B commits 1 = 0%\n\
+                   expect probability A1 commits 1 = 100%\n";
+    std::fs::write(dir.join("t.herald"), format!("{src}{expects}")).unwrap();
+    let out = herald(&["test", "t.herald"], &dir);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("P(B commits 1000) ≈ 0.22%"), "{}", out.stdout);
+    std::fs::write(dir.join("t.herald"), format!("{src}expect probability B commits 1000 > 5%\n")).unwrap();
+    let out = herald(&["test", "t.herald"], &dir);
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+}
+
 #[test]
 fn bless_writes_golden_files_and_test_then_compares_them() {
     let dir = temp_dir("golden");
