@@ -60,7 +60,9 @@ pub fn failure(e: &ast::Expect, v: &Verdict) -> Diag {
 /// made once, when first needed.
 #[derive(Default)]
 pub struct Cache {
-    exact: Option<Result<exact::Exact, ()>>,
+    /// The exact analysis; when it could not finish, why not if a run stopped (trials
+    /// are tried after any other failure).
+    exact: Option<Result<exact::Exact, Option<String>>>,
     trials: Option<Result<trials::Tally, String>>,
     explored: Option<Result<explore::Explored, String>>,
 }
@@ -168,6 +170,16 @@ fn target(l: &Loaded, ev: &Event) -> Result<Target, String> {
     }
 }
 
+/// Why a run stopped, and in which rule: `division by zero at tick 2 (in 'every 1 { ... }',
+/// line 3)`, as `run`, `analyze` and `explore` say it.
+fn stopped(l: &Loaded, e: &crate::sim::RunError) -> String {
+    let rule = match e {
+        crate::sim::RunError::EventLimit { rule, .. } | crate::sim::RunError::Arithmetic { rule, .. } => *rule,
+    };
+    let r = &l.model.rules[rule as usize];
+    format!("{} (in '{}', line {})", report::run_error(&l.model, e).message, r.text, r.line)
+}
+
 fn event_name(l: &Loaded, ev: &Event) -> String {
     match ev {
         Event::Outcome(o) => o.value.word().to_string(),
@@ -192,8 +204,17 @@ fn probability(
     let claim = BigRational::new((p.num as i128).into(), (p.den.max(1) as i128).into());
     let tol = tolerance.map(|t| BigRational::new((t.num as i128).into(), (t.den.max(1) as i128).into()));
     let name = event_name(l, ev);
-    let exact =
-        cache.exact.get_or_insert_with(|| exact::analyze(&l.model, exact::DEFAULT_MAX_STATES, None).map_err(|_| ()));
+    let exact = cache.exact.get_or_insert_with(|| {
+        exact::analyze(&l.model, exact::DEFAULT_MAX_STATES, None).map_err(|e| match e {
+            exact::ExactError::Run { error, .. } => Some(format!("cannot tell: a run stopped: {}", stopped(l, &error))),
+            exact::ExactError::Stopped(_) => None,
+        })
+    });
+    // A run of the analysis stopped at a limit: some runs cannot be judged (as `analyze`
+    // says), and trials, which might not meet that run, would hide it.
+    if let Err(Some(why)) = exact {
+        return Verdict { pass: false, found: why.clone(), run: None };
+    }
     if let Ok(x) = exact {
         let found = match t {
             Target::Outcome(i) => x.outcomes[i].clone(),
@@ -244,7 +265,8 @@ fn probability(
             max_events: crate::sim::DEFAULT_MAX_EVENTS,
             progress: None,
         };
-        trials::run(&l.model, &l.source.text, &cfg).map_err(|_| "the trials stopped at a limit".to_string())
+        trials::run(&l.model, &l.source.text, &cfg)
+            .map_err(|e| format!("cannot tell: trial {} stopped: {}", e.trial, stopped(l, &e.error)))
     });
     let tally = match tally {
         Ok(t) => t,
@@ -253,14 +275,26 @@ fn probability(
     let hits = match t {
         Target::Outcome(i) => tally.outcomes[i],
         Target::Fate(g, f) => tally.fates[g as usize][f],
-        Target::Commit(..) => {
-            return Verdict {
-                pass: false,
-                found: "too many states to enumerate, and trials do not count committed values yet: \
-                        write 'probability agreement' or 'possible A commits V'"
-                    .into(),
-                run: None,
-            };
+        Target::Commit(g, v) => {
+            // Trials count each general's 1,000 smallest values one by one: a value among
+            // them, or below the largest of them, is counted exactly.
+            let (values, others) = (&tally.commits[g as usize], tally.other_commits[g as usize]);
+            match values.get(&v) {
+                Some(n) => *n,
+                None if others == 0 || values.last_key_value().is_some_and(|(max, _)| v < *max) => 0,
+                None => {
+                    return Verdict {
+                        pass: false,
+                        found: format!(
+                            "too many states to enumerate, and {} committed more than {} distinct values \
+                             in the trials: this one is not counted alone",
+                            l.model.name(g),
+                            trials::MAX_VALUES
+                        ),
+                        run: None,
+                    };
+                }
+            }
         }
     };
     let n = tally.trials as f64;
@@ -377,7 +411,7 @@ fn reach(l: &Loaded, ev: &Event, possible: bool, cache: &mut Cache) -> Verdict {
             explore::ExploreError::Stopped(crate::analysis::budget::Stop::Work { .. }) => {
                 "cannot tell: the exploration stopped at its bound on work".to_string()
             }
-            explore::ExploreError::Run { .. } => "cannot tell: a run stopped at a limit".to_string(),
+            explore::ExploreError::Run { error, .. } => format!("cannot tell: a run stopped: {}", stopped(l, &error)),
         })
     });
     let x = match explored {

@@ -494,3 +494,24 @@ fn the_state_reductions_change_nothing_the_adversary_finds() {
     }
     assert!(compared >= 20, "only {compared} searches compared");
 }
+
+/// `explore --fixed-delays` says in its header that delays are fixed, not choices (issue
+/// 16, item 14: it said every delay was a choice); YAML and JSON say `fixed_delays: true`.
+#[test]
+fn fixed_delays_are_not_called_choices() {
+    let file = "scenarios/attempt2-acknowledgment.herald";
+    let fixed = herald(&["explore", file, "--fixed-delays"]);
+    assert_eq!(fixed.code, 0, "{}", fixed.stderr);
+    let header = fixed.stdout.lines().nth(1).unwrap();
+    assert!(
+        header.contains(
+            "the adversary's view: every probabilistic loss and `crash any` is a choice, every delay its smallest value"
+        ),
+        "{header}"
+    );
+    let chosen = herald(&["explore", file]);
+    let header = chosen.stdout.lines().nth(1).unwrap();
+    assert!(header.contains("every probabilistic loss, delay and `crash any` is a choice"), "{header}");
+    assert_eq!(json(&["explore", file, "--fixed-delays"])["fixed_delays"], true);
+    assert!(json(&["explore", file]).get("fixed_delays").is_none());
+}

@@ -233,3 +233,69 @@ fn explanations_stop_at_their_budget_and_say_so() {
     assert_eq!(v["explained"], 100, "{}", few.stdout);
     assert!(v.get("explain_cut").is_none(), "{}", few.stdout);
 }
+
+const PRICE: &str = "scenarios/price-flooding.herald";
+
+/// Trials of a commit scenario show each committed value's share (issue 16, item 11):
+/// B commits 1000 when a copy of A's price arrives (3 times in 4), 2000 when both are
+/// captured; and the reasons are those of each value (B's 2000 because the copies were
+/// captured, not "because nothing it had to hear of was lost").
+#[test]
+fn trials_of_a_commit_scenario_show_each_value_and_its_reasons() {
+    let text = herald(&["run", PRICE, "--trials", "2000"], None, &[("NO_COLOR", "1")]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    let t = &text.stdout;
+    assert!(t.contains("    commits 1000 73.65%, commits 2000 26.35%\n"), "{t}");
+    assert!(t.contains("B committed 1000 in 73.65% of trials; of the 732 explained:"), "{t}");
+    assert!(t.contains("     100.00%  because propose on A -> B arrived\n"), "{t}");
+    assert!(t.contains("B committed 2000 in 26.35% of trials; of the 268 explained:"), "{t}");
+    let b2000 = &t[t.find("B committed 2000").unwrap()..];
+    assert!(b2000.contains("because propose on A -> B was captured by 'lose loss' (line 25)"), "{t}");
+    assert!(!t.contains("nothing it had to hear of was lost"), "{t}");
+    // The same content in YAML and JSON.
+    let json = herald(&["run", PRICE, "--trials", "2000", "--format", "json"], None, &[]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let b = &v["generals"][1];
+    assert_eq!(b["general"], "B");
+    assert_eq!(b["commits"][0]["value"], "1000");
+    assert_eq!(b["commits"][0]["count"], 1473);
+    assert_eq!(b["commits"][1]["value"], "2000");
+    assert_eq!(b["commits"][1]["share"], 0.2635);
+    let reasons = v["reasons"].as_array().unwrap();
+    let row = reasons.iter().find(|r| r["general"] == "B" && r["value"] == "2000").expect("a row for B's 2000");
+    assert_eq!(row["decision"], "commit");
+    assert_eq!(row["explained"], 268);
+    assert!(row["because"][0]["reason"].as_str().unwrap().contains("was captured"), "{row}");
+    let yaml = herald(&["run", PRICE, "--trials", "2000", "--format", "yaml"], None, &[]);
+    assert!(
+        yaml.stdout.contains("  commits:\n  - value: '1000'\n    count: 1473\n    share: 0.7365\n"),
+        "{}",
+        yaml.stdout
+    );
+    assert!(yaml.stdout.contains("  decision: commit\n  value: '2000'\n"), "{}", yaml.stdout);
+}
+
+/// Many committed values: the ten most common are listed, the others counted together,
+/// and the report is the same for any `--jobs` (the values a batch keeps do not depend on
+/// how it is cut into blocks).
+#[test]
+fn trials_with_many_committed_values_list_the_most_common_alike_for_any_jobs() {
+    let src = "scenario \"many values\"\nhorizon 5000\nchannel A -> B { delay 1..3000 }\n\
+               general A { on start { send ping to B }\n decide at 0: commit 1 }\n\
+               general B { var t = 0\n on receive ping { set t = now }\n decide at 4000: commit t }\n";
+    let one = herald(&["run", "-", "--trials", "5000", "--jobs", "1"], Some(src), &[("NO_COLOR", "1")]);
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    for jobs in ["2", "3"] {
+        let other = herald(&["run", "-", "--trials", "5000", "--jobs", jobs], Some(src), &[("NO_COLOR", "1")]);
+        assert_eq!(one.stdout, other.stdout, "--jobs {jobs}");
+    }
+    let line = one.stdout.lines().filter(|l| l.trim_start().starts_with("commits ")).nth(1).expect("B's values");
+    assert_eq!(line.matches("commits ").count(), 10, "{line}");
+    assert!(line.contains(", other values "), "{line}");
+    assert!(one.stdout.contains("B committed another value in "), "{}", one.stdout);
+    let json = herald(&["run", "-", "--trials", "5000", "--format", "json"], Some(src), &[]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let b = &v["generals"][1];
+    let listed: u64 = b["commits"].as_array().unwrap().iter().map(|c| c["count"].as_u64().unwrap()).sum();
+    assert_eq!(listed + b["other_commits"]["count"].as_u64().unwrap(), 5000);
+}

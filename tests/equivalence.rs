@@ -582,6 +582,7 @@ fn brute_force(m: &Model, limit: usize) -> Option<Exact> {
         states: 0,
         steps: 0,
         most_likely: vec![None; trials::OUTCOMES.len()],
+        max_events: herald::sim::DEFAULT_MAX_EVENTS,
     };
     let mut prefix = Vec::new();
     for _ in 0..limit {

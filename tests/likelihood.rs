@@ -491,7 +491,7 @@ fn explained_trials_are_as_many_as_asked() {
     let (none, some) = (with(0), with(40));
     assert!(none.explained.is_empty(), "{:?}", none.explained.keys());
     // Each explained trial counts once per general.
-    let per_general: u64 = some.explained.iter().filter(|((g, _), _)| *g == 0).map(|(_, (n, _))| n).sum();
+    let per_general: u64 = some.explained.iter().filter(|((g, _, _), _)| *g == 0).map(|(_, (n, _))| n).sum();
     assert_eq!(per_general, 40);
     assert_eq!((none.outcomes, none.fates), (some.outcomes, some.fates));
 }

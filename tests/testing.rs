@@ -100,6 +100,30 @@ fn probabilities_beyond_enumeration_are_judged_by_trials_within_their_error() {
     assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
 }
 
+/// Trials count committed values (issue 16, item 11): `probability B commits V` beyond
+/// enumeration is judged by trials (it used to fail: "trials do not count committed values
+/// yet").
+#[test]
+fn committed_values_beyond_enumeration_are_judged_by_trials() {
+    let dir = temp_dir("commit-trials");
+    // B commits the later of two arrivals, each 1..1000 ticks: a million pairs of delays.
+    let src = "scenario \"two pings\"\nhorizon 3000\nchannel A1 -> B { delay 1..1000 }\n\
+               channel A2 -> B { delay 1..1000 }\n\
+               general A1 { on start { send ping to B }\n decide at 0: commit 1 }\n\
+               general A2 { on start { send ping to B }\n decide at 0: commit 1 }\n\
+               general B { var t = 0\n on receive ping { set t = now }\n decide at 2000: commit t }\n";
+    // P(B commits 1000) = 1 - (999/1000)^2, about 0.2%.
+    let expects = "expect probability B commits 1000 < 1%\nexpect probability B commits 1 = 0%\n\
+                   expect probability A1 commits 1 = 100%\n";
+    std::fs::write(dir.join("t.herald"), format!("{src}{expects}")).unwrap();
+    let out = herald(&["test", "t.herald"], &dir);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("P(B commits 1000) ≈ 0.22%"), "{}", out.stdout);
+    std::fs::write(dir.join("t.herald"), format!("{src}expect probability B commits 1000 > 5%\n")).unwrap();
+    let out = herald(&["test", "t.herald"], &dir);
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+}
+
 #[test]
 fn bless_writes_golden_files_and_test_then_compares_them() {
     let dir = temp_dir("golden");
@@ -196,4 +220,75 @@ fn links_to_folders_are_followed_once_and_never_around_a_loop() {
     let out = herald(&["test", "."], &other);
     once(&out);
     assert!(out.stdout.contains("linked/flooding.herald"), "{}", out.stdout);
+}
+
+/// A scenario with no `expect` and no golden file has nothing to test (issue 16, item
+/// 15: it passed, exit 0): alone, or with only such scenarios, `herald test` is a usage
+/// error (exit 2) saying so; among scenarios that are tested, it is listed and counted,
+/// and the others decide the exit code.
+#[test]
+fn a_scenario_with_nothing_to_test_is_not_a_pass() {
+    let dir = temp_dir("nothing");
+    let bare = "general A {\n  decide at 1: attack\n}\n";
+    std::fs::write(dir.join("bare.herald"), bare).unwrap();
+    let out = herald(&["test", "bare.herald"], &dir);
+    assert_eq!(out.code, 2, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("bare.herald\n  - nothing to test: no `expect` and no golden file\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.ends_with("0 passed, 0 failed, 1 scenario with nothing to test\n"), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("error: nothing to test: bare.herald has no `expect` and no golden file"),
+        "{}",
+        out.stderr
+    );
+    // A folder of such scenarios: the same.
+    std::fs::create_dir_all(dir.join("only")).unwrap();
+    std::fs::write(dir.join("only/a.herald"), bare).unwrap();
+    std::fs::write(dir.join("only/b.herald"), bare).unwrap();
+    let out = herald(&["test", "only"], &dir);
+    assert_eq!(out.code, 2, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("none of the 2 scenarios has an `expect` or a golden file"), "{}", out.stderr);
+    // Beside a scenario that is tested: listed and counted, not a failure.
+    std::fs::write(dir.join("only/c.herald"), format!("{bare}expect victory\n")).unwrap();
+    let out = herald(&["test", "only"], &dir);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.ends_with("1 passed, 0 failed, 2 scenarios with nothing to test\n"), "{}", out.stdout);
+    // Golden files are something to test.
+    assert_eq!(herald(&["test", "--bless", "bare.herald"], &dir).code, 0);
+    let out = herald(&["test", "bare.herald"], &dir);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.ends_with("3 passed, 0 failed\n"), "{}", out.stdout);
+}
+
+/// An expectation that meets a run stopped by an error says what stopped it, as
+/// `analyze` and `run` do (issue 16, item 15: "the trials stopped at a limit").
+#[test]
+fn an_expectation_that_meets_a_run_error_says_its_cause() {
+    let dir = temp_dir("run-error");
+    let src = "general A {\n  var x = 0\n  at 2 { set x = 10 / x }\n  decide at 3: attack\n}\n\
+               expect probability victory = 100%\nexpect possible victory\n";
+    std::fs::write(dir.join("div.herald"), src).unwrap();
+    let out = herald(&["test", "div.herald"], &dir);
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    let said = "cannot tell: a run stopped: division by zero at tick 2 (in 'at 2', line 3)";
+    assert_eq!(out.stdout.matches(said).count(), 2, "{}", out.stdout);
+    // Beyond enumeration, by trials: which trial, and why.
+    let src = "scenario \"two pings\"\nhorizon 3000\nchannel A1 -> B { delay 1..1000 }\n\
+               channel A2 -> B { delay 1..1000 }\n\
+               general A1 { on start { send ping to B }\n decide at 0: commit 1 }\n\
+               general A2 { on start { send ping to B }\n decide at 0: commit 1 }\n\
+               general B { var t = 0\n var z = 0\n on receive ping { set t = now }\n at 2500 { set t = t / z }\n\
+               decide at 2600: commit t }\nexpect probability B commits 1000 < 1%\n";
+    std::fs::write(dir.join("pings.herald"), src).unwrap();
+    let out = herald(&["test", "pings.herald"], &dir);
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("cannot tell: trial 0 stopped: division by zero at tick 2500 (in 'at 2500', line 12)"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("stopped at a limit"), "{}", out.stdout);
 }

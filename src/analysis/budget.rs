@@ -18,12 +18,15 @@ pub struct Limits {
     /// Bytes held for the states waiting to be explored (their snapshots, keys and
     /// probabilities) and the paths to them.
     pub max_memory: u64,
+    /// Events (messengers sent and rules fired) a run may take before it is stopped
+    /// (`--max-events`, as for `run`): a path of the search past it stops the search.
+    pub max_events: u64,
 }
 
 impl Limits {
-    /// `max_states`, with the default memory bound.
+    /// `max_states`, with the default bounds on memory and on a run's events.
     pub fn states(max_states: u64) -> Limits {
-        Limits { max_states, max_memory: DEFAULT_MAX_MEMORY }
+        Limits { max_states, max_memory: DEFAULT_MAX_MEMORY, max_events: crate::sim::DEFAULT_MAX_EVENTS }
     }
 }
 

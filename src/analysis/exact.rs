@@ -41,6 +41,8 @@ pub struct Exact {
     pub steps: u64,
     /// For each outcome: the most likely single run reaching it (its probability and choices).
     pub most_likely: Vec<Option<(BigRational, Vec<u32>)>>,
+    /// The bound on a run's events the analysis ran with (to replay its runs alike).
+    pub max_events: u64,
 }
 
 /// Why an exact analysis could not finish.
@@ -200,11 +202,13 @@ pub fn analyze_with(
         states: 0,
         steps: 0,
         most_likely: Vec::new(),
+        max_events: limits.max_events,
     };
     // Staged: each messenger's choices are a step of their own, and the states between
     // them are merged (a tick of many messengers does not branch into every combination
     // of fates).
     let mut sim = Sim::new(model, Mode::Staged { lazy });
+    sim.max_events = limits.max_events;
     sim.set_reductions(reduce);
     sim.start();
     // Pending states, by where they are in a run; at each point, in the order found.

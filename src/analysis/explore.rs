@@ -55,6 +55,8 @@ pub struct Explored {
     /// scenarios only, see `sim::key::timeless`).
     pub dominated: u64,
     pub fixed_delays: bool,
+    /// The bound on a run's events the search ran with (to replay its witnesses alike).
+    pub max_events: u64,
 }
 
 /// Why an exploration could not finish.
@@ -134,12 +136,20 @@ fn search(
     let mut held = Held::default();
     // Without a delay in a range, lazy delivery changes nothing (and needs no translation).
     let lazy = lazy && !fixed_delays && model.channels.iter().any(|c| c.delay_lo != c.delay_hi);
-    let mut out = Explored { reached: BTreeMap::new(), states: 1, steps: 0, dominated: 0, fixed_delays };
+    let mut out = Explored {
+        reached: BTreeMap::new(),
+        states: 1,
+        steps: 0,
+        dominated: 0,
+        fixed_delays,
+        max_events: limits.max_events,
+    };
     // Staged: each messenger's choices are a step of their own, and the states between
     // them are merged (a tick of many messengers does not branch into every combination
     // of fates). Lazy: delays in a range are chosen messenger by messenger and tick by
     // tick, not all at the send; with fixed delays there is nothing to choose.
     let mut sim = Sim::new(model, Mode::Staged { lazy });
+    sim.max_events = limits.max_events;
     sim.set_reductions(reduce);
     // Clock-free: states are compared across ticks (see `sim::key::timeless`).
     let timeless = reduce && lazy && crate::sim::key::clock_free(model);

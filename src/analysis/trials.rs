@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use super::memo::Memo;
 use crate::check::GenId;
-use crate::explain::{Cause, Explainer, causes};
+use crate::explain::{Cause, Explainer};
 use crate::sim::{Decided, Mode, RunError, Seeded, Sim};
 use crate::syntax::ast::Outcome;
 
@@ -70,8 +70,15 @@ pub struct Tally {
     pub outcomes: [u64; 6],
     /// Per general, indexed like [`FATES`].
     pub fates: Vec<[u64; 5]>,
-    /// Per general and fate: how many explained trials, and their causes (sorted).
-    pub explained: BTreeMap<(GenId, usize), Explained>,
+    /// Per general, the values it committed and how often: the [`MAX_VALUES`] smallest
+    /// values committed (the same ones however the batch is cut into blocks and merged),
+    /// the others counted together in [`Tally::other_commits`].
+    pub commits: Vec<BTreeMap<i64, u64>>,
+    /// Per general, the commits of values past the [`MAX_VALUES`] kept in `commits`.
+    pub other_commits: Vec<u64>,
+    /// Per general, fate and (for a commit) value: how many explained trials, and their
+    /// causes (sorted).
+    pub explained: BTreeMap<(GenId, usize, Option<i64>), Explained>,
     /// When the explanations' budget ([`EXPLAIN_BUDGET`]) explained fewer trials than
     /// asked: how many were asked for, and the events a trial was estimated to take.
     pub explain_cut: Option<ExplainCut>,
@@ -86,9 +93,29 @@ pub struct ExplainCut {
     pub events: u64,
 }
 
+/// The most values committed by one general that a batch counts one by one.
+pub const MAX_VALUES: usize = 1000;
+
 impl Tally {
     fn new(generals: usize) -> Tally {
-        Tally { fates: vec![[0; 5]; generals], ..Tally::default() }
+        Tally {
+            fates: vec![[0; 5]; generals],
+            commits: vec![BTreeMap::new(); generals],
+            other_commits: vec![0; generals],
+            ..Tally::default()
+        }
+    }
+
+    /// Counts `n` commits of `value` by general `g`. Past [`MAX_VALUES`] values, the
+    /// largest is counted with the others: what is kept in the end is the smallest values
+    /// of the whole batch, exactly counted, in any order of counting and merging.
+    fn commit(&mut self, g: usize, value: i64, n: u64) {
+        *self.commits[g].entry(value).or_default() += n;
+        if self.commits[g].len() > MAX_VALUES
+            && let Some((_, m)) = self.commits[g].pop_last()
+        {
+            self.other_commits[g] += m;
+        }
     }
 
     fn merge(&mut self, other: Tally) {
@@ -99,6 +126,12 @@ impl Tally {
         for (a, b) in self.fates.iter_mut().zip(other.fates) {
             for (x, y) in a.iter_mut().zip(b) {
                 *x += y;
+            }
+        }
+        for (g, (values, others)) in other.commits.into_iter().zip(other.other_commits).enumerate() {
+            self.other_commits[g] += others;
+            for (v, n) in values {
+                self.commit(g, v, n);
             }
         }
         for (k, (n, causes)) in other.explained {
@@ -131,6 +164,14 @@ pub fn outcome_index(o: Outcome) -> usize {
         Outcome::Agreement => 3,
         Outcome::Disagreement => 4,
         Outcome::Undecided => 5,
+    }
+}
+
+/// The value general `g` committed, if it did.
+pub fn committed(sim: &Sim, g: usize) -> Option<i64> {
+    match sim.state().decisions[g].map(|d| d.what) {
+        Some(Decided::Commit(v)) => Some(v),
+        _ => None,
     }
 }
 
@@ -227,16 +268,33 @@ fn run_blocks(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) 
     let blocks = cfg.trials.div_ceil(BLOCK);
     let stride = if cfg.explain == 0 { u64::MAX } else { cfg.trials.div_ceil(cfg.explain).max(1) };
     let generals = model.generals.len();
-    // What a trial comes to: its outcome, then each general's fate.
+    // What a trial comes to: its outcome, then each general's fate (and, when the
+    // scenario commits values, each general's value, 8 bytes, 0 when it committed none).
+    let values = model.values;
+    let width = 1 + generals + if values { 8 * generals } else { 0 };
     let summary = |sim: &Sim, out: &mut Vec<u8>| {
         out.push(outcome_index(sim.outcome()) as u8);
         out.extend((0..generals).map(|g| fate_index(sim, g) as u8));
+        if values {
+            for g in 0..generals {
+                out.extend(committed(sim, g).unwrap_or(0).to_le_bytes());
+            }
+        }
     };
     // Counts `n` trials that came to `s`.
     let add = |tally: &mut Tally, s: &[u8], n: u64| {
         tally.outcomes[s[0] as usize] += n;
         for (f, &i) in tally.fates.iter_mut().zip(&s[1..]) {
             f[i as usize] += n;
+        }
+        if values {
+            for g in 0..generals {
+                if s[1 + g] == 2 {
+                    let at = 1 + generals + 8 * g;
+                    let v = i64::from_le_bytes(s[at..at + 8].try_into().expect("8 bytes"));
+                    tally.commit(g, v, n);
+                }
+            }
         }
     };
     let work = |(sim, traced, memo): &mut (Sim, Sim, Memo), b: u64| -> Result<Tally, TrialError> {
@@ -258,12 +316,15 @@ fn run_blocks(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) 
                 let mut ex = Explainer::new(traced, src);
                 for g in 0..model.generals.len() {
                     let fate = fate_index(traced, g);
+                    let value = committed(traced, g);
                     tally.fates[g][fate] += 1;
-                    let whys = ex.general(g as GenId);
-                    let mut cs: Vec<Cause> =
-                        causes(&whys).into_iter().filter(|c| c.is_failure() == (fate != 0 && fate != 2)).collect();
-                    cs.sort();
-                    let e = tally.explained.entry((g as GenId, fate)).or_default();
+                    if let Some(v) = value {
+                        tally.commit(g, v, 1);
+                    }
+                    // What its end rests on (for a committed value: what brought it, and
+                    // what kept the other values from it).
+                    let cs = ex.reasons(g as GenId);
+                    let e = tally.explained.entry((g as GenId, fate, value)).or_default();
                     e.0 += 1;
                     *e.1.entry(cs).or_default() += 1;
                 }
@@ -285,10 +346,13 @@ fn run_blocks(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) 
                 sim.run(&mut rng).map_err(|error| TrialError { trial: k, error })?;
                 // The fates, and the outcome from them (one pass over the generals).
                 let mut attackers = 0;
-                for (g, f) in tally.fates.iter_mut().enumerate() {
+                for g in 0..generals {
                     let fate = fate_index(sim, g);
                     attackers += (fate == 0) as usize;
-                    f[fate] += 1;
+                    tally.fates[g][fate] += 1;
+                    if values && let Some(v) = committed(sim, g) {
+                        tally.commit(g, v, 1);
+                    }
                 }
                 let outcome = if model.values { sim.outcome() } else { crate::sim::attack_outcome(model, attackers) };
                 debug_assert_eq!(outcome, sim.outcome());
@@ -311,7 +375,7 @@ fn run_blocks(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) 
         // Trials read only decisions (and, explained, the trace).
         let (mut sim, mut traced) = (Sim::new(model, Mode::Lean), Sim::new(model, Mode::Traced));
         (sim.max_events, traced.max_events) = (cfg.max_events, cfg.max_events);
-        (sim, traced, Memo::new(1 + generals, memo))
+        (sim, traced, Memo::new(width, memo))
     };
     // The blocks' tallies are added as they come, in any order (sums: the same total
     // whatever the order), so that memory does not grow with the number of trials.
@@ -360,6 +424,41 @@ fn first_error_or_sum(a: Result<Tally, TrialError>, b: Result<Tally, TrialError>
         (Ok(mut x), Ok(y)) => {
             x.merge(y);
             Ok(x)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The values a tally keeps, and their counts, do not depend on how the commits are
+    /// cut into tallies or in which order the tallies are merged.
+    #[test]
+    fn committed_values_are_kept_alike_in_any_order_of_merging() {
+        let values: Vec<i64> = (0..5000u64).map(|i| ((i * 7919) % 2503) as i64 - 1200).collect();
+        let mut whole = Tally::new(1);
+        for &v in &values {
+            whole.commit(0, v, 1);
+        }
+        assert_eq!(whole.commits[0].len(), MAX_VALUES);
+        assert_eq!(whole.commits[0].values().sum::<u64>() + whole.other_commits[0], 5000);
+        for parts in [2, 3, 7, 64] {
+            let mut tallies: Vec<Tally> = (0..parts).map(|_| Tally::new(1)).collect();
+            for (i, &v) in values.iter().enumerate() {
+                tallies[(i * 31) % parts].commit(0, v, 1);
+            }
+            // Merged backwards, and forwards.
+            let mut back = Tally::new(1);
+            for t in tallies.iter().rev() {
+                back.merge(t.clone());
+            }
+            let mut forth = Tally::new(1);
+            for t in tallies {
+                forth.merge(t);
+            }
+            assert_eq!(back, whole, "{parts} parts, backwards");
+            assert_eq!(forth, whole, "{parts} parts");
         }
     }
 }

@@ -27,6 +27,10 @@ pub struct Args {
     /// Give up before the states held take more memory than this (512MiB, 4GiB, ...).
     #[arg(long, value_name = "SIZE", default_value = "2GiB", value_parser = parse_size)]
     pub max_memory: u64,
+    /// Stop a run after this many events (messengers sent and rules fired): a run of the
+    /// search past it stops the search.
+    #[arg(long, default_value_t = crate::sim::DEFAULT_MAX_EVENTS)]
+    pub max_events: u64,
     /// Save the shortest run to each possible outcome as DIR/OUTCOME.replay.yaml.
     #[arg(long, value_name = "DIR")]
     pub save_replays: Option<PathBuf>,
@@ -47,7 +51,7 @@ fn run(o: &mut Output, a: &Args, color: bool, env: &Env) -> i32 {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let limits = Limits { max_states: a.max_states, max_memory: a.max_memory };
+    let limits = Limits { max_states: a.max_states, max_memory: a.max_memory, max_events: a.max_events };
     let explored = match explore_limited(&l.model, limits, a.fixed_delays) {
         Ok(e) => e,
         Err(ExploreError::Stopped(stop)) => {

@@ -44,6 +44,10 @@ pub struct Args {
     /// Give up an exact analysis before its states take more memory than this.
     #[arg(long, value_name = "SIZE", default_value = "2GiB", value_parser = parse_size)]
     pub max_memory: u64,
+    /// Stop a run after this many events (messengers sent and rules fired): exactly, a
+    /// run of the search past it stops the sweep; by trials, a trial past it does.
+    #[arg(long, default_value_t = crate::sim::DEFAULT_MAX_EVENTS)]
+    pub max_events: u64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -115,10 +119,10 @@ fn run(o: &mut Output, a: &Args, color: bool, env: &Env) -> i32 {
             Some(n) => {
                 let s = a.seed.unwrap_or(l.model.seed);
                 seed_used = Some(s);
-                by_trials(o, &l, &shown, n, s, a.jobs, color, env)
+                by_trials(o, &l, &shown, (n, s, a.max_events), a.jobs, color, env)
             }
             None => {
-                let limits = Limits { max_states: a.max_states, max_memory: a.max_memory };
+                let limits = Limits { max_states: a.max_states, max_memory: a.max_memory, max_events: a.max_events };
                 exactly(o, &l, &shown, limits, &range.name, &v.label, color, env)
             }
         };
@@ -165,14 +169,12 @@ fn by_trials(
     o: &mut Output,
     l: &Loaded,
     shown: &[Outcome],
-    n: u64,
-    seed: u64,
+    (n, seed, max_events): (u64, u64, u64),
     jobs: Option<usize>,
     color: bool,
     env: &Env,
 ) -> Result<Vec<Cell>, i32> {
-    let cfg =
-        tr::Config { trials: n, seed, jobs, explain: 0, max_events: crate::sim::DEFAULT_MAX_EVENTS, progress: None };
+    let cfg = tr::Config { trials: n, seed, jobs, explain: 0, max_events, progress: None };
     let tally = match tr::run(&l.model, &l.source.text, &cfg) {
         Ok(t) => t,
         Err(e) => {

@@ -31,6 +31,8 @@ pub struct Args {
 struct Summary {
     passed: usize,
     failed: usize,
+    /// Scenarios that loaded but had nothing to check: no `expect` and no golden file.
+    empty: Vec<String>,
 }
 
 /// `herald test`: each scenario's results, then the totals.
@@ -64,8 +66,24 @@ pub fn command(a: &Args, color: bool, env: &Env) -> Output {
         p.finish();
     }
     let p = Paint { on: color };
-    let line = format!("{} passed, {} failed", sum.passed, sum.failed);
+    let mut line = format!("{} passed, {} failed", sum.passed, sum.failed);
+    match sum.empty.len() {
+        0 => {}
+        1 => line.push_str(", 1 scenario with nothing to test"),
+        n => line.push_str(&format!(", {n} scenarios with nothing to test")),
+    }
     o.out(&format!("\n{}\n", if sum.failed == 0 { p.green(&line) } else { p.red(&line) }));
+    if sum.passed + sum.failed == 0 {
+        // Nothing was checked at all: a usage error, not a pass.
+        let which = match sum.empty.as_slice() {
+            [one] => format!("{one} has no `expect` and no golden file"),
+            all => format!("none of the {} scenarios has an `expect` or a golden file", all.len()),
+        };
+        o.err(&format!(
+            "error: nothing to test: {which} (add an `expect`, or write golden files with `herald test --bless`)\n"
+        ));
+        return o.exit(EXIT_USAGE);
+    }
     o.exit(if sum.failed == 0 { EXIT_OK } else { EXIT_FAILED })
 }
 
@@ -160,6 +178,7 @@ fn test_file(o: &mut Output, path: &Path, a: &Args, color: bool, env: &Env, sum:
             return;
         }
     };
+    let before = sum.passed + sum.failed;
     let mut cache = Cache::default();
     for e in &l.model.expects {
         let said = testing::said(&l, e);
@@ -179,6 +198,10 @@ fn test_file(o: &mut Output, path: &Path, a: &Args, color: bool, env: &Env, sum:
     // Golden files sit beside a scenario file: standard input has none.
     if !stdin {
         golden(o, path, &l, a, color, env, sum);
+    }
+    if sum.passed + sum.failed == before {
+        o.out(&format!("  {} nothing to test: no `expect` and no golden file\n", p.yellow("-")));
+        sum.empty.push(name);
     }
 }
 

@@ -1,6 +1,6 @@
 //! Why each general decided (or never did): the deciding rule, and where a committed value came from.
 
-use super::{Cause, Explainer, MAX_LISTED, Why};
+use super::{Cause, Explainer, MAX_LISTED, Why, causes};
 use crate::check::*;
 use crate::sim::{Decided, Decision, LogEntry, NONE};
 
@@ -56,14 +56,49 @@ impl Explainer<'_, '_> {
     fn decision(&mut self, g: GenId, d: Decision) -> Why {
         let mut why = self.decision_only(g, d);
         if let Decided::Commit(v) = d.what {
-            why.because.extend(self.value_story(g, d, v));
+            let (from, others) = self.value_story(g, d, v);
+            why.because.extend(from);
+            why.because.extend(others);
         }
         why
     }
 
+    /// The causes a general's end rests on, each once, sorted: for counting reasons over
+    /// many runs. An attack rests on the messengers that arrived; waiting, never deciding
+    /// and a crash on what failed. A committed value rests on what brought it (the
+    /// messengers that arrived, back along the chain) and on what kept the other values
+    /// committed in the run from it (the messengers carrying them, when none of them
+    /// arrived): another value that reached the general did not change its mind, so
+    /// nothing that became of its carriers is a reason.
+    pub fn reasons(&mut self, g: GenId) -> Vec<Cause> {
+        let sim = self.sim;
+        let mut out: Vec<Cause> = match sim.state().decisions[g as usize].map(|d| (d, d.what)) {
+            Some((d, Decided::Commit(v))) => {
+                let head = self.decision_only(g, d);
+                let (from, others) = self.value_story(g, d, v);
+                let mut cs: Vec<Cause> = causes(&[head]).into_iter().chain(causes(&from)).collect();
+                cs.retain(|c| !c.is_failure());
+                // Another value that reached the general did not change its mind: what
+                // became of its other carriers is no reason.
+                for w in &others {
+                    let ws = causes(std::slice::from_ref(w));
+                    if ws.iter().all(Cause::is_failure) {
+                        cs.extend(ws);
+                    }
+                }
+                cs
+            }
+            Some((_, Decided::Attack)) => causes(&self.general(g)).into_iter().filter(|c| !c.is_failure()).collect(),
+            _ => causes(&self.general(g)).into_iter().filter(Cause::is_failure).collect(),
+        };
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// Where a committed value came from, and what became of the messengers that carried
-    /// the other values committed in the run.
-    fn value_story(&mut self, g: GenId, d: Decision, v: i64) -> Vec<Why> {
+    /// the other values committed in the run (in this order).
+    fn value_story(&mut self, g: GenId, d: Decision, v: i64) -> (Vec<Why>, Vec<Why>) {
         let model = self.model;
         let rule = &model.rules[d.rule as usize];
         let committed = match &rule.trigger {
@@ -74,6 +109,7 @@ impl Explainer<'_, '_> {
             }),
         };
         let mut out = Vec::new();
+        let mut others_out = Vec::new();
         let shown = self.show_commit(g, d.rule, v);
         if let Some(ExprKind::Var(var)) = committed.map(|e| &e.kind) {
             let decl = &model.generals[g as usize].vars[*var as usize];
@@ -126,15 +162,18 @@ impl Explainer<'_, '_> {
                 })
                 .collect();
             if carriers.is_empty() {
-                out.push(Why::leaf(format!("no messenger ever carried {other} to {}", self.name(g))));
+                others_out.push(Why::leaf(format!("no messenger ever carried {other} to {}", self.name(g))));
                 continue;
             }
             let listed: Vec<Why> = carriers.iter().take(MAX_LISTED).map(|&m| self.story(m)).collect();
             let more = carriers.len().saturating_sub(MAX_LISTED);
             let more = if more > 0 { format!(" ({more} more not listed)") } else { String::new() };
-            out.push(Why::node(format!("the other value, {other}, was carried to {} by:{more}", self.name(g)), listed));
+            others_out.push(Why::node(
+                format!("the other value, {other}, was carried to {} by:{more}", self.name(g)),
+                listed,
+            ));
         }
-        out
+        (out, others_out)
     }
 
     fn decision_only(&mut self, g: GenId, d: Decision) -> Why {

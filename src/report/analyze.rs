@@ -117,6 +117,7 @@ pub fn build(l: &Loaded, exact: &Exact) -> AnalyzeReport {
         .collect();
     let mut most_likely = Vec::new();
     let mut sim = Sim::new(model, Mode::Traced);
+    sim.max_events = exact.max_events;
     for (i, o) in OUTCOMES.iter().enumerate() {
         let Some((p, choices)) = &exact.most_likely[i] else { continue };
         sim.run(&mut Script::new(choices)).expect("a path found by the analysis replays");

@@ -21,6 +21,9 @@ pub struct ExploreReport {
     pub states: u64,
     /// What the proofs of impossibility cover.
     pub bound: String,
+    /// `--fixed-delays`: delays took their smallest value, no choice of the adversary's.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub fixed_delays: bool,
     pub possible: Vec<Possible>,
     /// Outcomes no loss pattern reaches.
     pub impossible: Vec<&'static str>,
@@ -94,6 +97,7 @@ fn name(r: &Reach) -> &'static str {
 pub fn build(l: &Loaded, e: &Explored) -> ExploreReport {
     let model = &l.model;
     let mut sim = Sim::new(model, Mode::Traced);
+    sim.max_events = e.max_events;
     let mut possible = Vec::new();
     for (r, w) in e.reached.iter().filter(|(r, _)| !matches!(r, Reach::Fate(..) | Reach::Commit(..))) {
         sim.run(&mut Script::new(&w.choices)).expect("a witness replays");
@@ -121,6 +125,7 @@ pub fn build(l: &Loaded, e: &Explored) -> ExploreReport {
         params: params_shown(model),
         states: e.states,
         bound: format!("every run up to the horizon, tick {}{delays}", model.horizon),
+        fixed_delays: e.fixed_delays,
         flp: model.values.then(|| flp(&possible, model)),
         possible,
         impossible,
@@ -154,11 +159,16 @@ pub fn render(r: &ExploreReport, color: bool) -> String {
     let mut o = String::new();
     let title = r.scenario.title.clone().unwrap_or_else(|| r.scenario.file.clone());
     let _ = writeln!(o, "{}", p.bold(&title));
+    let choices = if r.fixed_delays {
+        "every probabilistic loss and `crash any` is a choice, every delay its smallest value"
+    } else {
+        "every probabilistic loss, delay and `crash any` is a choice"
+    };
     let _ = writeln!(
         o,
         "{}",
         p.dim(&format!(
-            "{} · the adversary's view: every probabilistic loss, delay and `crash any` is a choice · {} distinct states",
+            "{} · the adversary's view: {choices} · {} distinct states",
             r.scenario.file,
             super::trials::thousands(r.states)
         ))

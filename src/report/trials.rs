@@ -1,5 +1,6 @@
 //! The report of a batch of trials.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use serde::Serialize;
@@ -7,7 +8,8 @@ use serde::Serialize;
 use super::{ParamShown, SCHEMA_VERSION, ScenarioInfo, params_shown, percent_fixed};
 use crate::Loaded;
 use crate::analysis::stats::wilson;
-use crate::analysis::trials::{BLOCK, EXPLAIN_BUDGET, FATES, OUTCOMES, Tally};
+use crate::analysis::trials::{BLOCK, EXPLAIN_BUDGET, Explained, FATES, OUTCOMES, Tally};
+use crate::check::GenId;
 use crate::explain::Cause;
 
 /// Outcome frequencies, decisions and reasons over a batch of trials.
@@ -61,7 +63,33 @@ pub struct GeneralRow {
     pub undecided: f64,
     #[serde(skip_serializing_if = "is_zero")]
     pub crashed: f64,
+    /// A value scenario: how often it committed each value (the [`MAX_SHOWN`] most
+    /// common, in the order of their values).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub commits: Vec<CommitShare>,
+    /// The commits of values not listed in `commits`, together.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other_commits: Option<OtherCommits>,
 }
+
+/// How often a general committed one value.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommitShare {
+    pub value: String,
+    pub count: u64,
+    pub share: f64,
+}
+
+/// How often a general committed values not listed one by one.
+#[derive(Debug, Clone, Serialize)]
+pub struct OtherCommits {
+    pub count: u64,
+    pub share: f64,
+}
+
+/// The most committed values listed one by one per general (the others are counted
+/// together).
+pub const MAX_SHOWN: usize = 10;
 
 fn is_zero(x: &f64) -> bool {
     *x == 0.0
@@ -72,6 +100,12 @@ fn is_zero(x: &f64) -> bool {
 pub struct ReasonRow {
     pub general: String,
     pub decision: &'static str,
+    /// For a commit: the value committed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// For a commit: true when the row counts the values not listed one by one.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub other_values: bool,
     /// Share of all trials in which it decided so.
     pub share: f64,
     /// Explained trials in which it decided so.
@@ -84,6 +118,13 @@ pub struct ReasonRow {
 pub struct Because {
     pub reason: String,
     pub share: f64,
+}
+
+/// A committed value in the reasons: listed one by one, or one of the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Listed {
+    Value(i64),
+    Other,
 }
 
 fn round(x: f64) -> f64 {
@@ -112,12 +153,39 @@ pub fn build(l: &Loaded, seed: u64, tally: &Tally) -> TrialsReport {
             }
         })
         .collect();
-    let generals = model
+    // A value as its general's variables show it (numbers unless they are strings).
+    let show = |g: usize, v: i64| {
+        let ty = model.generals[g].vars.first().map(|v| v.ty).filter(|t| *t != crate::check::Ty::Bool);
+        model.show_value(v, ty)
+    };
+    // Per general, the values listed one by one: the most committed (the smaller value
+    // first among equals), in the order of their values.
+    let shown: Vec<Vec<i64>> = tally
+        .commits
+        .iter()
+        .map(|values| {
+            let mut by_count: Vec<(i64, u64)> = values.iter().map(|(v, n)| (*v, *n)).collect();
+            by_count.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let mut listed: Vec<i64> = by_count.into_iter().take(MAX_SHOWN).map(|(v, _)| v).collect();
+            listed.sort_unstable();
+            listed
+        })
+        .collect();
+    let generals: Vec<GeneralRow> = model
         .generals
         .iter()
         .enumerate()
         .map(|(g, gen_)| {
             let f = tally.fates[g];
+            let listed = &shown[g];
+            let commits: Vec<CommitShare> = listed
+                .iter()
+                .map(|v| {
+                    let count = tally.commits[g][v];
+                    CommitShare { value: show(g, *v), count, share: share(count) }
+                })
+                .collect();
+            let others = f[2] - commits.iter().map(|c| c.count).sum::<u64>();
             GeneralRow {
                 general: gen_.name.clone(),
                 attack: share(f[0]),
@@ -125,18 +193,34 @@ pub fn build(l: &Loaded, seed: u64, tally: &Tally) -> TrialsReport {
                 commit: share(f[2]),
                 undecided: share(f[3]),
                 crashed: share(f[4]),
+                commits,
+                other_commits: (others > 0).then(|| OtherCommits { count: others, share: share(others) }),
             }
         })
         .collect();
+    // The explained trials by general, fate and (listed) value; the values not listed
+    // counted together (`None` after `Some`).
+    let mut explained: BTreeMap<(GenId, usize, Option<Listed>), Explained> = BTreeMap::new();
+    for ((g, fate, value), (n, by_cause)) in &tally.explained {
+        let listed = value.map(|v| if shown[*g as usize].contains(&v) { Listed::Value(v) } else { Listed::Other });
+        let key = (*g, *fate, listed);
+        let e = explained.entry(key).or_default();
+        e.0 += n;
+        for (c, m) in by_cause {
+            *e.1.entry(c.clone()).or_default() += m;
+        }
+    }
     let mut reasons = Vec::new();
-    for ((g, fate), (explained, by_cause)) in &tally.explained {
+    for ((g, fate, value), (explained, by_cause)) in &explained {
         let mut rows: Vec<(&Vec<Cause>, &u64)> = by_cause.iter().collect();
         rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         let because = rows
             .into_iter()
             .take(5)
             .map(|(cs, m)| Because {
-                reason: if cs.is_empty() {
+                reason: if cs.is_empty() && value.is_some() {
+                    "its value came from no messenger, and no other value was lost on its way to it".to_string()
+                } else if cs.is_empty() {
                     "nothing it had to hear of was lost".to_string()
                 } else {
                     super::and_list(&cs.iter().map(|c| c.describe(model)).collect::<Vec<_>>())
@@ -144,10 +228,20 @@ pub fn build(l: &Loaded, seed: u64, tally: &Tally) -> TrialsReport {
                 share: round(*m as f64 / *explained as f64),
             })
             .collect();
+        let count = match value {
+            Some(Listed::Value(v)) => tally.commits[*g as usize][v],
+            Some(Listed::Other) => generals[*g as usize].other_commits.as_ref().map_or(0, |o| o.count),
+            None => tally.fates[*g as usize][*fate],
+        };
         reasons.push(ReasonRow {
             general: model.name(*g).to_string(),
             decision: FATES[*fate],
-            share: share(tally.fates[*g as usize][*fate]),
+            value: match value {
+                Some(Listed::Value(v)) => Some(show(*g as usize, *v)),
+                _ => None,
+            },
+            other_values: *value == Some(Listed::Other),
+            share: share(count),
             explained: *explained,
             because,
         });
@@ -225,6 +319,14 @@ pub fn render(r: &TrialsReport, color: bool) -> String {
             let _ = write!(o, " {:>10}", percent_fixed(g.crashed));
         }
         let _ = writeln!(o);
+        if !g.commits.is_empty() {
+            let mut parts: Vec<String> =
+                g.commits.iter().map(|c| format!("commits {} {}", c.value, percent_fixed(c.share))).collect();
+            if let Some(x) = &g.other_commits {
+                parts.push(format!("other values {}", percent_fixed(x.share)));
+            }
+            let _ = writeln!(o, "    {}", p.dim(&parts.join(", ")));
+        }
     }
     let _ = writeln!(o);
     if r.explained == 0 {
@@ -247,6 +349,11 @@ pub fn render(r: &TrialsReport, color: bool) -> String {
             "commit" => "committed",
             "crashed" => "crashed",
             _ => "never decided",
+        };
+        let verb = match (&row.value, row.other_values) {
+            (Some(v), _) => format!("{verb} {v}"),
+            (None, true) => format!("{verb} another value"),
+            (None, false) => verb.to_string(),
         };
         let _ = writeln!(
             o,
