@@ -1053,12 +1053,13 @@ fn keys_written_from_parents_are_the_keys() {
 /// across ticks (`sim::key::timeless`).
 fn asynchronous() -> impl Strategy<Value = String> {
     (
-        (2usize..=3, 2u32..=6, any::<bool>(), 0u8..3, 0u8..3),
-        proptest::collection::vec((0u8..3, 0u8..4, 0u8..4, 1i64..4), 3),
+        (2usize..=3, 2u32..=6, any::<bool>(), 0u8..3, 0u8..3, 0u8..3),
+        proptest::collection::vec((0u8..3, 0u8..5, 0u8..6, 1i64..4), 3),
     )
-        .prop_map(|((n, horizon, values, net, crash), gens)| {
+        .prop_map(|((n, horizon, values, net, crash, delay), gens)| {
             let names = ["A", "B", "C"];
-            let mut s = format!("scenario \"async\"\nhorizon {horizon}\nchannel * <-> * {{\n  delay any\n");
+            let delay = ["any", "1..2", "1..3"][delay as usize];
+            let mut s = format!("scenario \"async\"\nhorizon {horizon}\nchannel * <-> * {{\n  delay {delay}\n");
             match net {
                 1 => s.push_str("  lose 1 in 3\n"),
                 2 => s.push_str("  duplicate 50%\n"),
@@ -1082,19 +1083,24 @@ fn asynchronous() -> impl Strategy<Value = String> {
                     0 => s.push_str("  on receive propose(p) if p < x { set x = p }\n"),
                     1 => s.push_str(&format!("  on receive propose(p) {{ send ack(p) to {next} }}\n")),
                     2 => s.push_str("  on receive ack(p) { set y = y + 1 }\n"),
-                    _ => s.push_str(&format!(
+                    3 => s.push_str(&format!(
                         "  on receive propose(p) if y < 1 {{ set y = y + 1\n send propose(p) to {next} }}\n"
                     )),
+                    // (None: a general that reads what it received only when it decides.)
+                    _ => {}
                 }
+                let at = 1 + value as u32 % horizon;
                 let decision = match (values, decide) {
                     (true, 0) => "  when received propose from all { commit x }\n".to_string(),
                     (true, 1) => "  when count received propose >= 1 { commit x }\n".to_string(),
                     (true, 2) => "  when y >= 1 { commit x + y }\n".to_string(),
-                    (true, _) => format!("  when received propose from {next} {{ commit x }}\n"),
+                    (true, 3) => format!("  when received propose from {next} {{ commit x }}\n"),
+                    (true, _) => format!("  decide at {at}: commit x + count received propose\n"),
                     (false, 0) => "  when received propose from all { attack }\n".to_string(),
                     (false, 1) => "  when count received ack >= 1 { attack }\n".to_string(),
                     (false, 2) => "  when y >= 1 { attack }\n".to_string(),
-                    (false, _) => "  on receive propose(p) if p > 2 { wait }\n".to_string(),
+                    (false, 3) => "  on receive propose(p) if p > 2 { wait }\n".to_string(),
+                    (false, _) => format!("  decide at {at}: attack if count received propose >= 1\n"),
                 };
                 s.push_str(&decision);
                 s.push_str("}\n");
@@ -1103,15 +1109,16 @@ fn asynchronous() -> impl Strategy<Value = String> {
         })
 }
 
-/// On asynchronous scenarios, the search that compares states across ticks (reductions
-/// on) finds what the search of every tick's states finds (reductions off), with
-/// witnesses of the same captures and ticks that replay; and it does compare states
-/// across ticks on many of them.
+/// On asynchronous scenarios, the search that compares states across ticks and settles
+/// arrivals no rule can tell apart (reductions on) finds what the search of every tick's
+/// states and every arrival finds (reductions off), with witnesses of the same captures
+/// and ticks that replay; and each reduction is at work on many of them.
 #[test]
 fn states_compared_across_ticks_change_no_answer_of_the_adversary() {
     let dominated = std::cell::Cell::new(0);
+    let settled = std::cell::Cell::new(0);
     let cost = |x: &Explored| x.reached.iter().map(|(r, w)| (r.clone(), (w.captures, w.ticks))).collect::<Vec<_>>();
-    check(150, 0xa5c, asynchronous(), |src| {
+    check(200, 0xa5c, asynchronous(), |src| {
         let Ok(l) = herald::load("async.herald", src.as_bytes(), &[]) else {
             return Ok(());
         };
@@ -1123,10 +1130,12 @@ fn states_compared_across_ticks_change_no_answer_of_the_adversary() {
             return Ok(());
         };
         dominated.set(dominated.get() + (x.dominated > 0) as u32);
+        // (Fewer states with delays in a range: settled arrivals, or the other reductions.)
+        settled.set(settled.get() + (x.states < y.states && !src.contains("delay any")) as u32);
         prop_assert_eq!(cost(&x), cost(&y), "across ticks and not: what is possible, and at what cost\n{}", src);
         check_witnesses(m, &x, "across ticks", &src)?;
-        prop_assert!(x.states <= y.states, "{} states across ticks, {} not\n{}", x.states, y.states, src);
         Ok(())
     });
-    assert!(dominated.get() >= 50, "{} of 150 scenarios compared states across ticks", dominated.get());
+    assert!(dominated.get() >= 20, "{} of 200 scenarios compared states across ticks", dominated.get());
+    assert!(settled.get() >= 15, "{} of 200 scenarios with fewer states and delays in a range", settled.get());
 }

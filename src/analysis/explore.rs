@@ -154,6 +154,8 @@ fn search(
     // Clock-free: states are compared across ticks (see `sim::key::timeless`).
     let timeless = reduce && lazy && crate::sim::key::clock_free(model);
     sim.set_timeless(timeless);
+    // Arrivals no rule can tell apart are not choices (see `sim::settle`).
+    sim.set_settled_delays(reduce && lazy);
     // The keys of the states met at the start of a tick, and the fewest captures each was
     // met with.
     let mut seen: (StateIndex, Vec<u32>) = (StateIndex::with_capacity(1024, 16 * 1024), Vec::new());
@@ -315,7 +317,7 @@ fn search(
     }
     if lazy {
         for w in out.reached.values_mut() {
-            w.choices = super::lazy::ordinary(model, &w.choices, sim.max_events);
+            w.choices = super::lazy::ordinary(model, &w.choices, sim.max_events, reduce);
         }
     }
     if reduce {

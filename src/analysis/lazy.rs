@@ -108,8 +108,12 @@ impl Chooser for Translate<'_> {
 }
 
 /// The ordinary choices of the run that `lazy_choices` make with lazy delivery.
-pub fn ordinary(model: &Model, lazy_choices: &[u32], max_events: u64) -> Vec<u32> {
+///
+/// `settled`: the lazy run let arrivals no rule can tell apart settle at their earliest
+/// tick ([`Sim::set_settled_delays`]).
+pub fn ordinary(model: &Model, lazy_choices: &[u32], max_events: u64, settled: bool) -> Vec<u32> {
     let mut sim = Sim::new(model, Mode::Staged { lazy: true });
+    sim.set_settled_delays(settled);
     sim.max_events = max_events;
     let mut note = Note {
         script: Script::new(lazy_choices),

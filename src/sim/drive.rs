@@ -26,6 +26,7 @@ impl<'m> Sim<'m> {
             max_events: DEFAULT_MAX_EVENTS,
             reduce: true,
             timeless: false,
+            settle: false,
             lean: LeanState::new(model, &plan, f),
             plan,
             state,
@@ -59,6 +60,12 @@ impl<'m> Sim<'m> {
     /// check that the reductions change no answer. Before the first key.
     pub fn set_reductions(&mut self, on: bool) {
         self.reduce = on;
+    }
+
+    /// With lazy delivery, lets a messenger whose arrival tick no rule can tell apart
+    /// arrive at its earliest tick, without a choice (see `settle`).
+    pub(crate) fn set_settled_delays(&mut self, on: bool) {
+        self.settle = on;
     }
 
     /// Leaves the tick out of state keys: only for a search of a scenario that

@@ -42,6 +42,7 @@ mod fire;
 mod lean;
 mod plan;
 mod send;
+mod settle;
 mod snapshot;
 mod state;
 #[cfg(test)]
@@ -110,6 +111,9 @@ pub struct Sim<'m> {
     /// State keys leave the tick out (see `key::timeless`; the adversary's search of a
     /// clock-free scenario).
     timeless: bool,
+    /// Lazy arrivals that no rule can tell apart are settled at the earliest tick (see
+    /// `settle`; the adversary's search).
+    settle: bool,
     plan: Plan,
     /// Everything the run changes.
     state: RunState,

@@ -36,6 +36,8 @@ pub(crate) struct Plan {
     pub(crate) kept: Vec<Kept>,
     /// Per general: it has `on receive` rules (else a delivery to it fires nothing).
     pub(crate) listens: Vec<bool>,
+    /// Per general: when its rules could tell arrival ticks apart (see `settle`).
+    pub(crate) watch: Vec<settle::Watch>,
     /// What lean runs add.
     pub(crate) lean: LeanPlan,
 }
@@ -161,6 +163,7 @@ impl Plan {
             reads_sent: model.reads.iter().any(|r| r.sent),
             has_when: model.generals.iter().any(|g| !g.when.is_empty()),
             counting,
+            watch: settle::Watch::of(model),
             lean: LeanPlan::default(),
         };
         plan.lean = LeanPlan::new(model, &plan);

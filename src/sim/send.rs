@@ -206,7 +206,10 @@ impl Sim<'_> {
         }
         let mut duplicate = None;
         if on_road {
-            let window = (t.saturating_add(cp.lo), t.saturating_add(cp.hi));
+            let mut window = (t.saturating_add(cp.lo), t.saturating_add(cp.hi));
+            if self.settle && self.plan.watch[to as usize].blind(window.0, window.1) {
+                window.1 = window.0;
+            }
             if self.f.lazy {
                 let p = Pending { id, from, to, msg, duplicate: false };
                 self.state.road.push(Road { p, earliest: window.0, latest: window.1, arrive: false });

@@ -37,7 +37,8 @@ impl Sim<'_> {
     ///
     /// With `timeless` (the horizon, see [`super::timeless`]), a window is written
     /// without the tick: how many ticks until it opens (0 once open, whenever that was),
-    /// and its last tick only when the horizon can force it (past the horizon, all alike).
+    /// and its last tick as "due now", the tick itself up to the horizon, or past the
+    /// horizon (all alike).
     pub(super) fn sort_mail(&self, n: usize, only_dirty: bool, timeless: Option<u32>, s: &mut KeyScratch) {
         s.words.clear();
         s.found.clear();
@@ -86,7 +87,12 @@ impl Sim<'_> {
                     0
                 };
             let (earliest, latest) = match timeless {
-                Some(horizon) => (r.earliest.saturating_sub(self.state.now), r.latest.min(horizon + 1)),
+                Some(horizon) => {
+                    let now = self.state.now;
+                    // (Due now, due at a tick to come up to the horizon, or free past it.)
+                    let latest = if r.latest <= now { 0 } else { r.latest.min(horizon + 1) };
+                    (r.earliest.saturating_sub(now), latest)
+                }
                 None => (r.earliest, r.latest),
             };
             let token = Token::Road { earliest, latest, decided };
