@@ -110,7 +110,7 @@ impl Chooser for Translate<'_> {
 /// The ordinary choices of the run that `lazy_choices` make with lazy delivery.
 ///
 /// `settled`: the lazy run let arrivals no rule can tell apart settle at their earliest
-/// tick ([`Sim::set_settled_delays`]).
+/// tick (`Sim::set_settled_delays`).
 pub fn ordinary(model: &Model, lazy_choices: &[u32], max_events: u64, settled: bool) -> Vec<u32> {
     let mut sim = Sim::new(model, Mode::Staged { lazy: true });
     sim.set_settled_delays(settled);
