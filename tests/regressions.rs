@@ -549,3 +549,31 @@ fn the_readme_and_help_say_what_herald_test_does() {
     }
     assert!(readme.contains("| `herald::check::bad_param_value` | error |"));
 }
+
+// ------------------------------------------------------------------ found by the fuzzer
+
+/// A `count received` inside the payload pattern of another: the inner count was worked
+/// out once per message the outer one looked at, so a run cost the cube of the messages
+/// received. This run stops at the event limit (100,000 events) in a fraction of a second
+/// now; before, `herald run` on it took about six minutes (16,000 events: 4.5 s, 32,000:
+/// past a minute, release build), and this test did not finish. Found by the structured
+/// fuzz target (`fuzz/RUNS.md`, finding B).
+#[test]
+fn a_count_inside_a_pattern_is_worked_out_once_per_scan() {
+    let src = "channel * <-> * { delay 1 }
+general A {
+  on start { send m(0) to B }
+  on receive m { send m(count received m(count received m)) to B 2 times }
+  decide at 1000: attack
+}
+general B {
+  on receive m { send m(0) to A 2 times }
+  decide at 1000: attack
+}
+";
+    let m = model(src);
+    for mode in [Mode::Plain, Mode::Traced, Mode::Lean] {
+        let mut sim = Sim::new(&m, mode);
+        assert!(matches!(sim.run(&mut Seeded::new(0)), Err(RunError::EventLimit { .. })), "{mode:?}");
+    }
+}

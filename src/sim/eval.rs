@@ -125,21 +125,31 @@ impl Sim<'_> {
     /// Whether a message matches a pattern, without the fault's conversion.
     #[inline]
     fn is_match(&self, p: &Pattern, m: &Msg, g: GenId, locals: &[i64]) -> Result<bool, Fault> {
+        self.is_match_memo(p, m, g, locals, &mut ArgMemo::default())
+    }
+
+    /// [`Sim::is_match`] within one scan of many messages: a payload value the pattern
+    /// compares with is worked out the first time a message needs it, as before, and
+    /// kept for the rest of the scan (it does not depend on the message). Without it,
+    /// `count received m(count received m)` worked out its inner count once per message
+    /// received: cubic in the messages, minutes for one run (found by the fuzzer).
+    fn is_match_memo(&self, p: &Pattern, m: &Msg, g: GenId, locals: &[i64], memo: &mut ArgMemo) -> Result<bool, Fault> {
         if p.kind != m.kind {
             return Ok(false);
         }
-        if p.args.is_empty() {
-            return Ok(true);
-        }
-        self.args_match(p, m, g, locals)
-    }
-
-    fn args_match(&self, p: &Pattern, m: &Msg, g: GenId, locals: &[i64]) -> Result<bool, Fault> {
         for (i, a) in p.args.iter().enumerate() {
-            if let PatArg::Eq(e) = a
-                && self.ev(e, g, locals, u32::MAX)? != m.args.vals[i]
-            {
-                return Ok(false);
+            if let PatArg::Eq(e) = a {
+                let v = match memo.0[i] {
+                    Some(v) => v,
+                    None => {
+                        let v = self.ev(e, g, locals, u32::MAX)?;
+                        memo.0[i] = Some(v);
+                        v
+                    }
+                };
+                if v != m.args.vals[i] {
+                    return Ok(false);
+                }
             }
         }
         Ok(true)
@@ -177,13 +187,14 @@ impl Sim<'_> {
         }
         let by = self.by(by, g, locals, cut)?;
         let recv = &self.state.recv[g as usize];
+        let memo = &mut ArgMemo::default();
         Ok(match from {
             Senders::Any(filter) => {
                 for r in recv {
                     if r.tick <= cut
                         && filter.as_ref().is_none_or(|f| f.contains(&r.from))
                         && by.is_none_or(|b| r.tick as i64 <= b)
-                        && self.is_match(pattern, &r.msg, g, locals)?
+                        && self.is_match_memo(pattern, &r.msg, g, locals, memo)?
                     {
                         return Ok(1);
                     }
@@ -197,7 +208,7 @@ impl Sim<'_> {
                         if r.from == *s
                             && r.tick <= cut
                             && by.is_none_or(|b| r.tick as i64 <= b)
-                            && self.is_match(pattern, &r.msg, g, locals)?
+                            && self.is_match_memo(pattern, &r.msg, g, locals, memo)?
                         {
                             found = true;
                             break;
@@ -248,13 +259,14 @@ impl Sim<'_> {
             }
             return Ok(n);
         }
+        let memo = &mut ArgMemo::default();
         for r in &self.state.recv[g as usize] {
             let (w, bit) = (r.from as usize / 64, 1u64 << (r.from % 64));
             if seen[w] & bit == 0
                 && r.tick <= cut
                 && from.is_none_or(|f| f.contains(&r.from))
                 && by.is_none_or(|b| r.tick as i64 <= b)
-                && self.is_match(pattern, &r.msg, g, locals)?
+                && self.is_match_memo(pattern, &r.msg, g, locals, memo)?
             {
                 seen[w] |= bit;
                 n += 1;
@@ -265,8 +277,12 @@ impl Sim<'_> {
 
     #[inline(never)]
     fn sent_any(&self, pattern: &Pattern, to: Option<&[GenId]>, g: GenId, locals: &[i64], cut: u32) -> Ev {
+        let memo = &mut ArgMemo::default();
         for s in &self.state.sent[g as usize] {
-            if s.tick <= cut && to.is_none_or(|t| t.contains(&s.to)) && self.is_match(pattern, &s.msg, g, locals)? {
+            if s.tick <= cut
+                && to.is_none_or(|t| t.contains(&s.to))
+                && self.is_match_memo(pattern, &s.msg, g, locals, memo)?
+            {
                 return Ok(1);
             }
         }
@@ -295,3 +311,8 @@ impl Sim<'_> {
         Ok(true)
     }
 }
+
+/// The payload values of one pattern, worked out during one scan (see
+/// `Sim::is_match_memo`).
+#[derive(Default)]
+struct ArgMemo([Option<i64>; crate::check::MAX_ARGS]);
