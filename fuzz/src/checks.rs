@@ -96,7 +96,8 @@ fn formatting(data: &[u8], loaded: Option<&Loaded>) {
             return;
         }
     };
-    let twice = herald::fmt::format(&once).unwrap_or_else(|d| panic!("the formatted text does not format: {d:?}\n{once}"));
+    let twice =
+        herald::fmt::format(&once).unwrap_or_else(|d| panic!("the formatted text does not format: {d:?}\n{once}"));
     assert_eq!(twice, once, "formatting twice changes the text:\n{text}");
     assert_eq!(herald::fmt::comments(&text), herald::fmt::comments(&once), "fmt changed the comments of:\n{text}");
     let again = herald::load("fuzz.herald", once.as_bytes(), &[]);

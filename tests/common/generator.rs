@@ -23,7 +23,6 @@
 //! every pair, no two equally specific channels, one kind of decision per scenario), so
 //! nearly every scenario loads (`generated_scenarios_load_and_run` measures it).
 
-
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, RngSeed, TestRng, TestRunner};
