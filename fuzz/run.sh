@@ -14,7 +14,7 @@
 # Extra libFuzzer flags come from FUZZ_ARGS (e.g. FUZZ_ARGS="-fork=1 -ignore_crashes=1"
 # to go on after a crash). The corpora grow between runs (they are not committed).
 #
-# A crash, a timeout (10 s for one input) or going past 2 GB stops the target with a
+# A crash, a timeout (30 s for one input) or going past 2 GB stops the target with a
 # non-zero exit; the input is in fuzz/artifacts/TARGET/ (see "Fuzzing" in HACKING.md for
 # how to minimise it and turn it into a regression test).
 set -euo pipefail
@@ -62,7 +62,7 @@ done
 
 status=0
 for t in "${targets[@]}"; do
-    args=(-timeout=10 -rss_limit_mb=2048 -max_total_time="$each" -print_final_stats=1)
+    args=(-timeout=30 -rss_limit_mb=2048 -max_total_time="$each" -print_final_stats=1)
     case "$t" in
         bytes) args+=(-dict=herald.dict -max_len=8192) ;;
         structured) args+=(-max_len=8192) ;;
