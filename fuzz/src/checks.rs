@@ -34,12 +34,13 @@ pub const TRIALS: u64 = 300;
 /// Trials explained per batch (each one a traced run and its explanation).
 pub const EXPLAIN: u64 = 2;
 
-/// The bounds of `analyze` and `explore`: 1,000 states, 16 MiB. (Set field by field, so
-/// that a bound added to `Limits` keeps its default here until the harness sets it: the
-/// bound on a run's events is still the default 100,000 in the searches.)
+/// The bounds of `analyze` and `explore`: 1,000 states, 16 MiB, and a run's events as
+/// everywhere in the harness. (Set field by field, so that a bound added to `Limits`
+/// keeps its default here until the harness sets it.)
 pub fn limits() -> Limits {
     let mut l = Limits::states(1_000);
     l.max_memory = 16 << 20;
+    l.max_events = MAX_EVENTS;
     l
 }
 
