@@ -147,8 +147,8 @@ fn three_of_five_majority_by_trials() {
 #[test]
 fn an_unenumerable_scenario_stops_at_the_bound() {
     let l = load(&bundled("majority-3-of-5.herald"), &[]);
-    let err = exact::analyze(&l.model, 2_000, None).unwrap_err();
-    assert!(matches!(err, exact::ExactError::Stopped(herald::analysis::budget::Stop::States(2_000))));
+    let err = exact::analyze(&l.model, 500, None).unwrap_err();
+    assert!(matches!(err, exact::ExactError::Stopped(herald::analysis::budget::Stop::States(500))));
 }
 
 #[test]

@@ -21,7 +21,7 @@ use super::weight::{Weight, Weights};
 
 use super::trials::{OUTCOMES, outcome_index};
 use crate::check::Model;
-use crate::sim::{Choice, Chooser, Chosen, Decided, Mode, RunError, Sim, Snapshot};
+use crate::sim::{About, Choice, Chooser, Chosen, Decided, Mode, RunError, Sim, Snapshot};
 
 /// Default bound on the distinct states explored.
 pub const DEFAULT_MAX_STATES: u64 = 200_000;
@@ -59,6 +59,20 @@ pub enum ExactError {
 pub(crate) struct Walk<'a> {
     pub prefix: &'a [u32],
     pub taken: Vec<(Choice, u32)>,
+    /// The factors, each (numerator, denominator), of the probability of one ordinary run
+    /// (without lazy delivery) of those the choices stand for: every choice's but lazy
+    /// arrivals', and a delay's 1 / its range for each delay they left unchosen.
+    pub ordinary: Vec<(u64, u64)>,
+    /// Whether the next choice is a lazy arrival.
+    arrival: bool,
+}
+
+impl<'a> Walk<'a> {
+    /// A walk after `prefix`, recording into `taken` (emptied: its buffer is reused).
+    pub fn new(prefix: &'a [u32], mut taken: Vec<(Choice, u32)>) -> Walk<'a> {
+        taken.clear();
+        Walk { prefix, taken, ordinary: Vec::new(), arrival: false }
+    }
 }
 
 /// Whether option `i` of a choice has probability zero.
@@ -66,6 +80,14 @@ pub(crate) fn impossible(c: &Choice, i: u32) -> bool {
     match c {
         Choice::Delay { .. } => false,
         Choice::Chance { p } => (i == 1 && p.num == 0) || (i == 0 && p.num == p.den),
+    }
+}
+
+/// The probability of option `i` of a choice, as (numerator, denominator).
+fn factor(c: &Choice, i: u32) -> (u64, u64) {
+    match c {
+        Choice::Delay { lo, hi } => (1, (hi - lo + 1) as u64),
+        Choice::Chance { p } => (if i == 1 { p.num } else { p.den - p.num }, p.den),
     }
 }
 
@@ -77,16 +99,24 @@ impl Chooser for Walk<'_> {
             None => (0..c.options()).find(|i| !impossible(c, *i)).unwrap_or(0),
         };
         self.taken.push((*c, index));
+        if !std::mem::take(&mut self.arrival) {
+            self.ordinary.push(factor(c, index));
+        }
         Chosen { index, draw: None }
+    }
+
+    fn about(&mut self, m: &About) {
+        self.arrival = matches!(m, About::Arrival { forced: false, .. });
+    }
+
+    fn lazy_delay(&mut self, lo: u32, hi: u32) {
+        self.ordinary.push(factor(&Choice::Delay { lo, hi }, 0));
     }
 }
 
 /// The probability of a sequence of choices.
 fn product(w: &mut Weights, taken: &[(Choice, u32)]) -> Weight {
-    w.product(taken.iter().map(|(c, i)| match c {
-        Choice::Delay { lo, hi } => (1, (hi - lo + 1) as u64),
-        Choice::Chance { p } => (if *i == 1 { p.num } else { p.den - p.num }, p.den),
-    }))
+    w.product(taken.iter().map(|(c, i)| factor(c, *i)))
 }
 
 /// The next choice sequence after `taken` (an odometer over the possible options), into
@@ -162,21 +192,23 @@ type Stage = (Vec<Node>, crate::sim::key::StateIndex);
 
 /// Enumerates every run of the model.
 pub fn analyze(model: &Model, max_states: u64, progress: Option<&dyn Fn(u64)>) -> Result<Exact, ExactError> {
-    analyze_with(model, Limits::states(max_states), progress, false, true)
+    analyze_with(model, Limits::states(max_states), progress, true, true)
 }
 
 /// [`analyze`] within `limits` (states and memory).
 pub fn analyze_limited(model: &Model, limits: Limits, progress: Option<&dyn Fn(u64)>) -> Result<Exact, ExactError> {
-    analyze_with(model, limits, progress, false, true)
+    analyze_with(model, limits, progress, true, true)
 }
 
 /// [`analyze`], choosing whether delays in a range are chosen when the messenger is sent
-/// (the default) or lazily: at each tick of its window a messenger arrives now with
-/// probability 1 / the ticks left, which gives each delay its 1/k. Lazily, the outcome
-/// probabilities are the same with far fewer choice sequences, but a "run" no longer
-/// fixes the delays of messengers that never arrive, so the most likely run of an outcome
-/// is a class of ordinary runs, and its probability theirs together: not yet what the
-/// report shows, so `analyze` does not use it.
+/// (eager) or lazily (the default): at each tick of its window a messenger arrives now
+/// with probability 1 / the ticks left, which gives each delay its 1/k. Lazily, the
+/// outcome probabilities are the same with far fewer choice sequences (a state holds
+/// windows, not arrival ticks), and with `reduce` arrivals no rule can tell apart are not
+/// branched on at all. A lazy "run" does not fix the delays of messengers that never
+/// arrive, so it stands for a class of ordinary runs: the most likely run of an outcome
+/// is weighed as one of them (each has the probability of its own choices) and reported
+/// as ordinary choices.
 pub fn analyze_with(
     model: &Model,
     limits: Limits,
@@ -207,9 +239,14 @@ pub fn analyze_with(
     // Staged: each messenger's choices are a step of their own, and the states between
     // them are merged (a tick of many messengers does not branch into every combination
     // of fates).
+    // Without a delay in a range, lazy delivery changes nothing.
+    let lazy = lazy && model.channels.iter().any(|c| c.delay_lo != c.delay_hi);
     let mut sim = Sim::new(model, Mode::Staged { lazy });
     sim.max_events = limits.max_events;
     sim.set_reductions(reduce);
+    // Arrivals no rule can tell apart are not branched on (`sim::settle`): each such
+    // window's ticks lead to runs alike, whose probabilities are counted together.
+    sim.set_settled_delays(reduce && lazy);
     sim.start();
     // Pending states, by where they are in a run; at each point, in the order found.
     let mut frontier: BTreeMap<(u32, u32), Stage> = BTreeMap::new();
@@ -226,8 +263,7 @@ pub fn analyze_with(
             prefix.clear();
             loop {
                 sim.restore(&node.snap);
-                spare.clear();
-                let mut walk = Walk { prefix: &prefix, taken: std::mem::take(&mut spare) };
+                let mut walk = Walk::new(&prefix, std::mem::take(&mut spare));
                 let ended = sim.advance(&mut walk);
                 result.steps += 1;
                 // A step whose messengers make many choices is explored once per sequence of
@@ -238,14 +274,23 @@ pub fn analyze_with(
                 if w.work > max_work {
                     return Err(ExactError::Stopped(Stop::Work { limit: max_work, states: result.states }));
                 }
-                let taken = walk.taken;
+                let (taken, ordinary) = (walk.taken, walk.ordinary);
                 let ended = ended.map_err(|error| {
                     let id = paths.push(node.best.1, &taken);
                     ExactError::Run { error, choices: paths.full(id) }
                 })?;
                 let step = product(&mut w, &taken);
                 let p = w.mul(&node.prob, &step);
-                let best = w.mul(&node.best.0, &step);
+                // The most likely run is an ordinary one: lazily, the choices stand for a
+                // class of runs (the delays of messengers that never arrived are left
+                // open), each of which has the probability of its own choices.
+                let best = match lazy {
+                    true => {
+                        let one = w.product(ordinary.iter().copied());
+                        w.mul(&node.best.0, &one)
+                    }
+                    false => w.mul(&node.best.0, &step),
+                };
                 if ended {
                     let o = outcome_index(sim.outcome());
                     w.add(&mut outcomes[o], &p);
@@ -348,7 +393,7 @@ pub fn analyze_with(
     if lazy {
         // The most likely runs, as ordinary choices (the same runs, the same probabilities).
         for (_, path) in result.most_likely.iter_mut().flatten() {
-            *path = super::lazy::ordinary(model, path, sim.max_events, false);
+            *path = super::lazy::ordinary(model, path, sim.max_events, reduce);
         }
     }
     Ok(result)

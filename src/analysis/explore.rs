@@ -205,8 +205,7 @@ fn search(
                 sim.restore(&node.snap);
                 // A merged state goes on from its best path, not the first one found.
                 sim.set_adversary_counts(node.captures, 0);
-                spare.clear();
-                let mut walk = Walk { prefix: &prefix, taken: std::mem::take(&mut spare) };
+                let mut walk = Walk::new(&prefix, std::mem::take(&mut spare));
                 let ended = sim.advance(&mut walk);
                 out.steps += 1;
                 if out.steps > max_states {
@@ -385,7 +384,7 @@ fn idle_to_the_end(
     if reached.iter().all(|r| out.reached.get(r).is_some_and(|w| (w.captures, w.ticks) <= (captures, ticks))) {
         return Ok(());
     }
-    let mut walk = Walk { prefix: &[], taken: Vec::new() };
+    let mut walk = Walk::new(&[], Vec::new());
     loop {
         match sim.advance(&mut walk) {
             Ok(true) => break,

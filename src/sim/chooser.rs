@@ -78,6 +78,13 @@ pub trait Chooser {
     fn pass_delay(&mut self, lo: u32, hi: u32) {
         self.delay(lo, hi);
     }
+
+    /// With lazy delivery: here a run without it would choose a delay in `lo..=hi` (for a
+    /// messenger or its duplicate); lazily, no choice is made (its arrivals are chosen
+    /// later, or it never arrives). An exact analysis counts these to weigh one ordinary
+    /// run of those a lazy run stands for.
+    #[inline]
+    fn lazy_delay(&mut self, _lo: u32, _hi: u32) {}
 }
 
 /// Choices drawn from ChaCha8, seeded from a 64-bit seed.
@@ -203,6 +210,10 @@ impl<C: Chooser> Chooser for Recording<C> {
 
     fn about(&mut self, m: &About) {
         self.inner.about(m);
+    }
+
+    fn lazy_delay(&mut self, lo: u32, hi: u32) {
+        self.inner.lazy_delay(lo, hi);
     }
 }
 

@@ -337,6 +337,11 @@ impl<C: Chooser> Chooser for Counting<'_, C> {
     }
 
     #[inline]
+    fn lazy_delay(&mut self, lo: u32, hi: u32) {
+        self.inner.lazy_delay(lo, hi)
+    }
+
+    #[inline]
     fn chance(&mut self, p: &Prob) -> Chosen {
         self.n += 1;
         self.inner.chance(p)

@@ -147,6 +147,9 @@ impl Sim<'_> {
         };
         ch.about(&About::Messenger { chan: c, tick: t, msg });
         let lazy = self.f.lazy && cp.lo != cp.hi;
+        if lazy {
+            ch.lazy_delay(cp.lo, cp.hi);
+        }
         let delay = if cp.lo == cp.hi || lazy { cp.lo } else { cp.lo + ch.delay(cp.lo, cp.hi) };
         let arrives = t.saturating_add(delay);
         let mut fate = Fate::InFlight;
@@ -220,6 +223,9 @@ impl Sim<'_> {
                 && ch.chance(p).index == 1
             {
                 if self.f.lazy {
+                    if lazy {
+                        ch.lazy_delay(cp.lo, cp.hi);
+                    }
                     let p = Pending { id, from, to, msg, duplicate: true };
                     self.state.road.push(Road { p, earliest: window.0, latest: window.1, arrive: false });
                 } else {
