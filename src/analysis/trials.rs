@@ -15,7 +15,11 @@ use rayon::prelude::*;
 use super::memo::Memo;
 use crate::check::GenId;
 use crate::explain::{Cause, Explainer};
-use crate::sim::{Decided, Mode, RunError, Seeded, Sim};
+use crate::sim::{Decided, Kernel, KernelScratch, Mode, RunError, Seeded, Sim};
+
+/// What a worker keeps across the blocks it runs: a lean interpreter, a traced one (for
+/// the trials explained), the memo of finished runs, and the kernel's scratch space.
+type State<'m> = (Sim<'m>, Sim<'m>, Memo, Option<KernelScratch>);
 use crate::syntax::ast::Outcome;
 
 /// Trials per random stream.
@@ -297,7 +301,16 @@ fn run_blocks(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) 
             }
         }
     };
-    let work = |(sim, traced, memo): &mut (Sim, Sim, Memo), b: u64| -> Result<Tally, TrialError> {
+    // Trials of votes run in a kernel of their own (not when every trial is to be
+    // interpreted).
+    let kernel = memo
+        .then(|| {
+            let mut sim = Sim::new(model, Mode::Lean);
+            sim.max_events = cfg.max_events;
+            Kernel::of(&sim)
+        })
+        .flatten();
+    let work = |(sim, traced, memo, scratch): &mut State, b: u64| -> Result<Tally, TrialError> {
         let first = b * BLOCK;
         let last = (first + BLOCK).min(cfg.trials);
         let mut rng = Seeded::stream(cfg.seed, b);
@@ -333,6 +346,11 @@ fn run_blocks(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) 
             }
             // The trials up to the next one to explain.
             let end = next_explain.min(last);
+            if let (Some(kernel), Some(scratch)) = (&kernel, scratch.as_mut()) {
+                kernel.run(&mut rng, end - k, scratch, &mut tally.outcomes, &mut tally.fates);
+                k = end;
+                continue;
+            }
             if memo.is_on() {
                 // As many as the memo runs (all, unless it turns itself off).
                 let found = |s: &[u8]| add(&mut tally, s, 1);
@@ -375,7 +393,8 @@ fn run_blocks(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) 
         // Trials read only decisions (and, explained, the trace).
         let (mut sim, mut traced) = (Sim::new(model, Mode::Lean), Sim::new(model, Mode::Traced));
         (sim.max_events, traced.max_events) = (cfg.max_events, cfg.max_events);
-        (sim, traced, Memo::new(width, memo))
+        let scratch = kernel.as_ref().map(Kernel::scratch);
+        (sim, traced, Memo::new(width, memo), scratch)
     };
     // The blocks' tallies are added as they come, in any order (sums: the same total
     // whatever the order), so that memory does not grow with the number of trials.

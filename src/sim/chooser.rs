@@ -119,6 +119,16 @@ impl Seeded {
         self.rng.next_u64()
     }
 
+    /// The next `out.len() / 8` draws at once, each as 8 little-endian bytes: the same
+    /// draws, in the same order, as as many calls of [`Seeded::draw`] (each draw is two
+    /// 32-bit words of the stream, low word first, and every draw takes two: a block of
+    /// the stream never ends inside one).
+    #[inline(always)]
+    pub(crate) fn fill_draws(&mut self, out: &mut [u8]) {
+        debug_assert!(out.len().is_multiple_of(8));
+        self.rng.fill_bytes(out);
+    }
+
     /// A uniform integer in `0..n` (`n >= 1`).
     #[inline]
     pub fn below(&mut self, n: u64) -> u64 {

@@ -39,7 +39,8 @@ use crate::syntax::ast::{BinOp, Outcome};
 
 mod drive;
 mod fire;
-mod lean;
+pub(crate) mod lean;
+pub(crate) use lean::kernel::{Kernel, Scratch as KernelScratch};
 mod plan;
 mod send;
 mod settle;

@@ -10,9 +10,11 @@
 //! | `first.rs` | tick 0's messengers in a table with a slot each; marks added at once |
 //! | `one_round.rs` | models where nothing fires after tick 0 but decisions |
 //! | `quick.rs` | conditions compiled to a small stack program |
+//! | `kernel.rs` | trials of votes: one-round models whose generals all decide by a count, in one loop |
 
 mod fan;
 mod first;
+pub(crate) mod kernel;
 mod one_round;
 pub(crate) mod plan;
 pub(crate) mod quick;
