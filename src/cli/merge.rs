@@ -232,10 +232,9 @@ fn describe(r: &Read, what: &str) -> String {
             format!("--explain {} --max-events {}", t.explain, t.max_events)
         }
         Work::Trials(t) => format!("{} trials", t.trials),
-        Work::Sweep(s) if what.starts_with("other bounds") => format!(
-            "--max-events {} --max-states {} --max-memory {}",
-            s.max_events, s.max_states, s.max_memory
-        ),
+        Work::Sweep(s) if what.starts_with("other bounds") => {
+            format!("--max-events {} --max-states {} --max-memory {}", s.max_events, s.max_states, s.max_memory)
+        }
         Work::Sweep(s) => sweep_method(s),
     }
 }
@@ -308,7 +307,9 @@ fn sweep(o: &mut Output, parts: &[&Read], a: &Args, color: bool, env: &Env) -> i
     let report = match s.report(&parts[0].part.scenario, &rows) {
         Ok(r) => r,
         Err(why) => {
-            o.err(&format!("error: the parts' rows do not fit together ({why}): a part was changed after it was written\n"));
+            o.err(&format!(
+                "error: the parts' rows do not fit together ({why}): a part was changed after it was written\n"
+            ));
             return EXIT_INVALID;
         }
     };

@@ -87,7 +87,7 @@ pub struct Part {
 
 /// The work a part is a slice of, and the slice's results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", tag = "command", content = "slice")]
 pub enum Work {
     /// `herald run FILE --trials N --shard K/M`.
     Trials(trials::TrialsPart),
@@ -127,9 +127,11 @@ impl Part {
         crate::replay::fingerprint(&serde_json::to_string(&bare).expect("a part serializes"))
     }
 
-    /// As a file: YAML, or JSON.
+    /// As a file: YAML, or JSON. (Not the reports' YAML, whose quoting for YAML 1.1
+    /// readers goes line by line: a part holds the scenario's text, which must come back
+    /// as it was.)
     pub fn to_text(&self, json: bool) -> String {
-        if json { crate::report::to_json(self) } else { crate::report::to_yaml(self) }
+        if json { crate::report::to_json(self) } else { yaml_serde::to_string(self).expect("a part serializes") }
     }
 }
 

@@ -60,7 +60,7 @@ pub struct ExplainedPart {
 
 /// A [`Cause`] as a part holds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", tag = "cause")]
 pub enum CausePart {
     Captured { chan: ChanId, kind: KindId, loss: u16 },
     Partitioned { chan: ChanId, kind: KindId, partition: u16 },
@@ -185,7 +185,10 @@ impl TallyPart {
         t.other_commits.clone_from(&self.other_commits);
         for e in &self.explained {
             if e.general as usize >= generals || e.fate >= FATES.len() {
-                return Err(format!("explained trials of general {} and fate {}, which do not exist", e.general, e.fate));
+                return Err(format!(
+                    "explained trials of general {} and fate {}, which do not exist",
+                    e.general, e.fate
+                ));
             }
             let mut causes = BTreeMap::new();
             for (cs, n) in &e.causes {
