@@ -168,7 +168,7 @@ fn check(parts: &[Read]) -> Result<Vec<&Read>, (Diag, Option<usize>)> {
                     return mismatch(format!("params {}", show_params(&s.params)));
                 }
                 if (&s.method, s.trials, s.seed) != (&f.method, f.trials, f.seed) {
-                    return mismatch(format!("{}", sweep_method(s)));
+                    return mismatch(sweep_method(s));
                 }
                 if s.shared() != f.shared() {
                     return mismatch("other bounds (--max-events, --max-states, --max-memory)".to_string());

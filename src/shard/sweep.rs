@@ -129,6 +129,7 @@ impl SweepPart {
     }
 
     /// The part with its rows left out: what every slice of one sweep shares.
+    #[must_use]
     pub fn shared(&self) -> SweepPart {
         SweepPart { rows: Vec::new(), ..self.clone() }
     }
