@@ -331,3 +331,69 @@ fn the_readme_gnu_parallel_recipe_runs_as_written() {
     assert_eq!(parts.to_string(), var("M"), "one part per slice");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// What an exploration's JSON report says: each possible outcome with its fewest
+/// captures, crashes and ticks; the impossible outcomes.
+fn verdicts(json: &str) -> (Vec<(String, u64, u64, u64)>, Vec<String>) {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let possible = v["possible"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let n = |k: &str| p[k].as_u64().unwrap_or(0);
+            (p["outcome"].as_str().unwrap().to_string(), n("captures"), n("crashes"), n("ticks"))
+        })
+        .collect();
+    let never = v["impossible"].as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_string()).collect();
+    (possible, never)
+}
+
+/// On every bundled scenario, exercise and solution, the adversary's search cut into 1,
+/// 2, 3 and 7 parts of its first choices and merged gives the whole search's verdicts,
+/// each possible outcome at the whole search's fewest captures (and ticks), and witnesses
+/// that replay to it.
+#[test]
+fn merged_explorations_give_the_whole_search_s_verdicts_on_every_bundled_scenario() {
+    let mut compared = 0;
+    for path in common::every_bundled() {
+        let file = bundled(&path);
+        let name = file.0.clone();
+        let files = [file];
+        let args = ["explore", name.as_str()];
+        let whole = herald(&[args.as_slice(), &["--format", "json"]].concat(), &files);
+        assert_eq!(whole.code, 0, "{name}: {}", whole.stderr());
+        let expected = verdicts(&whole.stdout());
+        for m in [1, 2, 3, 7] {
+            let parts = shards(&args, m, &files);
+            let merged = merge(&parts, "json");
+            assert_eq!(merged.code, 0, "{name}, {m} parts: {}", merged.stderr());
+            assert_eq!(verdicts(&merged.stdout()), expected, "{name}, {m} parts");
+            compared += 1;
+        }
+    }
+    assert!(compared >= 30 * 4, "{compared} merged explorations compared");
+}
+
+/// A part that stops at its bound is written, says so, and the merge says what is
+/// possible (found by the parts that finished) and what is unknown, never "never".
+#[test]
+fn merged_explorations_with_an_unfinished_part_say_what_is_unknown() {
+    let file = "scenarios/majority-3-of-5.herald";
+    let files = [bundled(Path::new(file))];
+    let mut found_unknown = false;
+    for max in ["50", "200", "1000", "5000"] {
+        let parts = shards(&["explore", file, "--max-states", max], 3, &files);
+        let merged = merge(&parts, "text");
+        if merged.code == 0 {
+            assert!(!merged.stdout().contains("unknown"));
+            continue;
+        }
+        assert_eq!(merged.code, 4, "{}", merged.stderr());
+        let out = merged.stdout();
+        assert!(out.contains("not all finished") && out.contains("unfinished parts:"), "{out}");
+        assert!(out.contains("  unknown "), "{out}");
+        found_unknown = true;
+    }
+    assert!(found_unknown, "some bound stops a part");
+}

@@ -90,7 +90,20 @@ pub fn explore(model: &Model, max_states: u64, fixed_delays: bool) -> Result<Exp
 
 /// [`explore`] within `limits` (states and memory).
 pub fn explore_limited(model: &Model, limits: Limits, fixed_delays: bool) -> Result<Explored, ExploreError> {
-    search(model, limits, fixed_delays, !fixed_delays, true, None)
+    search(model, limits, fixed_delays, !fixed_delays, true, None, None)
+}
+
+/// [`explore_limited`] over part `k` of `m` of the adversary's first choices: of the
+/// branches of the run's first step (in the order the search takes them), those whose
+/// number is `k` modulo `m` (a shard, `src/shard/explore.rs`). What the parts reach,
+/// together, is what the whole search reaches, each at the fewest captures.
+pub fn explore_part(
+    model: &Model,
+    limits: Limits,
+    fixed_delays: bool,
+    (k, m): (u64, u64),
+) -> Result<Explored, ExploreError> {
+    search(model, limits, fixed_delays, !fixed_delays, true, None, Some((k, m)))
 }
 
 /// [`explore`], choosing whether delays are chosen lazily (the default) or at each send
@@ -103,7 +116,7 @@ pub fn explore_with(
     lazy: bool,
     reduce: bool,
 ) -> Result<Explored, ExploreError> {
-    search(model, Limits::states(max_states), fixed_delays, lazy, reduce, None)
+    search(model, Limits::states(max_states), fixed_delays, lazy, reduce, None, None)
 }
 
 /// Called with each state's key, and whether it was written from its parent's (tests).
@@ -118,10 +131,11 @@ pub fn explore_checking_keys(
     (fixed_delays, lazy, reduce): (bool, bool, bool),
     check: KeyCheck,
 ) -> Result<Explored, ExploreError> {
-    search(model, Limits::states(max_states), fixed_delays, lazy, reduce, Some(check))
+    search(model, Limits::states(max_states), fixed_delays, lazy, reduce, Some(check), None)
 }
 
-/// [`explore_with`]; `check` is shown each state's key (tests).
+/// [`explore_with`]; `check` is shown each state's key (tests); `part`: only part `k` of
+/// `m` of the first step's branches ([`explore_part`]).
 fn search(
     model: &Model,
     limits: Limits,
@@ -129,6 +143,7 @@ fn search(
     lazy: bool,
     reduce: bool,
     mut check: Option<KeyCheck>,
+    part: Option<(u64, u64)>,
 ) -> Result<Explored, ExploreError> {
     let max_states = limits.max_states;
     // What the states waiting to be explored hold (and the snapshots kept to be saved
@@ -201,6 +216,8 @@ fn search(
                 idle_to_the_end(model, &mut sim, &mut out, &mut paths, &node)?;
             }
             prefix.clear();
+            // The first step's branches, numbered in order (for a part of the search).
+            let mut branch = 0u64;
             loop {
                 sim.restore(&node.snap);
                 // A merged state goes on from its best path, not the first one found.
@@ -213,6 +230,17 @@ fn search(
                     return Err(ExploreError::Stopped(Stop::States(max_states)));
                 }
                 let taken = walk.taken;
+                if node.path == Paths::ROOT && part.is_some_and(|(k, m)| branch % m != k) {
+                    // Another part's first choices.
+                    branch += 1;
+                    let more = next_prefix(&taken, fixed_delays, &mut prefix);
+                    spare = taken;
+                    if !more {
+                        break;
+                    }
+                    continue;
+                }
+                branch += 1;
                 let ended = ended.map_err(|error| {
                     let id = paths.push(node.path, &taken);
                     ExploreError::Run { error, choices: paths.full(id) }
@@ -482,7 +510,7 @@ mod tests {
                     let b = back.entry(by_content).or_insert(full.clone());
                     assert_eq!(*b, full, "{name}: one key by content, two keys");
                 };
-                let _ = search(&l.model, Limits::states(20_000), fixed, lazy, reduce, Some(&mut check));
+                let _ = search(&l.model, Limits::states(20_000), fixed, lazy, reduce, Some(&mut check), None);
             }
         }
         assert!(copied > 10_000 && keys > copied, "{copied} of {keys} keys written from their parents'");

@@ -94,6 +94,7 @@ fn run(o: &mut Output, a: &Args, color: bool, env: &Env) -> i32 {
     match &first.work {
         Work::Trials(_) => trials(o, &ordered, a.format, color, env),
         Work::Sweep(_) => sweep(o, &ordered, a, color, env),
+        Work::Explore(_) => explore(o, &ordered, a.format, color, env),
     }
 }
 
@@ -177,6 +178,20 @@ fn check(parts: &[Read]) -> Result<Vec<&Read>, (Diag, Option<usize>)> {
                     return edited(&format!("slice {} does not hold the rows of its points", p.shard));
                 }
             }
+            (Work::Explore(x), Work::Explore(f)) => {
+                if crate::replay::fingerprint(&x.source) != p.fingerprint {
+                    return edited("its scenario's text does not match its fingerprint");
+                }
+                if x.params != f.params {
+                    return mismatch(format!("params {}", show_params(&x.params)));
+                }
+                if x.shared() != f.shared() {
+                    return mismatch(format!(
+                        "other bounds (--fixed-delays {} --max-states {} --max-memory {} --max-events {})",
+                        x.fixed_delays, x.max_states, x.max_memory, x.max_events
+                    ));
+                }
+            }
             _ => unreachable!("the commands were compared"),
         }
         // Each slice once.
@@ -236,6 +251,11 @@ fn describe(r: &Read, what: &str) -> String {
             format!("--max-events {} --max-states {} --max-memory {}", s.max_events, s.max_states, s.max_memory)
         }
         Work::Sweep(s) => sweep_method(s),
+        Work::Explore(x) if what.starts_with("params") => format!("params {}", show_params(&x.params)),
+        Work::Explore(x) => format!(
+            "--fixed-delays {} --max-states {} --max-memory {} --max-events {}",
+            x.fixed_delays, x.max_states, x.max_memory, x.max_events
+        ),
     }
 }
 
@@ -301,7 +321,7 @@ fn sweep(o: &mut Output, parts: &[&Read], a: &Args, color: bool, env: &Env) -> i
         .iter()
         .flat_map(|r| match &r.part.work {
             Work::Sweep(x) => x.rows.clone(),
-            Work::Trials(_) => Vec::new(),
+            Work::Trials(_) | Work::Explore(_) => Vec::new(),
         })
         .collect();
     let report = match s.report(&parts[0].part.scenario, &rows) {
@@ -325,4 +345,167 @@ fn sweep(o: &mut Output, parts: &[&Read], a: &Args, color: bool, env: &Env) -> i
         Format::Mermaid => return no_mermaid(o, "merge"),
     });
     EXIT_OK
+}
+
+/// `herald explore FILE --shard K/M`: the part's search, written as a part. A part whose
+/// search stopped at a bound is written too (it says so, and holds no findings): the
+/// merge then says what is unknown.
+pub(super) fn explore_part(
+    o: &mut Output,
+    l: &crate::Loaded,
+    a: &super::explore::Args,
+    limits: crate::analysis::budget::Limits,
+    shard: shard::Shard,
+    color: bool,
+    env: &Env,
+) -> i32 {
+    use crate::analysis::explore::{ExploreError, explore_part};
+    if a.format == Format::Text {
+        return part_not_text(o);
+    }
+    let bounds = (a.fixed_delays, a.max_states, a.max_memory, a.max_events);
+    let found = explore_part(&l.model, limits, a.fixed_delays, (shard.index, shard.of));
+    let part = match &found {
+        Ok(e) => shard::explore::part(l, &a.params, bounds, shard, Ok(e)),
+        Err(ExploreError::Stopped(stop)) => {
+            let d = super::input::search_stopped(*stop, "explore", &l.source.name);
+            diags(o, std::slice::from_ref(&d), &l.source, color, env);
+            shard::explore::part(l, &a.params, bounds, shard, Err(d.message))
+        }
+        Err(ExploreError::Run { error, .. }) => {
+            diags(o, &[report::run_error(&l.model, error)], &l.source, color, env);
+            return super::EXIT_LIMIT;
+        }
+    };
+    o.out(&part.to_text(a.format == Format::Json));
+    EXIT_OK
+}
+
+/// What merged parts of a search can say when some part did not finish.
+#[derive(Debug, serde::Serialize)]
+struct Incomplete {
+    herald: u32,
+    scenario: report::ScenarioInfo,
+    /// Outcomes some part found a witness of, with the fewest captures found.
+    possible: Vec<PossibleShown>,
+    /// Outcomes no finished part reached: possible or not, unknown.
+    unknown: Vec<&'static str>,
+    /// The parts that did not finish, and why.
+    unfinished: Vec<String>,
+}
+
+#[derive(Debug, serde::Serialize)]
+struct PossibleShown {
+    outcome: &'static str,
+    captures: u32,
+    ticks: u32,
+}
+
+/// The parts of a search, merged: the whole search's verdicts (and report) when every
+/// part finished; else what is possible and what is unknown.
+fn explore(o: &mut Output, parts: &[&Read], format: Format, color: bool, env: &Env) -> i32 {
+    use crate::analysis::explore::Reach;
+    use crate::analysis::trials::OUTCOMES;
+    let (first, Work::Explore(x)) = (parts[0], &parts[0].part.work) else { unreachable!("parts of a search") };
+    let l = match crate::load(&first.part.scenario, x.source.as_bytes(), &x.params) {
+        Ok(l) => l,
+        Err(f) => {
+            diags(o, &f.diags, &f.source, color, env);
+            return EXIT_INVALID;
+        }
+    };
+    let all: Vec<&shard::explore::ExplorePart> = parts
+        .iter()
+        .map(|r| match &r.part.work {
+            Work::Explore(x) => x,
+            _ => unreachable!("parts of a search"),
+        })
+        .collect();
+    let edited = |o: &mut Output, why: String| {
+        let d = part_error(Code::MergeEdited, &first.name, why, "run the parts again");
+        diags(o, &[d], &Source::new(first.name.clone(), first.text.clone()), color, env);
+        EXIT_INVALID
+    };
+    let merged = match shard::explore::merge(&all, l.model.generals.len()) {
+        Ok(m) => m,
+        Err(why) => return edited(o, format!("the parts' findings do not fit the scenario ({why})")),
+    };
+    // Every witness replays (a part is read from a file).
+    let mut sim = crate::sim::Sim::new(&l.model, crate::sim::Mode::Traced);
+    sim.max_events = merged.max_events;
+    for w in merged.reached.values() {
+        let mut script = crate::sim::Script::new(&w.choices);
+        if sim.run(&mut script).is_err() || script.mismatch.is_some() || script.pos != w.choices.len() {
+            return edited(o, "a witness in the parts does not replay on the scenario".to_string());
+        }
+    }
+    let unfinished: Vec<String> = parts
+        .iter()
+        .zip(&all)
+        .filter_map(|(r, p)| p.stopped.as_ref().map(|why| format!("{} ({}): {why}", r.part.shard, r.name)))
+        .collect();
+    if unfinished.is_empty() {
+        let report = report::explore::build(&l, &merged);
+        o.out(&match format {
+            Format::Text => report::explore::render(&report, color),
+            Format::Yaml => to_yaml(&report),
+            Format::Json => to_json(&report),
+            Format::Mermaid => return no_mermaid(o, "merge"),
+        });
+        return EXIT_OK;
+    }
+    let outcomes: Vec<Reach> = OUTCOMES
+        .iter()
+        .enumerate()
+        .filter(|(_, oc)| l.model.values == matches!(oc.word(), "agreement" | "disagreement" | "undecided"))
+        .map(|(i, _)| Reach::Outcome(i))
+        .chain([Reach::Blocked])
+        .collect();
+    let word = |r: &Reach| match r {
+        Reach::Outcome(i) => OUTCOMES[*i].word(),
+        _ => "blocked",
+    };
+    let inc = Incomplete {
+        herald: report::SCHEMA_VERSION,
+        scenario: report::ScenarioInfo {
+            file: l.source.name.clone(),
+            title: l.model.title.clone(),
+            about: l.model.about.clone(),
+        },
+        possible: outcomes
+            .iter()
+            .filter_map(|r| {
+                merged.reached.get(r).map(|w| PossibleShown { outcome: word(r), captures: w.captures, ticks: w.ticks })
+            })
+            .collect(),
+        unknown: outcomes.iter().filter(|r| !merged.reached.contains_key(r)).map(word).collect(),
+        unfinished,
+    };
+    o.out(&match format {
+        Format::Yaml => to_yaml(&inc),
+        Format::Json => to_json(&inc),
+        _ => {
+            let mut t = format!(
+                "{}\n{} · explored in {} parts, not all finished\n\n",
+                inc.scenario.title.clone().unwrap_or_else(|| inc.scenario.file.clone()),
+                inc.scenario.file,
+                parts.len()
+            );
+            for p in &inc.possible {
+                t += &format!(
+                    "  possible  {:<13} fewest captures found {} ({} ticks)\n",
+                    p.outcome, p.captures, p.ticks
+                );
+            }
+            for u in &inc.unknown {
+                t += &format!("  unknown   {u:<13} no finished part reached it; an unfinished part might\n");
+            }
+            t += "\nunfinished parts:\n";
+            for u in &inc.unfinished {
+                t += &format!("  {u}\n");
+            }
+            t
+        }
+    });
+    super::EXIT_LIMIT
 }

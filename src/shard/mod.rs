@@ -8,6 +8,7 @@
 //! fingerprint, seed, params, size), which slice this is, the partial results, and a
 //! checksum over all of it, so that a part changed by hand is refused.
 
+pub mod explore;
 pub mod sweep;
 pub mod trials;
 
@@ -93,6 +94,8 @@ pub enum Work {
     Trials(trials::TrialsPart),
     /// `herald sweep FILE --param ... --shard K/M`.
     Sweep(sweep::SweepPart),
+    /// `herald explore FILE --shard K/M`.
+    Explore(explore::ExplorePart),
 }
 
 impl Work {
@@ -101,6 +104,7 @@ impl Work {
         match self {
             Work::Trials(_) => "herald run --trials",
             Work::Sweep(_) => "herald sweep",
+            Work::Explore(_) => "herald explore",
         }
     }
 }
