@@ -93,10 +93,13 @@ pub fn explore_limited(model: &Model, limits: Limits, fixed_delays: bool) -> Res
     search(model, limits, fixed_delays, !fixed_delays, true, None, None)
 }
 
-/// [`explore_limited`] over part `k` of `m` of the adversary's first choices: of the
-/// branches of the run's first step (in the order the search takes them), those whose
-/// number is `k` modulo `m` (a shard, `src/shard/explore.rs`). What the parts reach,
-/// together, is what the whole search reaches, each at the fewest captures.
+/// [`explore_limited`] over part `k` of `m` of the adversary's choices: the search runs
+/// as the whole one until the first stage (tick and step) of at least `m` distinct states,
+/// then goes on from the states of that stage numbered `k` modulo `m` only (each the
+/// state after some prefix of choices; a shard, `src/shard/explore.rs`). Every run either
+/// passes through one state of that stage or does not pass through it (and every part
+/// follows it), so what the parts reach, together, is what the whole search reaches,
+/// each at the fewest captures.
 pub fn explore_part(
     model: &Model,
     limits: Limits,
@@ -135,7 +138,7 @@ pub fn explore_checking_keys(
 }
 
 /// [`explore_with`]; `check` is shown each state's key (tests); `part`: only part `k` of
-/// `m` of the first step's branches ([`explore_part`]).
+/// `m` of the search ([`explore_part`]).
 fn search(
     model: &Model,
     limits: Limits,
@@ -188,6 +191,7 @@ fn search(
     let mut layout = Vec::new();
     // The snapshots of states explored, saved over by new states.
     let mut spares: Vec<Box<Snapshot>> = Vec::new();
+    let mut split_done = false;
     while let Some((progress, (nodes, index, layouts))) = frontier.pop_first() {
         held.remove(index.bytes() + std::mem::size_of::<Place>() * layouts.capacity());
         let stage_states = nodes.len();
@@ -198,9 +202,20 @@ fn search(
         for node in nodes.iter().take(AHEAD) {
             node.snap.touch();
         }
+        // A part of the search: the first stage of at least `m` states is where the parts
+        // part ways, each going on from the states numbered `k` modulo `m` of it.
+        let split = part.filter(|&(_, m)| !split_done && stage_states as u64 >= m);
+        split_done |= split.is_some();
         let mut rest = nodes.into_iter();
         let mut i = 0;
         while let Some(node) = rest.next() {
+            if split.is_some_and(|(k, m)| i as u64 % m != k) {
+                // Another part's state.
+                held.remove(std::mem::size_of::<Node>());
+                spares.push(node.snap);
+                i += 1;
+                continue;
+            }
             if i % AHEAD == 0 {
                 // (`rest` starts at node `i + 1`: the next batch starts at `i + AHEAD`.)
                 for next in rest.as_slice().iter().skip(AHEAD - 1).take(AHEAD) {
@@ -216,8 +231,6 @@ fn search(
                 idle_to_the_end(model, &mut sim, &mut out, &mut paths, &node)?;
             }
             prefix.clear();
-            // The first step's branches, numbered in order (for a part of the search).
-            let mut branch = 0u64;
             loop {
                 sim.restore(&node.snap);
                 // A merged state goes on from its best path, not the first one found.
@@ -230,17 +243,6 @@ fn search(
                     return Err(ExploreError::Stopped(Stop::States(max_states)));
                 }
                 let taken = walk.taken;
-                if node.path == Paths::ROOT && part.is_some_and(|(k, m)| branch % m != k) {
-                    // Another part's first choices.
-                    branch += 1;
-                    let more = next_prefix(&taken, fixed_delays, &mut prefix);
-                    spare = taken;
-                    if !more {
-                        break;
-                    }
-                    continue;
-                }
-                branch += 1;
                 let ended = ended.map_err(|error| {
                     let id = paths.push(node.path, &taken);
                     ExploreError::Run { error, choices: paths.full(id) }
