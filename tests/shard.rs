@@ -332,9 +332,12 @@ fn the_readme_gnu_parallel_recipe_runs_as_written() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A possible outcome, with its fewest captures, crashes and ticks.
+type Possible = (String, u64, u64, u64);
+
 /// What an exploration's JSON report says: each possible outcome with its fewest
 /// captures, crashes and ticks; the impossible outcomes.
-fn verdicts(json: &str) -> (Vec<(String, u64, u64, u64)>, Vec<String>) {
+fn verdicts(json: &str) -> (Vec<Possible>, Vec<String>) {
     let v: serde_json::Value = serde_json::from_str(json).unwrap();
     let possible = v["possible"]
         .as_array()
