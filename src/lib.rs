@@ -19,6 +19,7 @@ pub mod knowledge;
 pub mod percent;
 pub mod replay;
 pub mod report;
+pub mod shard;
 pub mod sim;
 pub mod syntax;
 pub mod testing;

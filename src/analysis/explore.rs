@@ -90,7 +90,23 @@ pub fn explore(model: &Model, max_states: u64, fixed_delays: bool) -> Result<Exp
 
 /// [`explore`] within `limits` (states and memory).
 pub fn explore_limited(model: &Model, limits: Limits, fixed_delays: bool) -> Result<Explored, ExploreError> {
-    search(model, limits, fixed_delays, !fixed_delays, true, None)
+    search(model, limits, fixed_delays, !fixed_delays, true, None, None)
+}
+
+/// [`explore_limited`] over part `k` of `m` of the adversary's choices: the search runs
+/// as the whole one until the first stage (tick and step) of at least `m` distinct states,
+/// then goes on from the states of that stage numbered `k` modulo `m` only (each the
+/// state after some prefix of choices; a shard, `src/shard/explore.rs`). Every run either
+/// passes through one state of that stage or does not pass through it (and every part
+/// follows it), so what the parts reach, together, is what the whole search reaches,
+/// each at the fewest captures.
+pub fn explore_part(
+    model: &Model,
+    limits: Limits,
+    fixed_delays: bool,
+    (k, m): (u64, u64),
+) -> Result<Explored, ExploreError> {
+    search(model, limits, fixed_delays, !fixed_delays, true, None, Some((k, m)))
 }
 
 /// [`explore`], choosing whether delays are chosen lazily (the default) or at each send
@@ -103,7 +119,7 @@ pub fn explore_with(
     lazy: bool,
     reduce: bool,
 ) -> Result<Explored, ExploreError> {
-    search(model, Limits::states(max_states), fixed_delays, lazy, reduce, None)
+    search(model, Limits::states(max_states), fixed_delays, lazy, reduce, None, None)
 }
 
 /// Called with each state's key, and whether it was written from its parent's (tests).
@@ -118,10 +134,11 @@ pub fn explore_checking_keys(
     (fixed_delays, lazy, reduce): (bool, bool, bool),
     check: KeyCheck,
 ) -> Result<Explored, ExploreError> {
-    search(model, Limits::states(max_states), fixed_delays, lazy, reduce, Some(check))
+    search(model, Limits::states(max_states), fixed_delays, lazy, reduce, Some(check), None)
 }
 
-/// [`explore_with`]; `check` is shown each state's key (tests).
+/// [`explore_with`]; `check` is shown each state's key (tests); `part`: only part `k` of
+/// `m` of the search ([`explore_part`]).
 fn search(
     model: &Model,
     limits: Limits,
@@ -129,6 +146,7 @@ fn search(
     lazy: bool,
     reduce: bool,
     mut check: Option<KeyCheck>,
+    part: Option<(u64, u64)>,
 ) -> Result<Explored, ExploreError> {
     let max_states = limits.max_states;
     // What the states waiting to be explored hold (and the snapshots kept to be saved
@@ -173,6 +191,7 @@ fn search(
     let mut layout = Vec::new();
     // The snapshots of states explored, saved over by new states.
     let mut spares: Vec<Box<Snapshot>> = Vec::new();
+    let mut split_done = false;
     while let Some((progress, (nodes, index, layouts))) = frontier.pop_first() {
         held.remove(index.bytes() + std::mem::size_of::<Place>() * layouts.capacity());
         let stage_states = nodes.len();
@@ -183,9 +202,20 @@ fn search(
         for node in nodes.iter().take(AHEAD) {
             node.snap.touch();
         }
+        // A part of the search: the first stage of at least `m` states is where the parts
+        // part ways, each going on from the states numbered `k` modulo `m` of it.
+        let split = part.filter(|&(_, m)| !split_done && stage_states as u64 >= m);
+        split_done |= split.is_some();
         let mut rest = nodes.into_iter();
         let mut i = 0;
         while let Some(node) = rest.next() {
+            if split.is_some_and(|(k, m)| i as u64 % m != k) {
+                // Another part's state.
+                held.remove(std::mem::size_of::<Node>());
+                spares.push(node.snap);
+                i += 1;
+                continue;
+            }
             if i % AHEAD == 0 {
                 // (`rest` starts at node `i + 1`: the next batch starts at `i + AHEAD`.)
                 for next in rest.as_slice().iter().skip(AHEAD - 1).take(AHEAD) {
@@ -481,7 +511,7 @@ mod tests {
                     let b = back.entry(by_content).or_insert(full.clone());
                     assert_eq!(*b, full, "{name}: one key by content, two keys");
                 };
-                let _ = search(&l.model, Limits::states(20_000), fixed, lazy, reduce, Some(&mut check));
+                let _ = search(&l.model, Limits::states(20_000), fixed, lazy, reduce, Some(&mut check), None);
             }
         }
         assert!(copied > 10_000 && keys > copied, "{copied} of {keys} keys written from their parents'");

@@ -101,7 +101,8 @@ pub struct ExplainCut {
 pub const MAX_VALUES: usize = 1000;
 
 impl Tally {
-    fn new(generals: usize) -> Tally {
+    /// An empty tally for `generals` generals.
+    pub fn new(generals: usize) -> Tally {
         Tally {
             fates: vec![[0; 5]; generals],
             commits: vec![BTreeMap::new(); generals],
@@ -122,7 +123,8 @@ impl Tally {
         }
     }
 
-    fn merge(&mut self, other: Tally) {
+    /// Adds `other`'s counts to this tally's (the same sums in any order of merging).
+    pub fn merge(&mut self, other: Tally) {
         self.trials += other.trials;
         for (a, b) in self.outcomes.iter_mut().zip(other.outcomes) {
             *a += b;
@@ -197,13 +199,26 @@ pub fn fate_index(sim: &Sim, g: usize) -> usize {
 /// choices and answers repeats without interpreting them again, making the same draws
 /// (see `memo.rs`); the results are the same as [`run_interpreted`]'s, trial by trial.
 pub fn run(model: &crate::check::Model, src: &str, cfg: &Config) -> Result<Tally, TrialError> {
-    run_with(model, src, cfg, true)
+    run_with(model, src, cfg, true, 0..cfg.trials.div_ceil(BLOCK))
+}
+
+/// Runs the blocks `blocks` of the batch `cfg` describes (a shard of it, `src/shard/`):
+/// the same trials, draws and explained trials as [`run`] makes in those blocks (the
+/// explanations' budget is estimated over the whole batch), so the tallies of the blocks
+/// of a batch, merged, are [`run`]'s tally.
+pub fn run_blocks_of(
+    model: &crate::check::Model,
+    src: &str,
+    cfg: &Config,
+    blocks: std::ops::Range<u64>,
+) -> Result<Tally, TrialError> {
+    run_with(model, src, cfg, true, blocks)
 }
 
 /// Runs a batch of trials interpreting every one (the same results as [`run`]; for
 /// measuring the interpreter alone).
 pub fn run_interpreted(model: &crate::check::Model, src: &str, cfg: &Config) -> Result<Tally, TrialError> {
-    run_with(model, src, cfg, false)
+    run_with(model, src, cfg, false, 0..cfg.trials.div_ceil(BLOCK))
 }
 
 /// What a batch will cost, estimated before it runs: the events of a trial, and how many
@@ -255,21 +270,33 @@ fn explained(asked: u64, events: u64) -> u64 {
     if asked.saturating_mul(events) <= EXPLAIN_BUDGET { asked } else { (EXPLAIN_BUDGET / events).max(1) }
 }
 
-fn run_with(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) -> Result<Tally, TrialError> {
+fn run_with(
+    model: &crate::check::Model,
+    src: &str,
+    cfg: &Config,
+    memo: bool,
+    blocks: std::ops::Range<u64>,
+) -> Result<Tally, TrialError> {
     // No need to estimate the batch when the bound on events keeps its explanations in
     // budget. Explaining fewer trials changes none of the draws: only which are explained.
     let estimated = (cfg.explain.saturating_mul(cfg.max_events) > EXPLAIN_BUDGET).then(|| estimate(model, cfg));
     let cut =
         estimated.filter(|e| e.explain < cfg.explain).map(|e| ExplainCut { asked: cfg.explain, events: e.events });
     let explain = estimated.map_or(cfg.explain, |e| e.explain);
-    let mut tally = run_blocks(model, src, &Config { explain, ..cfg.clone() }, memo)?;
+    let mut tally = run_blocks(model, src, &Config { explain, ..cfg.clone() }, memo, blocks)?;
     tally.explain_cut = cut;
     Ok(tally)
 }
 
-/// Runs the blocks of a batch, explaining `cfg.explain` trials.
-fn run_blocks(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) -> Result<Tally, TrialError> {
-    let blocks = cfg.trials.div_ceil(BLOCK);
+/// Runs the blocks `blocks` of a batch, explaining `cfg.explain` trials over the batch.
+fn run_blocks(
+    model: &crate::check::Model,
+    src: &str,
+    cfg: &Config,
+    memo: bool,
+    blocks: std::ops::Range<u64>,
+) -> Result<Tally, TrialError> {
+    let blocks = blocks.start.min(cfg.trials.div_ceil(BLOCK))..blocks.end.min(cfg.trials.div_ceil(BLOCK));
     let stride = if cfg.explain == 0 { u64::MAX } else { cfg.trials.div_ceil(cfg.explain).max(1) };
     let generals = model.generals.len();
     // What a trial comes to: its outcome, then each general's fate (and, when the
@@ -399,7 +426,8 @@ fn run_blocks(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) 
     // The blocks' tallies are added as they come, in any order (sums: the same total
     // whatever the order), so that memory does not grow with the number of trials.
     let run_all = || -> Result<Tally, TrialError> {
-        (0..blocks)
+        blocks
+            .clone()
             .into_par_iter()
             .map_init(new_state, |state, b| {
                 if b > failed.load(Ordering::Relaxed) {
@@ -429,7 +457,7 @@ fn run_blocks(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) 
     // same first error, as a pool of one).
     let mut state = new_state();
     let mut total = Tally::new(generals);
-    for b in 0..blocks {
+    for b in blocks {
         total.merge(work(&mut state, b)?);
     }
     Ok(total)

@@ -37,6 +37,10 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Search part K (0 to M-1) of M of the adversary's first choices and write its part
+    /// for `herald merge` (with --format json or yaml).
+    #[arg(long, value_name = "K/M", value_parser = crate::shard::parse_shard, conflicts_with = "save_replays")]
+    pub shard: Option<crate::shard::Shard>,
 }
 
 /// `herald explore`: the exploration, reported.
@@ -52,6 +56,9 @@ fn run(o: &mut Output, a: &Args, color: bool, env: &Env) -> i32 {
         Err(code) => return code,
     };
     let limits = Limits { max_states: a.max_states, max_memory: a.max_memory, max_events: a.max_events };
+    if let Some(shard) = a.shard {
+        return super::merge::explore_part(o, &l, a, limits, shard, color, env);
+    }
     let explored = match explore_limited(&l.model, limits, a.fixed_delays) {
         Ok(e) => e,
         Err(ExploreError::Stopped(stop)) => {

@@ -14,6 +14,7 @@ pub mod explore;
 pub mod files;
 pub mod fmt;
 mod input;
+pub mod merge;
 mod output;
 pub mod progress;
 pub mod run;
@@ -80,6 +81,9 @@ pub enum Command {
     Test(test::Args),
     /// Parse and check scenarios: errors and warnings, nothing run.
     Check(check::Args),
+    /// Merge the parts written by `--shard K/M` (of `run --trials` or `sweep`) into the
+    /// report the whole work writes on one machine.
+    Merge(merge::Args),
     /// Rewrite scenario files in the canonical layout, comments kept.
     Fmt(fmt::Args),
 }
@@ -170,6 +174,7 @@ pub fn dispatch(cli: &Cli, env: &Env) -> Output {
         Command::Test(a) => test::command(a, color, env),
         Command::Check(a) => check::command(a, color, env),
         Command::Fmt(a) => fmt::command(a, color, env),
+        Command::Merge(a) => merge::command(a, color, env),
     }
 }
 

@@ -48,6 +48,10 @@ pub struct Args {
     /// Save the run's choices as a replay file.
     #[arg(long, value_name = "REPLAY.yaml", conflicts_with = "trials")]
     pub save_replay: Option<PathBuf>,
+    /// Run slice K (0 to M-1) of M of the trials and write its part for `herald merge`
+    /// (with --format json or yaml).
+    #[arg(long, value_name = "K/M", requires = "trials", value_parser = crate::shard::parse_shard)]
+    pub shard: Option<crate::shard::Shard>,
 }
 
 /// Where a run's choices come from.
@@ -182,16 +186,22 @@ fn single(
 fn trials(o: &mut Output, l: &Loaded, n: u64, a: &Args, color: bool, env: &Env) -> i32 {
     use crate::analysis::trials;
     let seed = a.seed.unwrap_or(l.model.seed);
+    if a.shard.is_some() && a.format == Format::Text {
+        return super::merge::part_not_text(o);
+    }
+    // The blocks to run: all, or a shard's slice of them.
+    let blocks = a.shard.unwrap_or(crate::shard::Shard::WHOLE).slice(crate::shard::trials::blocks(n));
     let mut cfg =
         trials::Config { trials: n, seed, jobs: a.jobs, explain: a.explain, max_events: a.max_events, progress: None };
     // A bar for a batch of a second's work or more: estimated from its first trials'
     // events (deterministic; worked out only when there is a terminal to draw on).
     let bar = env.progress.clone().filter(|_| trials::estimate(&l.model, &cfg).work(n) >= BAR_WORK);
     if let Some(b) = &bar {
-        b.start(n, "trials");
+        let trial = |b: u64| b.saturating_mul(trials::BLOCK).min(n);
+        b.start(trial(blocks.end) - trial(blocks.start), "trials");
     }
     cfg.progress = bar.clone().map(|b| Arc::new(move |k: u64| b.advance(k)) as Arc<dyn Fn(u64) + Send + Sync>);
-    let result = trials::run(&l.model, &l.source.text, &cfg);
+    let result = trials::run_blocks_of(&l.model, &l.source.text, &cfg, blocks.clone());
     if let Some(b) = bar {
         b.finish();
     }
@@ -204,6 +214,11 @@ fn trials(o: &mut Output, l: &Loaded, n: u64, a: &Args, color: bool, env: &Env) 
             return EXIT_LIMIT;
         }
     };
+    if let Some(shard) = a.shard {
+        let part = crate::shard::trials::part(l, &a.params, &cfg, shard, blocks, &tally);
+        o.out(&part.to_text(a.format == Format::Json));
+        return EXIT_OK;
+    }
     let report = report::trials::build(l, seed, &tally);
     let text = match a.format {
         Format::Text => report::trials::render(&report, color),

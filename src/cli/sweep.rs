@@ -51,6 +51,10 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Compute slice K (0 to M-1) of M of the points and write its part for `herald merge`
+    /// (with --format json or yaml; the merge draws the chart).
+    #[arg(long, value_name = "K/M", value_parser = crate::shard::parse_shard, conflicts_with = "chart")]
+    pub shard: Option<crate::shard::Shard>,
 }
 
 /// `herald sweep`: the sweep, reported (and charted).
@@ -63,6 +67,9 @@ pub fn command(a: &Args, color: bool, env: &Env) -> Output {
 fn run(o: &mut Output, a: &Args, color: bool, env: &Env) -> i32 {
     if a.format == Format::Mermaid {
         return no_mermaid(o, "sweep");
+    }
+    if a.shard.is_some() && a.format == Format::Text {
+        return super::merge::part_not_text(o);
     }
     let (name, bytes) = match read_input(env, &a.file) {
         Ok(r) => r,
@@ -93,7 +100,12 @@ fn run(o: &mut Output, a: &Args, color: bool, env: &Env) -> i32 {
     let mut shown: Vec<Outcome> = Vec::new();
     let mut info = None;
     let mut seed_used = None;
-    for v in &range.values {
+    // The scenario's text, as loaded (for a part's fingerprint).
+    let mut text = std::sync::Arc::default();
+    // The points to compute: all, or a shard's slice of them. (Every point is loaded, for
+    // what the report says of the scenario and the seed, as the whole sweep does.)
+    let slice = a.shard.unwrap_or(crate::shard::Shard::WHOLE).slice(range.values.len() as u64);
+    for (i, v) in range.values.iter().enumerate() {
         let mut ps = fixed.clone();
         ps.push(format!("{}={}", range.name, v.text));
         let l = match load(&name, &bytes, &ps) {
@@ -109,16 +121,22 @@ fn run(o: &mut Output, a: &Args, color: bool, env: &Env) -> i32 {
                 .copied()
                 .filter(|o| l.model.values == matches!(o.word(), "agreement" | "disagreement" | "undecided"))
                 .collect();
+            text = l.source.text.clone();
             info = Some(report::ScenarioInfo {
                 file: l.source.name.clone(),
                 title: l.model.title.clone(),
                 about: l.model.about.clone(),
             });
         }
+        if a.trials.is_some() {
+            seed_used = Some(a.seed.unwrap_or(l.model.seed));
+        }
+        if !slice.contains(&(i as u64)) {
+            continue;
+        }
         let cells = match a.trials {
             Some(n) => {
                 let s = a.seed.unwrap_or(l.model.seed);
-                seed_used = Some(s);
                 by_trials(o, &l, &shown, (n, s, a.max_events), a.jobs, color, env)
             }
             None => {
@@ -142,16 +160,16 @@ fn run(o: &mut Output, a: &Args, color: bool, env: &Env) -> i32 {
         outcomes: shown.iter().map(|o| o.word()).collect(),
         rows,
     };
-    if let Some(path) = &a.chart {
-        // A failed write is told in the words of plotters, which used to write the file.
-        let written = report::sweep::svg(&report).and_then(|svg| {
-            env.files.write(path, svg.as_bytes()).map_err(|e| format!("backend error: Drawing backend error: {e}"))
-        });
-        if let Err(e) = written {
-            o.err(&format!("error: cannot write the chart to {}: {e}\n", path.display()));
-            return EXIT_INVALID;
-        }
-        o.err(&format!("chart written to {}\n", path.display()));
+    if let Some(shard) = a.shard {
+        let limits = (a.max_events, a.max_states, a.max_memory);
+        let part = crate::shard::sweep::part(&report, &a.params, limits, range.values.len() as u64, shard, &text);
+        o.out(&part.to_text(a.format == Format::Json));
+        return EXIT_OK;
+    }
+    if let Some(path) = &a.chart
+        && let Err(code) = chart(o, &report, path, env)
+    {
+        return code;
     }
     let text = match a.format {
         Format::Text => report::sweep::render(&report, color),
@@ -161,6 +179,21 @@ fn run(o: &mut Output, a: &Args, color: bool, env: &Env) -> i32 {
     };
     o.out(&text);
     EXIT_OK
+}
+
+/// Writes the sweep's chart as SVG to `path` (and says so on standard error); the error is
+/// the exit code.
+pub(super) fn chart(o: &mut Output, report: &SweepReport, path: &std::path::Path, env: &Env) -> Result<(), i32> {
+    // A failed write is told in the words of plotters, which used to write the file.
+    let written = report::sweep::svg(report).and_then(|svg| {
+        env.files.write(path, svg.as_bytes()).map_err(|e| format!("backend error: Drawing backend error: {e}"))
+    });
+    if let Err(e) = written {
+        o.err(&format!("error: cannot write the chart to {}: {e}\n", path.display()));
+        return Err(EXIT_INVALID);
+    }
+    o.err(&format!("chart written to {}\n", path.display()));
+    Ok(())
 }
 
 /// The shown outcomes' frequencies in `n` trials, with their intervals.

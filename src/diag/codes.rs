@@ -170,6 +170,14 @@ codes! {
     ReplayUnreadable: Error = "herald::replay::unreadable",
     /// A replay file has another schema version than this herald reads.
     ReplayVersion: Error = "herald::replay::version",
+    /// A file given to `herald merge` is not a part written by `--shard`, or not one this herald reads.
+    MergeUnreadable: Error = "herald::merge::unreadable",
+    /// A part's content was changed after `--shard` wrote it (its checksum or fingerprint does not match).
+    MergeEdited: Error = "herald::merge::edited",
+    /// Parts given to `herald merge` are of different work: scenario, seed, params, trials, version or slicing.
+    MergeMismatch: Error = "herald::merge::mismatch",
+    /// A slice is missing from the parts given to `herald merge`, or given twice.
+    MergeSlices: Error = "herald::merge::slices",
     /// An `expect` does not hold (`herald test`).
     TestFailed: Error = "herald::test::failed",
     /// The formatted file would mean something else, so it is left as it is (a bug to report).
