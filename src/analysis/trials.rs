@@ -424,6 +424,7 @@ fn run_blocks(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) 
 }
 
 /// Two blocks' results together: the earlier error, or the sum of the tallies.
+#[cfg(feature = "parallel")]
 fn first_error_or_sum(a: Result<Tally, TrialError>, b: Result<Tally, TrialError>) -> Result<Tally, TrialError> {
     match (a, b) {
         (Err(x), Err(y)) => Err(if x.trial <= y.trial { x } else { y }),

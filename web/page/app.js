@@ -197,6 +197,7 @@ const view = new EditorView({
 let runTimer = null;
 let runSerial = 0;
 let diagramSerial = 0;
+let runStarted = null;
 
 function scheduleRun() {
   clearTimeout(runTimer);
@@ -205,8 +206,10 @@ function scheduleRun() {
 
 async function runNow() {
   const serial = ++runSerial;
-  // A run still going from an older text (a long scenario): start afresh.
-  if (quick.busy()) quick.restart();
+  // A run from an older text still going after two seconds (a long scenario): start the
+  // quick worker afresh rather than wait for it.
+  if (runStarted !== null && performance.now() - runStarted > 2000) quick.restart();
+  runStarted = performance.now();
   const base = ["run", fileName, ...seedArgs(), ...paramArgs()];
   let text, mmd;
   try {
@@ -216,6 +219,7 @@ async function runNow() {
     text = { code: 101, stdout: "", stderr: String(e.message) };
   }
   if (serial !== runSerial) return;
+  runStarted = null;
   show("run-out", text);
   if (mmd && mmd.code === 0) await drawDiagram($("diagram"), mmd.stdout, $("diagram-src"));
   else {

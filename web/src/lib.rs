@@ -48,13 +48,10 @@ pub fn command(args: Vec<String>, files: &str, stdin: &str, collect: Vec<String>
         env.progress = progress_sink();
     }
     let output = run_args(std::iter::once("herald".to_string()).chain(args), &env);
-    let ran = Ran {
-        code: output.code,
-        stdout: output.stdout(),
-        stderr: output.stderr(),
-        files: collected(&memory, collect),
-    };
-    serde_json::to_string(&ran).unwrap_or_else(|e| format!("{{\"code\":1,\"stdout\":\"\",\"stderr\":\"{e}\",\"files\":{{}}}}"))
+    let ran =
+        Ran { code: output.code, stdout: output.stdout(), stderr: output.stderr(), files: collected(&memory, collect) };
+    serde_json::to_string(&ran)
+        .unwrap_or_else(|e| format!("{{\"code\":1,\"stdout\":\"\",\"stderr\":\"{e}\",\"files\":{{}}}}"))
 }
 
 /// The files named in `collect` as the command left them; a name ending in `/` stands for
@@ -197,8 +194,11 @@ mod tests {
 
     #[test]
     fn a_command_is_the_clis_own() {
-        let s = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios/attempt2-acknowledgment.herald"))
-            .expect("a bundled scenario");
+        let s = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../scenarios/attempt2-acknowledgment.herald"
+        ))
+        .expect("a bundled scenario");
         let files = serde_json::json!({ "s.herald": s }).to_string();
         let ran: Ran = serde_json::from_str(&command(
             vec!["run".into(), "s.herald".into(), "--save-replay".into(), "r.replay".into()],
