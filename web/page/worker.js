@@ -17,6 +17,53 @@ self.herald_progress = (kind, amount, text) => {
   self.postMessage({ type: "progress", kind, amount, text });
 };
 
+// herald's sweep chart is drawn by plotters, which on wasm32 measures text with the page's
+// DOM (a <span> in document.body) where natively it estimates it (plotters'
+// style/font/naive.rs: 0.7 em a byte, 1.24 em high). A worker has no DOM: these few
+// objects answer plotters' questions with the native estimate, so the chart's SVG is the
+// command line's, byte for byte (web/tests/cli.test.mjs checks it).
+(function textMeasure() {
+  const utf8 = new TextEncoder();
+  const naive = (size, text) => {
+    const em = size / 1.24 / 1.24;
+    return { width: Math.round(em * 0.7 * utf8.encode(text).length), height: Math.round(em * 0.24) + Math.round(em) };
+  };
+  class Span {
+    constructor() {
+      this.textContent = "";
+      this.style = "";
+    }
+    setAttribute(name, value) {
+      if (name === "style") this.style = String(value);
+    }
+    measure() {
+      const m = /font-size:\s*([0-9.eE+-]+)px/.exec(this.style);
+      return naive(m ? Number(m[1]) : 16, this.textContent || "");
+    }
+    get offsetWidth() {
+      return this.measure().width;
+    }
+    get offsetHeight() {
+      return this.measure().height;
+    }
+    remove() {}
+  }
+  const body = { append() {}, appendChild() {} };
+  self.document = { body, createElement: () => new Span() };
+  self.Window = class {
+    static [Symbol.hasInstance](o) {
+      return o === self || o === globalThis;
+    }
+  };
+  self.HTMLElement = class {
+    static [Symbol.hasInstance](o) {
+      return o instanceof Span;
+    }
+  };
+  self.Element = self.HTMLElement;
+  self.Node = self.HTMLElement;
+})();
+
 wasm_bindgen.initSync({ module: heraldBytes(HERALD_WASM) });
 
 self.onmessage = (event) => {

@@ -87,7 +87,7 @@ test("a broken scenario is underlined, with the checker's diagnostic and help", 
   await page.waitForSelector(".problem.error");
   await page.waitForSelector(".cm-lintRange-error");
   const problems = await page.textContent("#problems");
-  assert.match(problems, /error E\d+ \(line \d+\)/);
+  assert.match(problems, /error herald::\S+ \(line \d+\)/);
   assert.match(problems, /help: /);
   await page.waitForFunction(() => document.getElementById("run-out").classList.contains("failed"));
 });
