@@ -173,7 +173,10 @@ function lineOf(offset) {
 }
 
 const onEdit = EditorView.updateListener.of((u) => {
-  if (u.docChanged) scheduleRun();
+  if (!u.docChanged) return;
+  scheduleRun();
+  const o = original(fileName);
+  $("reset").hidden = o === null || o === u.state.doc.toString();
 });
 
 const view = new EditorView({
@@ -202,6 +205,41 @@ let runStarted = null;
 function scheduleRun() {
   clearTimeout(runTimer);
   runTimer = setTimeout(runNow, 300);
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(saveEdits, 500);
+}
+
+// ---------------------------------------------------------------- edits kept in the browser
+
+// Each file's edits are kept in this browser (localStorage) until Reset, so a student's
+// work survives a reload or a visit to another exercise; the last file open is reopened.
+let saveTimer = null;
+const KEPT = "herald-playground:";
+
+function original(path) {
+  const s = bundled.find((b) => b.path === path);
+  return s ? s.text : null;
+}
+
+function saveEdits() {
+  // A shared link's text is not the student's own work on the file it names.
+  if ($("picker").value === "own") return;
+  try {
+    const text = scenarioText();
+    if (original(fileName) === text) localStorage.removeItem(KEPT + fileName);
+    else localStorage.setItem(KEPT + fileName, text);
+    localStorage.setItem(KEPT + "last", JSON.stringify({ path: fileName, seed: $("seed").value, params: $("params").value }));
+  } catch {
+    // Storage refused (a private window): edits are not kept.
+  }
+}
+
+function kept(path) {
+  try {
+    return localStorage.getItem(KEPT + path);
+  } catch {
+    return null;
+  }
 }
 
 async function runNow() {
@@ -397,9 +435,26 @@ function fillPicker() {
   own.textContent = "(your own / shared)";
   picker.appendChild(own);
   picker.onchange = () => {
-    if (picker.value !== "own") load(bundled[Number(picker.value)]);
+    if (picker.value !== "own") openBundled(bundled[Number(picker.value)]);
   };
 }
+
+// A bundled file, with this browser's edits of it if any.
+function openBundled(s, seed, ps) {
+  const edited = kept(s.path);
+  load(edited !== null ? { ...s, text: edited } : s, seed, ps);
+  $("reset").hidden = edited === null;
+}
+
+$("reset").onclick = () => {
+  const text = original(fileName);
+  if (text === null || !confirm("Put back the file as it was bundled? Your edits of it are lost.")) return;
+  try {
+    localStorage.removeItem(KEPT + fileName);
+  } catch {}
+  view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+  $("reset").hidden = true;
+};
 
 function load(s, seed, ps) {
   fileName = s.path;
@@ -519,10 +574,15 @@ quick.call("version", {}).then((v) => {
     `The same commands on the command line: herald run, analyze, explore, sweep, test.`;
 });
 if (!fromFragment()) {
-  const first = bundled.findIndex((s) => s.path === "scenarios/attempt2-acknowledgment.herald");
-  $("picker").value = String(Math.max(first, 0));
-  load(bundled[Math.max(first, 0)]);
+  let last = null;
+  try {
+    last = JSON.parse(localStorage.getItem(KEPT + "last"));
+  } catch {}
+  let i = last ? bundled.findIndex((s) => s.path === last.path) : -1;
+  if (i < 0) i = Math.max(0, bundled.findIndex((s) => s.path === "scenarios/attempt2-acknowledgment.herald"));
+  $("picker").value = String(i);
+  openBundled(bundled[i], last && last.path === bundled[i].path ? last.seed : "", last && last.path === bundled[i].path ? last.params : "");
 }
 window.addEventListener("hashchange", fromFragment);
 // For tests and the curious: the page's own state.
-window.heraldPlayground = { view, load, selectTab, bundled, fileName: () => fileName };
+window.heraldPlayground = { view, load, openBundled, selectTab, bundled, fileName: () => fileName };

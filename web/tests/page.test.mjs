@@ -138,6 +138,49 @@ test("an exercise grades: failing as handed out, with its hints; passing with it
   await page.waitForSelector("#grade-verdict.pass");
 });
 
+test("analyze shows the exact odds as bars", async () => {
+  await pick("scenarios/attempt2-acknowledgment.herald");
+  await page.click('#tabs button[data-tab="analyze"]');
+  await page.click("#analyze-go");
+  await page.waitForSelector("#analyze-bars .bar");
+  assert.match(await page.textContent("#analyze-out"), /victory/);
+});
+
+test("the YAML report downloads as the command line writes it", async () => {
+  await pick("scenarios/attempt2-acknowledgment.herald");
+  await page.fill("#seed", "4");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#dl-yaml")]);
+  assert.equal(download.suggestedFilename(), "attempt2-acknowledgment.yaml");
+  const got = readFileSync(await download.path(), "utf8");
+  const bin = process.env.HERALD_BIN || join(root, "target/debug/herald");
+  const argv = ["run", "scenarios/attempt2-acknowledgment.herald", "--seed", "4", "--format", "yaml"];
+  assert.equal(got, spawnSync(bin, argv, { cwd: root, encoding: "utf8" }).stdout);
+  await page.fill("#seed", "");
+});
+
+test("a student's edits are kept across a reload, until Reset", async () => {
+  const ex = "scenarios/exercises/01-first-messenger.herald";
+  await page.evaluate((p) => {
+    const h = window.heraldPlayground;
+    const i = h.bundled.findIndex((s) => s.path === p);
+    const picker = document.getElementById("picker");
+    picker.value = String(i);
+    picker.dispatchEvent(new Event("change"));
+  }, ex);
+  await page.evaluate(() => {
+    const v = window.heraldPlayground.view;
+    v.dispatch({ changes: { from: v.state.doc.length, insert: "\n# my attempt\n" } });
+  });
+  await page.waitForSelector("#reset:not([hidden])");
+  await page.waitForTimeout(800); // the edits are saved half a second after the last key
+  await page.reload();
+  await page.waitForFunction(() => window.heraldPlayground.view.state.doc.toString().includes("# my attempt"));
+  assert.equal(await page.evaluate(() => window.heraldPlayground.fileName()), ex);
+  page.once("dialog", (d) => d.accept());
+  await page.click("#reset");
+  await page.waitForFunction(() => !window.heraldPlayground.view.state.doc.toString().includes("# my attempt"));
+});
+
 test("a share link opens the same scenario", async () => {
   await pick("scenarios/partition.herald");
   await page.fill("#seed", "3");
