@@ -37,7 +37,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $bindgen_version"; then
   step "installing wasm-bindgen-cli $bindgen_version with cargo install (10-25 minutes the first time)"
   # Not --locked: the CLI's own lock file pins crates that no longer build with a newer rustc.
-  cargo install --quiet wasm-bindgen-cli --version "$bindgen_version"
+  # Only the wasm-bindgen binary, without TLS (only its test runner downloads anything).
+  cargo install --quiet wasm-bindgen-cli --version "$bindgen_version" --no-default-features --bin wasm-bindgen
 fi
 
 if [ ! -f "$web/node_modules/.package-lock.json" ] || [ "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]; then

@@ -369,49 +369,50 @@ fn run_blocks(model: &crate::check::Model, src: &str, cfg: &Config, memo: bool) 
         }
         Ok(tally)
     };
+    // The first block known to have failed: the blocks after it are not run (no trial of
+    // theirs can be the first to fail), the blocks before it are (one of them may fail
+    // at an earlier trial). So the error reported is the first, for any `--jobs`.
+    // (Without the `parallel` feature, as in the browser playground, every batch takes the
+    // one-thread path at the end: the same tallies and the same first error.)
+    #[cfg(feature = "parallel")]
+    let failed = AtomicU64::new(u64::MAX);
     let new_state = || {
         // Trials read only decisions (and, explained, the trace).
         let (mut sim, mut traced) = (Sim::new(model, Mode::Lean), Sim::new(model, Mode::Traced));
         (sim.max_events, traced.max_events) = (cfg.max_events, cfg.max_events);
         (sim, traced, Memo::new(width, memo))
     };
-    // Without the `parallel` feature (the browser playground), every batch takes the
-    // one-thread path below: the same tallies and the same first error.
+    // The blocks' tallies are added as they come, in any order (sums: the same total
+    // whatever the order), so that memory does not grow with the number of trials.
     #[cfg(feature = "parallel")]
-    {
-        // The first block known to have failed: the blocks after it are not run (no trial of
-        // theirs can be the first to fail), the blocks before it are (one of them may fail
-        // at an earlier trial). So the error reported is the first, for any `--jobs`.
-        let failed = AtomicU64::new(u64::MAX);
-        // The blocks' tallies are added as they come, in any order (sums: the same total
-        // whatever the order), so that memory does not grow with the number of trials.
-        let run_all = || -> Result<Tally, TrialError> {
-            (0..blocks)
-                .into_par_iter()
-                .map_init(new_state, |state, b| {
-                    if b > failed.load(Ordering::Relaxed) {
-                        return Ok(Tally::new(generals));
-                    }
-                    let r = work(state, b);
-                    if r.is_err() {
-                        failed.fetch_min(b, Ordering::Relaxed);
-                    }
-                    r
-                })
-                .reduce(|| Ok(Tally::new(generals)), first_error_or_sum)
-        };
-        let pool = match cfg.jobs {
-            None => return run_all(),
-            Some(j) if j > 1 => {
-                // A pool that cannot be made (the system refuses the threads) runs on one
-                // thread instead: the same results.
-                rayon::ThreadPoolBuilder::new().num_threads(j.min(MAX_JOBS)).build().ok()
-            }
-            Some(_) => None,
-        };
-        if let Some(pool) = pool {
-            return pool.install(run_all);
+    let run_all = || -> Result<Tally, TrialError> {
+        (0..blocks)
+            .into_par_iter()
+            .map_init(new_state, |state, b| {
+                if b > failed.load(Ordering::Relaxed) {
+                    return Ok(Tally::new(generals));
+                }
+                let r = work(state, b);
+                if r.is_err() {
+                    failed.fetch_min(b, Ordering::Relaxed);
+                }
+                r
+            })
+            .reduce(|| Ok(Tally::new(generals)), first_error_or_sum)
+    };
+    #[cfg(feature = "parallel")]
+    let pool = match cfg.jobs {
+        None => return run_all(),
+        Some(j) if j > 1 => {
+            // A pool that cannot be made (the system refuses the threads) runs on one
+            // thread instead: the same results.
+            rayon::ThreadPoolBuilder::new().num_threads(j.min(MAX_JOBS)).build().ok()
         }
+        Some(_) => None,
+    };
+    #[cfg(feature = "parallel")]
+    if let Some(pool) = pool {
+        return pool.install(run_all);
     }
     // One thread: no pool, one interpreter, the blocks in order (the same tally, and the
     // same first error, as a pool of one).
