@@ -8,8 +8,10 @@
 //! block rather than once per trial.
 
 use std::collections::BTreeMap;
+#[cfg(feature = "parallel")]
 use std::sync::atomic::{AtomicU64, Ordering};
 
+#[cfg(feature = "parallel")]
 use rayon::prelude::*;
 
 use super::memo::Memo;
@@ -415,6 +417,9 @@ fn run_blocks(
     // The first block known to have failed: the blocks after it are not run (no trial of
     // theirs can be the first to fail), the blocks before it are (one of them may fail
     // at an earlier trial). So the error reported is the first, for any `--jobs`.
+    // (Without the `parallel` feature, as in the browser playground, every batch takes the
+    // one-thread path at the end: the same tallies and the same first error.)
+    #[cfg(feature = "parallel")]
     let failed = AtomicU64::new(u64::MAX);
     let new_state = || {
         // Trials read only decisions (and, explained, the trace).
@@ -425,6 +430,7 @@ fn run_blocks(
     };
     // The blocks' tallies are added as they come, in any order (sums: the same total
     // whatever the order), so that memory does not grow with the number of trials.
+    #[cfg(feature = "parallel")]
     let run_all = || -> Result<Tally, TrialError> {
         blocks
             .clone()
@@ -441,6 +447,7 @@ fn run_blocks(
             })
             .reduce(|| Ok(Tally::new(generals)), first_error_or_sum)
     };
+    #[cfg(feature = "parallel")]
     let pool = match cfg.jobs {
         None => return run_all(),
         Some(j) if j > 1 => {
@@ -450,6 +457,7 @@ fn run_blocks(
         }
         Some(_) => None,
     };
+    #[cfg(feature = "parallel")]
     if let Some(pool) = pool {
         return pool.install(run_all);
     }
@@ -464,6 +472,7 @@ fn run_blocks(
 }
 
 /// Two blocks' results together: the earlier error, or the sum of the tallies.
+#[cfg(feature = "parallel")]
 fn first_error_or_sum(a: Result<Tally, TrialError>, b: Result<Tally, TrialError>) -> Result<Tally, TrialError> {
     match (a, b) {
         (Err(x), Err(y)) => Err(if x.trial <= y.trial { x } else { y }),

@@ -30,7 +30,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 pub use crate::report::Format;
 pub use files::{Disk, Files, Kind, Memory};
 pub use output::{Output, Stream};
-pub use progress::{Bars, Progress};
+#[cfg(feature = "terminal")]
+pub use progress::Bars;
+pub use progress::Progress;
 
 /// Exit code: success.
 pub const EXIT_OK: i32 = 0;

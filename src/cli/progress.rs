@@ -1,9 +1,12 @@
 //! Live progress of long commands: the one output shown while a command works, not
 //! returned with its [`Output`](super::Output). [`Bars`] shows it with indicatif.
 
+#[cfg(feature = "terminal")]
 use std::sync::Mutex;
+#[cfg(feature = "terminal")]
 use std::time::Duration;
 
+#[cfg(feature = "terminal")]
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// Where a long computation says how far it is. Called from worker threads.
@@ -18,12 +21,15 @@ pub trait Progress: Send + Sync {
     fn finish(&self);
 }
 
-/// Progress bars and spinners on standard error, drawn by indicatif (for a terminal).
+/// Progress bars and spinners on standard error, drawn by indicatif (for a terminal; with
+/// the `terminal` feature).
+#[cfg(feature = "terminal")]
 #[derive(Default)]
 pub struct Bars {
     shown: Mutex<Option<ProgressBar>>,
 }
 
+#[cfg(feature = "terminal")]
 impl Bars {
     fn shown(&self) -> Option<ProgressBar> {
         self.shown.lock().ok().and_then(|s| s.clone())
@@ -36,6 +42,7 @@ impl Bars {
     }
 }
 
+#[cfg(feature = "terminal")]
 impl Progress for Bars {
     fn start(&self, total: u64, what: &str) {
         let bar = ProgressBar::new(total);
