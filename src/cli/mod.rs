@@ -10,10 +10,12 @@
 
 pub mod analyze;
 pub mod check;
+pub mod completions;
 pub mod explore;
 pub mod files;
 pub mod fmt;
 mod input;
+pub mod lsp;
 mod output;
 pub mod progress;
 pub mod run;
@@ -82,6 +84,11 @@ pub enum Command {
     Check(check::Args),
     /// Rewrite scenario files in the canonical layout, comments kept.
     Fmt(fmt::Args),
+    /// A language server for editors, on standard input and output (see README, "Editor
+    /// support").
+    Lsp(lsp::Args),
+    /// Print the shell's completion script: bash, zsh, fish, elvish or powershell.
+    Completions(completions::Args),
 }
 
 /// The report formats, as `--format` spells them.
@@ -170,6 +177,8 @@ pub fn dispatch(cli: &Cli, env: &Env) -> Output {
         Command::Test(a) => test::command(a, color, env),
         Command::Check(a) => check::command(a, color, env),
         Command::Fmt(a) => fmt::command(a, color, env),
+        Command::Lsp(a) => lsp::command(a),
+        Command::Completions(a) => completions::command(a),
     }
 }
 
