@@ -171,7 +171,8 @@ fn definition_and_references_find_every_name() {
                     "context": { "includeDeclaration": true } }),
         )
         .unwrap();
-    let lines: Vec<u64> = refs.as_array().unwrap().iter().map(|r| r["range"]["start"]["line"].as_u64().unwrap()).collect();
+    let lines: Vec<u64> =
+        refs.as_array().unwrap().iter().map(|r| r["range"]["start"]["line"].as_u64().unwrap()).collect();
     assert_eq!(lines.len(), 5, "{refs}");
     assert!(lines.contains(&(line_of("channel A") as u64)) && lines.contains(&(line_of("send ack to A") as u64)));
     // Without the declaration.
@@ -230,7 +231,10 @@ fn formatting_is_herald_fmt_and_refuses_broken_files() {
     let u = uri("fmt.herald");
     c.open(&u, text);
     let edits = c
-        .request("textDocument/formatting", json!({ "textDocument": { "uri": u }, "options": { "tabSize": 2, "insertSpaces": true } }))
+        .request(
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": u }, "options": { "tabSize": 2, "insertSpaces": true } }),
+        )
         .unwrap();
     let want = herald::fmt::format(text).unwrap();
     assert_eq!(edits[0]["newText"], want.as_str());
@@ -238,12 +242,20 @@ fn formatting_is_herald_fmt_and_refuses_broken_files() {
     assert_eq!(edits[0]["range"]["end"], json!({ "line": 3, "character": 0 }));
     // Formatted: no edit.
     c.change(&u, 2, &want);
-    let edits = c.request("textDocument/formatting", json!({ "textDocument": { "uri": u }, "options": { "tabSize": 2, "insertSpaces": true } })).unwrap();
+    let edits = c
+        .request(
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": u }, "options": { "tabSize": 2, "insertSpaces": true } }),
+        )
+        .unwrap();
     assert_eq!(edits, json!([]));
     // Broken: refused, with a message.
     c.change(&u, 3, "general A { on start { send } }\n");
     let err = c
-        .request("textDocument/formatting", json!({ "textDocument": { "uri": u }, "options": { "tabSize": 2, "insertSpaces": true } }))
+        .request(
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": u }, "options": { "tabSize": 2, "insertSpaces": true } }),
+        )
         .unwrap_err();
     assert!(err["message"].as_str().unwrap().contains("not formatted, the file has 1 error: line 1"), "{err}");
     c.shutdown();
@@ -312,11 +324,7 @@ fn code_lenses_run_explore_and_draw_as_the_command_line_does() {
     assert_eq!(lenses[0]["range"]["start"]["line"], pos(&text, "scenario \"", 0).0);
     let files = herald::cli::Memory::new(Vec::new()).with("attempt2-acknowledgment.herald", text.as_bytes().to_vec());
     let env = herald::cli::Env::plain(&files);
-    for (lens, args) in lenses.iter().zip([
-        vec!["run"],
-        vec!["explore"],
-        vec!["run", "--format", "mermaid"],
-    ]) {
+    for (lens, args) in lenses.iter().zip([vec!["run"], vec!["explore"], vec!["run", "--format", "mermaid"]]) {
         let r = c
             .request(
                 "workspace/executeCommand",
@@ -378,5 +386,14 @@ fn broken_and_huge_files_answer_quickly_and_never_end_the_server() {
     // A document never opened, and a method unknown: errors, not an end.
     assert!(c.at("textDocument/hover", "file:///nowhere.herald", 0, 0).is_err());
     assert!(c.request("herald/nothing", json!({})).is_err());
+    c.shutdown();
+}
+
+#[test]
+fn a_second_shutdown_is_answered_too_and_exit_ends_with_0() {
+    // Neovim 0.7 sends `shutdown` twice when it quits.
+    let mut c = Client::start();
+    c.request("shutdown", Value::Null).unwrap();
+    assert!(c.request("textDocument/hover", json!({})).is_err(), "after shutdown, requests are refused");
     c.shutdown();
 }

@@ -1,9 +1,7 @@
 //! One version of an open document, analysed as `herald check` does: every error and
 //! warning, the syntax tree when it parses, the model when it checks, the index of names.
 
-use lsp_types::{
-    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri,
-};
+use lsp_types::{Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri};
 
 use super::index::Index;
 use super::text::LineIndex;

@@ -26,8 +26,21 @@ pub struct Expected {
 
 /// The keywords that start a statement.
 const STATEMENTS: &[&str] = &[
-    "scenario", "about", "seed", "horizon", "time", "param", "generals", "general", "role", "channel", "partition",
-    "crash", "recover", "victory", "expect",
+    "scenario",
+    "about",
+    "seed",
+    "horizon",
+    "time",
+    "param",
+    "generals",
+    "general",
+    "role",
+    "channel",
+    "partition",
+    "crash",
+    "recover",
+    "victory",
+    "expect",
 ];
 /// The keywords that may start an expression.
 const EXPRESSION: &[&str] = &["not", "received", "count", "sent", "now", "min", "max"];
@@ -135,7 +148,10 @@ pub fn complete(a: &Analysis, names: &Index, offset: usize) -> Vec<CompletionIte
             });
         }
     };
-    let targets = matches!(prev, "to" | "from" | "," | "|" | "of" | "all" | "is" | "are" | "crash" | "recover" | "->" | "<->" | "channel");
+    let targets = matches!(
+        prev,
+        "to" | "from" | "," | "|" | "of" | "all" | "is" | "are" | "crash" | "recover" | "->" | "<->" | "channel"
+    );
     let kinds = matches!(prev, "send" | "receive" | "received" | "sent" | "lose")
         || (prev == "of" && prev2 != "any" && !text[..start].trim_end().ends_with("of"))
         || exp.kind;

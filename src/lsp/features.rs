@@ -2,8 +2,8 @@
 //! references, document symbols, folding, formatting and code lenses.
 
 use lsp_types::{
-    CodeLens, Command, DocumentSymbol, FoldingRange, FoldingRangeKind, Hover, HoverContents, MarkupContent,
-    MarkupKind, Position, Range, SymbolKind, TextEdit,
+    CodeLens, Command, DocumentSymbol, FoldingRange, FoldingRangeKind, Hover, HoverContents, MarkupContent, MarkupKind,
+    Position, Range, SymbolKind, TextEdit,
 };
 
 use super::analysis::Analysis;
@@ -184,7 +184,10 @@ fn symbol_hover(a: &Analysis, o: Occurrence) -> String {
         SymKind::Role => {
             if let Some(r) = m.roles.iter().find(|r| r.name == sym.name) {
                 let members: Vec<&str> = r.members.iter().map(|&g| m.name(g)).collect();
-                out.push_str(&format!("\nplayed by: {}", if members.is_empty() { "nobody".into() } else { members.join(", ") }));
+                out.push_str(&format!(
+                    "\nplayed by: {}",
+                    if members.is_empty() { "nobody".into() } else { members.join(", ") }
+                ));
             }
         }
         SymKind::Var => {
@@ -233,8 +236,8 @@ pub fn symbols(a: &Analysis) -> Vec<DocumentSymbol> {
         return vec![];
     };
     let range = |s: Span| a.lines.range(&a.text, s);
-    let sym = |name: String, detail: Option<String>, kind: SymbolKind, span: Span, sel: Span, children| {
-        DocumentSymbol {
+    let sym =
+        |name: String, detail: Option<String>, kind: SymbolKind, span: Span, sel: Span, children| DocumentSymbol {
             name: if name.is_empty() { "_".to_string() } else { name },
             detail,
             kind,
@@ -243,8 +246,7 @@ pub fn symbols(a: &Analysis) -> Vec<DocumentSymbol> {
             range: range(span),
             selection_range: range(sel),
             children,
-        }
-    };
+        };
     let rules = |rules: &[RuleDecl]| -> Option<Vec<DocumentSymbol>> {
         Some(
             rules
@@ -305,14 +307,9 @@ pub fn symbols(a: &Analysis) -> Vec<DocumentSymbol> {
                     out.push(sym(name, Some(detail), SymbolKind::OBJECT, *span, n.span, None));
                 }
             }
-            Stmt::Role { name, rules: rs, span } => out.push(sym(
-                name.name.clone(),
-                Some("role".into()),
-                SymbolKind::CLASS,
-                *span,
-                name.span,
-                rules(rs),
-            )),
+            Stmt::Role { name, rules: rs, span } => {
+                out.push(sym(name.name.clone(), Some("role".into()), SymbolKind::CLASS, *span, name.span, rules(rs)))
+            }
             Stmt::Channel(c) => {
                 let end = |e: &Endpoint| match e {
                     Endpoint::Any(_) => "*".to_string(),
@@ -341,9 +338,14 @@ pub fn symbols(a: &Analysis) -> Vec<DocumentSymbol> {
             | Stmt::Victory { span, .. } => {
                 out.push(sym(span.one_line(&a.text), None, SymbolKind::EVENT, *span, *span, None))
             }
-            Stmt::Expect(x) => {
-                out.push(sym(x.span.one_line(&a.text), Some("expect".into()), SymbolKind::BOOLEAN, x.span, x.span, None))
-            }
+            Stmt::Expect(x) => out.push(sym(
+                x.span.one_line(&a.text),
+                Some("expect".into()),
+                SymbolKind::BOOLEAN,
+                x.span,
+                x.span,
+                None,
+            )),
             Stmt::About(_) | Stmt::Seed(_) | Stmt::Horizon(_) => {}
         }
     }
@@ -444,10 +446,7 @@ pub fn formatting(a: &Analysis) -> Result<Vec<TextEdit>, String> {
                     format!(": line {line}: {}", one_line(&d.message))
                 })
                 .unwrap_or_default();
-            Err(format!(
-                "herald fmt: not formatted, the file has {n} error{}{what}",
-                if n == 1 { "" } else { "s" }
-            ))
+            Err(format!("herald fmt: not formatted, the file has {n} error{}{what}", if n == 1 { "" } else { "s" }))
         }
     }
 }

@@ -280,7 +280,9 @@ impl Index {
                 Stmt::Expect(x) => match &x.what {
                     Expectation::Outcome(_) => {}
                     Expectation::General(ev) => self.general_event(ev, &top),
-                    Expectation::Probability { event, .. } | Expectation::Possible(event) | Expectation::Never(event) => {
+                    Expectation::Probability { event, .. }
+                    | Expectation::Possible(event)
+                    | Expectation::Never(event) => {
                         if let Event::General(ev) = event {
                             self.general_event(ev, &top);
                         }

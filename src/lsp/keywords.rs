@@ -13,7 +13,9 @@ pub fn doc(word: &str) -> Option<&'static str> {
              `victory when all attack`"
         }
         "and" => "`A and B`: both conditions hold",
-        "any" => "`delay any` (uniform over 1 to the horizon) or `crash any N of TARGETS` (up to N crash, chosen at random)",
+        "any" => {
+            "`delay any` (uniform over 1 to the horizon) or `crash any N of TARGETS` (up to N crash, chosen at random)"
+        }
         "are" => "`generals A, B are ROLE`: the generals play the role",
         "at" => {
             "`at T { ACTIONS }` fires at tick T; `decide at T: ...`, `crash G at T`, `recover G at T`, `victory when at \
@@ -22,7 +24,9 @@ pub fn doc(word: &str) -> Option<&'static str> {
         "attack" => "`attack`: decide to attack (an action, or `decide at T: attack [if COND]`)",
         "attacks" => "`expect G attacks`: the general attacks in the run (an expectation's event)",
         "by" => "`received PATTERN by T`: a matching messenger was delivered by tick T",
-        "channel" => "`channel X -> Y { PROPS }` or `X <-> Y`: the delay, duplication and loss rules of messengers between them",
+        "channel" => {
+            "`channel X -> Y { PROPS }` or `X <-> Y`: the delay, duplication and loss rules of messengers between them"
+        }
         "commit" => "`commit EXPR`: decide a value (an action, or `decide at T: commit EXPR [if COND]`)",
         "commits" => "`expect G commits VALUE`: the general commits the value in the run",
         "count" => "`count received PATTERN [from TARGETS] [by T]`: the number of distinct senders heard from",
@@ -32,8 +36,12 @@ pub fn doc(word: &str) -> Option<&'static str> {
         "defeat" => "outcome `defeat`: some general attacked alone (fewer than victory needs) and lost",
         "delay" => "`delay N`, `delay N..M`, `delay any`: ticks a messenger spends on the road (default 1, at least 1)",
         "disagreement" => "outcome `disagreement`: the generals that decided did not all decide the same",
-        "duplicate" => "`duplicate P`: a delivered messenger arrives a second time with probability P, with its own delay",
-        "every" => "`every N [until COND] { ACTIONS }` fires at N, 2N, ...; `lose every 2nd` captures every Nth messenger",
+        "duplicate" => {
+            "`duplicate P`: a delivered messenger arrives a second time with probability P, with its own delay"
+        }
+        "every" => {
+            "`every N [until COND] { ACTIONS }` fires at N, 2N, ...; `lose every 2nd` captures every Nth messenger"
+        }
         "expect" => "`expect ... [hint \"TEXT\"]`: an expectation, checked by `herald test`",
         "first" => "`lose first N`: the first N messengers of the channel are captured",
         "from" => {
@@ -50,7 +58,9 @@ pub fn doc(word: &str) -> Option<&'static str> {
         "least" => "`victory when at least N attack`: what counts as victory",
         "lose" => "`lose RULE`: a loss rule of a channel; rules are checked in order, the first that captures decides",
         "max" => "`max(a, b)`: the larger of two numbers",
-        "messenger" | "messengers" => "`lose messenger 2`, `lose messengers 1, 3..5`: captured by their number on the channel, from 1",
+        "messenger" | "messengers" => {
+            "`lose messenger 2`, `lose messengers 1, 3..5`: captured by their number on the channel, from 1"
+        }
         "min" => "`min(a, b)`: the smaller of two numbers",
         "never" => "`expect never EVENT`: no loss pattern makes the event happen (checked by the adversary)",
         "no-attack" => "outcome `no-attack`: nobody attacked",
@@ -60,10 +70,14 @@ pub fn doc(word: &str) -> Option<&'static str> {
         "on" => "`on start`, `on recover`, `on receive PATTERN [from TARGETS] [if COND] { ACTIONS }`: a rule's trigger",
         "or" => "`A or B`: either condition holds",
         "param" => "`param NAME = VALUE`: a number, a probability or a string; overridable with `--param NAME=VALUE`",
-        "partition" => "`partition A, B | C, D [from T to T]`: messengers crossing the cut, sent in the window, are captured",
+        "partition" => {
+            "`partition A, B | C, D [from T to T]`: messengers crossing the cut, sent in the window, are captured"
+        }
         "possible" => "`expect possible EVENT`: some loss pattern makes the event happen (checked by the adversary)",
         "probability" => "`expect probability EVENT >= P [± TOL]`: the event's probability, exact or by trials",
-        "receive" => "`on receive PATTERN [from TARGETS] [if COND] { ACTIONS }`: on each delivered messenger that matches",
+        "receive" => {
+            "`on receive PATTERN [from TARGETS] [if COND] { ACTIONS }`: on each delivered messenger that matches"
+        }
         "received" => "`received PATTERN [from TARGETS] [by T]`: a matching messenger was delivered to this general",
         "recover" => "`recover G at T`: a crashed G runs again from tick T; `on recover { ACTIONS }` fires then",
         "role" => "`role NAME { RULES }`: shared behaviour; the role's name is also the set of its generals",
@@ -79,7 +93,9 @@ pub fn doc(word: &str) -> Option<&'static str> {
         "undecided" => "outcome `undecided` (some general never decided), or `expect G undecided`",
         "until" => "`every N until COND { ... }`: the rule stops for good once COND holds",
         "var" => "`var NAME = VALUE`: a variable of the general (each member of a role has its own)",
-        "victory" => "`victory when all attack` / `when at least N attack`: what counts as victory; also the outcome `victory`",
+        "victory" => {
+            "`victory when all attack` / `when at least N attack`: what counts as victory; also the outcome `victory`"
+        }
         "wait" => "`wait`: decide to wait (an action, or `decide at T: wait`)",
         "waits" => "`expect G waits`: the general waits in the run",
         "when" => "`when COND { ACTIONS }` fires once, the first time COND holds; `victory when ...`",

@@ -83,13 +83,21 @@ pub fn serve(conn: &Connection) -> Result<(), String> {
     conn.initialize_finish(id, serde_json::json!({ "capabilities": caps, "serverInfo": info }))
         .map_err(|e| e.to_string())?;
     let mut server = Server::default();
+    let mut shut_down = false;
     for msg in &conn.receiver {
         match msg {
             Message::Request(req) => {
-                if conn.handle_shutdown(&req).map_err(|e| e.to_string())? {
-                    return Ok(());
+                // After `shutdown`, only `exit` (some clients, Neovim 0.7's, send `shutdown`
+                // twice: each is answered).
+                if req.method == "shutdown" {
+                    shut_down = true;
+                    let _ = conn.sender.send(Response::new_ok(req.id, ()).into());
+                } else if shut_down {
+                    let resp = Response::new_err(req.id, ErrorCode::InvalidRequest as i32, "shut down".to_string());
+                    let _ = conn.sender.send(resp.into());
+                } else {
+                    server.request(conn, req);
                 }
-                server.request(conn, req);
             }
             Message::Notification(n) => {
                 if n.method == "exit" {
@@ -258,7 +266,12 @@ impl Server {
         let prepared = params::<lsp_types::ExecuteCommandParams>(&req).and_then(|p| {
             let uri = match p.arguments.first() {
                 Some(Value::String(u)) => u.clone(),
-                _ => return Err((ErrorCode::InvalidParams, "herald lsp: the command's argument is a document's URI".into())),
+                _ => {
+                    return Err((
+                        ErrorCode::InvalidParams,
+                        "herald lsp: the command's argument is a document's URI".into(),
+                    ));
+                }
             };
             let extra: Vec<String> = p.arguments[1..].iter().filter_map(|v| v.as_str().map(str::to_string)).collect();
             let doc = self

@@ -48,7 +48,20 @@ fn every_feature_answers_on_every_bundled_scenario_and_its_broken_prefixes() {
 
 #[test]
 fn odd_texts_do_not_panic() {
-    for t in ["", "\u{0}", "\r", "\r\n\r", "é🎺", "general", "{(", "# only", "\"\\", "no-attack", "-", "G1..G999999999999999999999"] {
+    for t in [
+        "",
+        "\u{0}",
+        "\r",
+        "\r\n\r",
+        "é🎺",
+        "general",
+        "{(",
+        "# only",
+        "\"\\",
+        "no-attack",
+        "-",
+        "G1..G999999999999999999999",
+    ] {
         everything(t);
     }
     everything(&format!("generals G1..G300\ntime t = {}1{}\n", "(".repeat(300), ")".repeat(300)));

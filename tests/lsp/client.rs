@@ -116,7 +116,9 @@ impl Client {
     pub fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
         let deadline = Instant::now() + TIMEOUT;
         let found = |m: &Value| {
-            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri && m["params"]["version"] == version
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["version"] == version
         };
         if let Some(i) = self.notifications.iter().position(found) {
             let m = self.notifications.remove(i);
@@ -151,7 +153,10 @@ impl Client {
 
     /// A request at a position of a document.
     pub fn at(&mut self, method: &str, uri: &str, line: u32, character: u32) -> Result<Value, Value> {
-        self.request(method, json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": character } }))
+        self.request(
+            method,
+            json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": character } }),
+        )
     }
 
     /// Shuts the server down as a client does; it must exit with 0.
