@@ -273,7 +273,7 @@ fn completion_offers_what_the_grammar_allows_and_the_names_that_fit() {
     c.open(&u, &base);
     // A new line at the top level: the statements' keywords.
     let mut text = base.clone();
-    text.push_str("\n");
+    text.push('\n');
     c.change(&u, 2, &text);
     let l = text.matches('\n').count() as u32;
     let items = labels(&c.at("textDocument/completion", &u, l, 0).unwrap());

@@ -2,7 +2,7 @@
 //! Content-Length framing over its standard input and output, and fails (never hangs) when
 //! the server does not answer in time.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
