@@ -301,6 +301,47 @@ impl Server {
     }
 }
 
+/// Every feature of the server on a text, at `points` offsets spread over it (and past
+/// its end), with what must hold of the answers: positions turn back into the offsets
+/// they came from (on character boundaries), ranges run forwards, and the diagnostics
+/// are those of [`crate::load`]. For the fuzz harness (`fuzz/src/checks.rs`) and the
+/// tests; panics when something does not hold.
+pub fn exercise(text: &str, points: usize) {
+    let a = Analysis::new(text);
+    let uri: Uri = "file:///fuzz.herald".parse().expect("a URI");
+    let diags = a.lsp_diagnostics(&uri);
+    let loaded = match crate::load("fuzz.herald", text.as_bytes(), &[]) {
+        Ok(l) => l.warnings,
+        Err(f) => f.diags,
+    };
+    let codes = |ds: &[crate::diag::Diag]| ds.iter().map(|d| d.code).collect::<Vec<_>>();
+    assert_eq!(codes(&a.diags), codes(&loaded), "the server's diagnostics are herald check's");
+    for d in &diags {
+        assert!(d.range.start <= d.range.end, "a diagnostic's range runs forwards: {d:?}");
+    }
+    let _ = features::symbols(&a);
+    let _ = features::folding(&a);
+    let _ = features::formatting(&a);
+    let _ = features::code_lenses(&a, uri.as_str());
+    let step = (a.text.len() / points.max(1)).max(1);
+    let mut at = 0;
+    while at <= a.text.len() + 1 {
+        let _ = features::hover(&a, at);
+        for s in features::definition(&a, at).into_iter().chain(features::references(&a, at, true)) {
+            assert!(s.start <= s.end && s.end as usize <= a.text.len(), "a location inside the text");
+        }
+        let _ = completion::complete(&a, &a.index, at);
+        let p = a.lines.position(&a.text, at);
+        let back = a.lines.offset(&a.text, p);
+        assert!(back <= a.text.len() && a.text.is_char_boundary(back), "a position's offset is a boundary");
+        // (Between the CR and the LF of a CRLF is no position of LSP's.)
+        if at <= a.text.len() && a.text.is_char_boundary(at) && !a.text[..at].ends_with('\r') {
+            assert_eq!(back, at, "an offset's position turns back into it");
+        }
+        at += step;
+    }
+}
+
 /// A document's file name, as reports show it: the last part of its URI's path, decoded.
 pub fn file_name(uri: &str) -> String {
     let path = uri.split(['?', '#']).next().unwrap_or(uri);

@@ -1,29 +1,9 @@
 //! The server's analyses on every bundled scenario and on broken texts made from them
 //! (every prefix at a stride, bytes flipped): every feature at many offsets, no panic.
 
-use super::analysis::Analysis;
-use super::{completion, features};
 
-/// Every feature at offsets across the text.
 fn everything(text: &str) {
-    let a = Analysis::new(text);
-    let _ = a.lsp_diagnostics(&"file:///x.herald".parse().unwrap());
-    let _ = features::symbols(&a);
-    let _ = features::folding(&a);
-    let _ = features::formatting(&a);
-    let _ = features::code_lenses(&a, "file:///x.herald");
-    let step = (a.text.len() / 40).max(1);
-    let mut at = 0;
-    while at <= a.text.len() + 1 {
-        let _ = features::hover(&a, at);
-        let _ = features::definition(&a, at);
-        let _ = features::references(&a, at, true);
-        let _ = completion::complete(&a, &a.index, at);
-        let p = a.lines.position(&a.text, at);
-        let back = a.lines.offset(&a.text, p);
-        assert!(back <= a.text.len() && a.text.is_char_boundary(back));
-        at += step;
-    }
+    super::exercise(text, 40);
 }
 
 #[test]
