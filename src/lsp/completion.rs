@@ -85,9 +85,8 @@ pub fn expected_at(text: &str, at: usize) -> Expected {
         let (words, name, kind): (&[&'static str], bool, bool) = match r {
             Rule::file | Rule::statement | Rule::EOI => (STATEMENTS, false, false),
             Rule::ident | Rule::name_list | Rule::name_item => (&[], true, false),
-            Rule::target | Rule::targets | Rule::endpoint | Rule::from_targets | Rule::sender_filter => {
-                (&["all"], true, false)
-            }
+            Rule::target | Rule::targets | Rule::from_targets | Rule::sender_filter => (&["all"], true, false),
+            Rule::endpoint => (&[], true, false),
             Rule::word | Rule::kind | Rule::message | Rule::pattern => (&[], false, true),
             Rule::expr
             | Rule::or_expr
@@ -135,7 +134,6 @@ pub fn complete(a: &Analysis, names: &Index, offset: usize) -> Vec<CompletionIte
     let exp = expected_at(text, start);
     let before = previous_words(&text[..start]);
     let prev = before.last().map(String::as_str).unwrap_or("");
-    let prev2 = before.len().checked_sub(2).map(|i| before[i].as_str()).unwrap_or("");
     let items = std::cell::RefCell::new(Vec::<CompletionItem>::new());
     let mut push = |label: &str, kind: CompletionItemKind, detail: &str| {
         let mut items = items.borrow_mut();
@@ -148,38 +146,38 @@ pub fn complete(a: &Analysis, names: &Index, offset: usize) -> Vec<CompletionIte
             });
         }
     };
-    let targets = matches!(
-        prev,
-        "to" | "from" | "," | "|" | "of" | "all" | "is" | "are" | "crash" | "recover" | "->" | "<->" | "channel"
-    );
-    let kinds = matches!(prev, "send" | "receive" | "received" | "sent" | "lose")
-        || (prev == "of" && prev2 != "any" && !text[..start].trim_end().ends_with("of"))
-        || exp.kind;
-    if targets || kinds || exp.name {
-        if matches!(prev, "is" | "are") {
-            for r in names.names(SymKind::Role) {
-                push(r, CompletionItemKind::CLASS, "role");
-            }
-        } else if targets && !matches!(prev, "of") || exp.name && matches!(prev, "to" | "from" | ",") {
-            for g in names.names(SymKind::General) {
-                push(g, CompletionItemKind::STRUCT, "general");
-            }
-            for r in names.names(SymKind::Role) {
-                push(r, CompletionItemKind::CLASS, "role");
-            }
+    // The grammar says whether a name may stand here; the word before says which names.
+    let roles_only = matches!(prev, "is" | "are");
+    let targets = matches!(prev, "to" | "from" | "," | "|" | "of" | "all" | "->" | "channel")
+        || matches!(prev, "expect" | "possible" | "never" | "probability" | ":" | "crash" | "recover");
+    let kinds = matches!(prev, "send" | "receive" | "received" | "sent" | "lose") || exp.kind;
+    if exp.name && roles_only {
+        for r in names.names(SymKind::Role) {
+            push(r, CompletionItemKind::CLASS, "role");
         }
-        if kinds {
-            for k in names.names(SymKind::Kind) {
-                let label = if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                    k.to_string()
-                } else {
-                    format!("\"{k}\"")
-                };
-                push(&label, CompletionItemKind::EVENT, "message kind");
-            }
+    } else if exp.name && targets {
+        for g in names.names(SymKind::General) {
+            push(g, CompletionItemKind::STRUCT, "general");
         }
-        if exp.name && !targets {
-            expression_names(names, start, &mut push);
+        for r in names.names(SymKind::Role) {
+            push(r, CompletionItemKind::CLASS, "role");
+        }
+    } else if exp.name {
+        expression_names(names, start, &mut push);
+    }
+    if matches!(prev, "lose" | "duplicate") {
+        for p in names.names(SymKind::Param) {
+            push(p, CompletionItemKind::CONSTANT, "param (a probability)");
+        }
+    }
+    if kinds {
+        for k in names.names(SymKind::Kind) {
+            let label = if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                k.to_string()
+            } else {
+                format!("\"{k}\"")
+            };
+            push(&label, CompletionItemKind::EVENT, "message kind");
         }
     }
     for k in &exp.keywords {
