@@ -17,10 +17,10 @@ async function showResult(result) {
   if (!result || typeof result.content !== 'string') {
     return result;
   }
-  const doc = await vscode.workspace.openTextDocument({
-    content: result.content,
-    language: result.language === 'mermaid' ? 'mermaid' : 'plaintext',
-  });
+  // A Mermaid diagram opens as Mermaid when an extension knows the language, else as text.
+  const known = await vscode.languages.getLanguages();
+  const language = result.language === 'mermaid' && known.includes('mermaid') ? 'mermaid' : 'plaintext';
+  const doc = await vscode.workspace.openTextDocument({ content: result.content, language });
   await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
   if (result.exitCode !== 0) {
     vscode.window.showWarningMessage(`${result.title}: exit code ${result.exitCode}`);
