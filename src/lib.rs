@@ -16,6 +16,7 @@ pub mod diag;
 pub mod explain;
 pub mod fmt;
 pub mod knowledge;
+pub mod lsp;
 pub mod percent;
 pub mod replay;
 pub mod report;

@@ -81,6 +81,9 @@ fn scenario(data: &[u8]) {
         }
     }
     formatting(data, loaded.as_ref().ok());
+    // The language server on the same text (an editor's text is always a string): every
+    // feature at a few offsets, its diagnostics herald check's.
+    herald::lsp::exercise(&String::from_utf8_lossy(data), 8);
     if let Ok(l) = &loaded {
         loaded_scenario(l);
     }

@@ -10,11 +10,13 @@
 
 pub mod analyze;
 pub mod check;
+pub mod completions;
 pub mod explore;
 pub mod files;
 pub mod fmt;
 mod input;
 pub mod merge;
+pub mod lsp;
 mod output;
 pub mod progress;
 pub mod run;
@@ -88,6 +90,11 @@ pub enum Command {
     Merge(merge::Args),
     /// Rewrite scenario files in the canonical layout, comments kept.
     Fmt(fmt::Args),
+    /// A language server for editors, on standard input and output (see README, "Editor
+    /// support").
+    Lsp(lsp::Args),
+    /// Print the shell's completion script: bash, zsh, fish, elvish or powershell.
+    Completions(completions::Args),
 }
 
 /// The report formats, as `--format` spells them.
@@ -177,6 +184,8 @@ pub fn dispatch(cli: &Cli, env: &Env) -> Output {
         Command::Check(a) => check::command(a, color, env),
         Command::Fmt(a) => fmt::command(a, color, env),
         Command::Merge(a) => merge::command(a, color, env),
+        Command::Lsp(a) => lsp::command(a),
+        Command::Completions(a) => completions::command(a),
     }
 }
 
