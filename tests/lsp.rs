@@ -225,7 +225,7 @@ fn document_symbols_and_folding_outline_the_scenario() {
 }
 
 #[test]
-fn formatting_is_herald_fmt_and_refuses_broken_files() {
+fn formatting_is_herald_fmt_and_refuses_files_with_errors() {
     let mut c = Client::start();
     let text = "general A{on start{send x to B}}\ngeneral B { }   # b\nchannel A<->B{}\n";
     let u = uri("fmt.herald");
@@ -258,6 +258,16 @@ fn formatting_is_herald_fmt_and_refuses_broken_files() {
         )
         .unwrap_err();
     assert!(err["message"].as_str().unwrap().contains("not formatted, the file has 1 error: line 1"), "{err}");
+    // It parses, but the checker finds an error: refused too.
+    c.change(&u, 4, "general A{on start{send x to C}}\ngeneral B { }\nchannel A<->B{}\n");
+    let err = c
+        .request(
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": u }, "options": { "tabSize": 2, "insertSpaces": true } }),
+        )
+        .unwrap_err();
+    assert!(err["message"].as_str().unwrap().contains("not formatted, the file has"), "{err}");
+    assert!(err["message"].as_str().unwrap().contains("line 1"), "{err}");
     c.shutdown();
 }
 

@@ -431,24 +431,32 @@ pub fn folding(a: &Analysis) -> Vec<FoldingRange> {
 /// Formatting: `herald fmt`'s layout as one edit (none when the file is formatted), or why
 /// not (a file with syntax errors is not formatted, as `herald fmt` leaves it alone).
 pub fn formatting(a: &Analysis) -> Result<Vec<TextEdit>, String> {
+    // A file with errors (the grammar's or the checker's) is not formatted: its layout
+    // may be about to change, and the user is told why.
+    if a.diags.iter().any(|d| d.is_error()) {
+        return Err(not_formatted(a, &a.diags));
+    }
     match crate::fmt::format(&a.text) {
         Ok(out) if out == a.text => Ok(vec![]),
         Ok(out) => {
             let end = a.lines.position(&a.text, a.text.len());
             Ok(vec![TextEdit { range: Range { start: Position::new(0, 0), end }, new_text: out }])
         }
-        Err(ds) => {
-            let n = ds.iter().filter(|d| d.is_error()).count();
-            let first = ds.iter().find(|d| d.is_error()).or(ds.first());
-            let what = first
-                .map(|d| {
-                    let (line, _) = crate::diag::line_col(&a.text, d.span().start);
-                    format!(": line {line}: {}", one_line(&d.message))
-                })
-                .unwrap_or_default();
-            Err(format!("herald fmt: not formatted, the file has {n} error{}{what}", if n == 1 { "" } else { "s" }))
-        }
+        Err(ds) => Err(not_formatted(a, &ds)),
     }
+}
+
+/// Why a file is not formatted: how many errors it has, and the first.
+fn not_formatted(a: &Analysis, ds: &[crate::diag::Diag]) -> String {
+    let n = ds.iter().filter(|d| d.is_error()).count();
+    let first = ds.iter().find(|d| d.is_error()).or(ds.first());
+    let what = first
+        .map(|d| {
+            let (line, _) = crate::diag::line_col(&a.text, d.span().start);
+            format!(": line {line}: {}", one_line(&d.message))
+        })
+        .unwrap_or_default();
+    format!("herald fmt: not formatted, the file has {n} error{}{what}", if n == 1 { "" } else { "s" })
 }
 
 /// Code lenses on the scenario (its `scenario` statement, else its first line): run it,
