@@ -80,11 +80,37 @@ pub fn params_shown(model: &Model) -> Vec<ParamShown> {
 pub fn to_yaml<T: Serialize>(value: &T) -> String {
     let text = yaml_serde::to_string(value).expect("a report serializes");
     let mut out = String::with_capacity(text.len() + 16);
+    // The indentation of the line that opened a block scalar (`key: |`), while its lines
+    // last: they are text, not entries, and stay as they are.
+    let mut block: Option<usize> = None;
     for line in text.lines() {
+        let indent = line.len() - line.trim_start().len();
+        if let Some(at) = block {
+            if line.trim().is_empty() || indent > at {
+                out.push_str(line);
+                out.push('\n');
+                continue;
+            }
+            block = None;
+        }
+        if opens_block(line) {
+            block = Some(indent);
+        }
         out.push_str(&quote_yaml11(line));
         out.push('\n');
     }
     out
+}
+
+/// Whether a line of YAML opens a block scalar: its value is `|` or `>`, with optional
+/// chomping and indentation indicators.
+fn opens_block(line: &str) -> bool {
+    let value = match line.find(": ") {
+        Some(i) => &line[i + 2..],
+        None => line.trim_start().strip_prefix("- ").unwrap_or(""),
+    };
+    let mut chars = value.chars();
+    matches!(chars.next(), Some('|' | '>')) && chars.all(|c| matches!(c, '-' | '+' | '0'..='9'))
 }
 
 /// Serializes to pretty JSON, ending with a newline.
@@ -143,5 +169,34 @@ pub fn and_list(names: &[String]) -> String {
         0 => String::new(),
         1 => names[0].clone(),
         n => format!("{} and {}", names[..n - 1].join(", "), names[n - 1]),
+    }
+}
+
+#[cfg(test)]
+mod yaml_tests {
+    /// Words YAML 1.1 reads as booleans are quoted where they are values, and left alone
+    /// inside a block of text (a line of a multi-line string that ends in `: no` is text).
+    #[test]
+    fn ambiguous_words_are_quoted_as_values_only() {
+        #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+        struct R {
+            answer: String,
+            list: Vec<String>,
+            text: String,
+            after: String,
+        }
+        let r = R {
+            answer: "no".into(),
+            list: vec!["yes".into(), "maybe".into()],
+            text: "a partition until tick 20: no\n  - on\nlast: off\n".into(),
+            after: "off".into(),
+        };
+        let y = super::to_yaml(&r);
+        assert!(y.contains("answer: 'no'"), "{y}");
+        assert!(y.contains("- 'yes'"), "{y}");
+        assert!(y.contains("after: 'off'"), "{y}");
+        assert!(y.contains("until tick 20: no\n"), "{y}");
+        let back: R = yaml_serde::from_str(&y).expect("parses");
+        assert_eq!(back, r, "{y}");
     }
 }
