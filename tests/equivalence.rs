@@ -544,6 +544,21 @@ fn check_most_likely(m: &Model, e: &Exact, what: &str, src: &str) -> Result<(), 
     Ok(())
 }
 
+/// The most likely run of each outcome has the same probability in both analyses.
+fn same_most_likely(a: &Exact, b: &Exact, what: &str, src: &str) -> Result<(), TestCaseError> {
+    for (i, (x, y)) in a.most_likely.iter().zip(&b.most_likely).enumerate() {
+        prop_assert_eq!(
+            x.as_ref().map(|x| &x.0),
+            y.as_ref().map(|y| &y.0),
+            "{}: most likely run of outcome {}\n{}",
+            what,
+            i,
+            src
+        );
+    }
+    Ok(())
+}
+
 /// Equal answers, or both stopped by a run (unless one of them has too many states:
 /// then `None`).
 fn exact_pair<'a>(
@@ -631,28 +646,12 @@ fn reductions_and_lazy_delays_change_no_exact_answer() {
         }
         if let Some((r, p)) = exact_pair(&reduced, &plain, "reductions on and off", &src)? {
             // (Not `r.states <= p.states`: see `the_reductions_never_split_a_state`.)
-            for (i, (a, b)) in r.most_likely.iter().zip(&p.most_likely).enumerate() {
-                prop_assert_eq!(
-                    a.as_ref().map(|x| &x.0),
-                    b.as_ref().map(|x| &x.0),
-                    "most likely run of outcome {}\n{}",
-                    i,
-                    src
-                );
-            }
+            same_most_likely(r, p, "reductions on and off", &src)?;
             check_most_likely(m, p, "plain", &src)?;
         }
         if let Some((r, z)) = exact_pair(&reduced, &lazy, "eager and lazy delays", &src)? {
             // Lazily too, the most likely run is an ordinary run, as likely as eagerly.
-            for (i, (a, b)) in r.most_likely.iter().zip(&z.most_likely).enumerate() {
-                prop_assert_eq!(
-                    a.as_ref().map(|x| &x.0),
-                    b.as_ref().map(|x| &x.0),
-                    "most likely run of outcome {}, eager and lazy\n{}",
-                    i,
-                    src
-                );
-            }
+            same_most_likely(r, z, "eager and lazy delays", &src)?;
             check_most_likely(m, z, "lazy", &src)?;
         }
         let lazy_plain = exact::analyze_with(m, Limits::states(MAX_STATES), None, true, false);
