@@ -1064,8 +1064,8 @@ fn keys_written_from_parents_are_the_keys() {
 /// across ticks (`sim::key::timeless`).
 fn asynchronous() -> impl Strategy<Value = String> {
     (
-        (2usize..=3, 2u32..=6, any::<bool>(), 0u8..3, 0u8..3, 0u8..3),
-        proptest::collection::vec((0u8..3, 0u8..5, 0u8..6, 1i64..4), 3),
+        (2usize..=3, 2u32..=6, any::<bool>(), 0u8..3, 0u8..4, 0u8..3),
+        proptest::collection::vec((0u8..4, 0u8..5, 0u8..8, 1i64..4), 3),
     )
         .prop_map(|((n, horizon, values, net, crash, delay), gens)| {
             let names = ["A", "B", "C"];
@@ -1080,6 +1080,8 @@ fn asynchronous() -> impl Strategy<Value = String> {
             match crash {
                 1 => s.push_str(&format!("crash any 1 of {}\n", names[..n].join(", "))),
                 2 => s.push_str(&format!("crash any 1 of {}\n", names[n - 1])),
+                // (Opening at a stated tick: a boundary of the windowed search.)
+                3 => s.push_str(&format!("crash any 1 of {} from 2 to {horizon}\n", names[..n].join(", "))),
                 _ => {}
             }
             for (g, &(start, receive, decide, value)) in gens.iter().take(n).enumerate() {
@@ -1088,6 +1090,8 @@ fn asynchronous() -> impl Strategy<Value = String> {
                 match start {
                     0 => s.push_str("  on start { send propose(x) to all }\n"),
                     1 => s.push_str(&format!("  on start {{ send propose(x) to {next} }}\n")),
+                    // (A timer: its tick is a boundary of the windowed search.)
+                    2 => s.push_str(&format!("  at {} {{ send propose(x) to all }}\n", 1 + value as u32 % horizon)),
                     _ => {}
                 }
                 match receive {
@@ -1106,12 +1110,16 @@ fn asynchronous() -> impl Strategy<Value = String> {
                     (true, 1) => "  when count received propose >= 1 { commit x }\n".to_string(),
                     (true, 2) => "  when y >= 1 { commit x + y }\n".to_string(),
                     (true, 3) => format!("  when received propose from {next} {{ commit x }}\n"),
-                    (true, _) => format!("  decide at {at}: commit x + count received propose\n"),
+                    (true, 4 | 5) => format!("  decide at {at}: commit x + count received propose\n"),
+                    (true, 6) => format!("  when received propose by {at} {{ commit x }}\n"),
+                    (true, _) => format!("  decide at {horizon}: commit x if received propose from {next} by {at}\n"),
                     (false, 0) => "  when received propose from all { attack }\n".to_string(),
                     (false, 1) => "  when count received ack >= 1 { attack }\n".to_string(),
                     (false, 2) => "  when y >= 1 { attack }\n".to_string(),
                     (false, 3) => "  on receive propose(p) if p > 2 { wait }\n".to_string(),
-                    (false, _) => format!("  decide at {at}: attack if count received propose >= 1\n"),
+                    (false, 4 | 5) => format!("  decide at {at}: attack if count received propose >= 1\n"),
+                    (false, 6) => format!("  when received propose from {next} by {at} {{ attack }}\n"),
+                    (false, _) => format!("  decide at {horizon}: attack if received propose by {at}\n"),
                 };
                 s.push_str(&decision);
                 s.push_str("}\n");
@@ -1128,8 +1136,9 @@ fn asynchronous() -> impl Strategy<Value = String> {
 fn states_compared_across_ticks_change_no_answer_of_the_adversary() {
     let dominated = std::cell::Cell::new(0);
     let settled = std::cell::Cell::new(0);
+    let windowed = std::cell::Cell::new(0);
     let cost = |x: &Explored| x.reached.iter().map(|(r, w)| (r.clone(), (w.captures, w.ticks))).collect::<Vec<_>>();
-    check(200, 0xa5c, asynchronous(), |src| {
+    check(400, 0xa5c, asynchronous(), |src| {
         let Ok(l) = herald::load("async.herald", src.as_bytes(), &[]) else {
             return Ok(());
         };
@@ -1141,12 +1150,16 @@ fn states_compared_across_ticks_change_no_answer_of_the_adversary() {
             return Ok(());
         };
         dominated.set(dominated.get() + (x.dominated > 0) as u32);
+        // (States compared within windows: the clock is read at stated ticks.)
+        let clock = src.contains(" at ") || src.contains(" by ") || src.contains(" from 2 ");
+        windowed.set(windowed.get() + (x.dominated > 0 && clock) as u32);
         // (Fewer states with delays in a range: settled arrivals, or the other reductions.)
         settled.set(settled.get() + (x.states < y.states && !src.contains("delay any")) as u32);
         prop_assert_eq!(cost(&x), cost(&y), "across ticks and not: what is possible, and at what cost\n{}", src);
         check_witnesses(m, &x, "across ticks", &src)?;
         Ok(())
     });
-    assert!(dominated.get() >= 20, "{} of 200 scenarios compared states across ticks", dominated.get());
-    assert!(settled.get() >= 15, "{} of 200 scenarios with fewer states and delays in a range", settled.get());
+    assert!(dominated.get() >= 40, "{} of 400 scenarios compared states across ticks", dominated.get());
+    assert!(windowed.get() >= 20, "{} of 400 scenarios compared states within windows", windowed.get());
+    assert!(settled.get() >= 30, "{} of 400 scenarios with fewer states and delays in a range", settled.get());
 }

@@ -247,6 +247,10 @@ pub fn analyze_with(
     // Arrivals no rule can tell apart are not branched on (`sim::settle`): each such
     // window's ticks lead to runs alike, whose probabilities are counted together.
     sim.set_settled_delays(reduce && lazy);
+    // A few lazy arrivals a step: the states between them are not worth keeping.
+    if reduce {
+        sim.set_arrivals_per_step(crate::sim::ARRIVALS_PER_STEP);
+    }
     sim.start();
     // Pending states, by where they are in a run; at each point, in the order found.
     let mut frontier: BTreeMap<(u32, u32), Stage> = BTreeMap::new();

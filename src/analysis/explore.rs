@@ -169,11 +169,18 @@ fn search(
     let mut sim = Sim::new(model, Mode::Staged { lazy });
     sim.max_events = limits.max_events;
     sim.set_reductions(reduce);
-    // Clock-free: states are compared across ticks (see `sim::key::timeless`).
-    let timeless = reduce && lazy && crate::sim::key::clock_free(model);
+    // Clock-free, or clock read only at stated ticks: states are compared across the
+    // ticks of a window (see `sim::key::timeless`); `bounds`: where windows start.
+    let bounds = if reduce && lazy { crate::sim::key::windows(model) } else { None };
+    let timeless = bounds.is_some();
+    let bounds = bounds.unwrap_or_default();
     sim.set_timeless(timeless);
     // Arrivals no rule can tell apart are not choices (see `sim::settle`).
     sim.set_settled_delays(reduce && lazy);
+    // A few lazy arrivals a step: the states between them are not worth keeping.
+    if reduce {
+        sim.set_arrivals_per_step(crate::sim::ARRIVALS_PER_STEP);
+    }
     // The keys of the states met at the start of a tick, and the fewest captures each was
     // met with.
     let mut seen: (StateIndex, Vec<u32>) = (StateIndex::with_capacity(1024, 16 * 1024), Vec::new());
@@ -225,18 +232,32 @@ fn search(
             // The keys of the states one step on copy from this one what the step did not
             // change. (The first state has no key.)
             let parent = (i < index.len()).then(|| Parent { progress, records: &layouts[i * n..(i + 1) * n] });
+            // In a window, a state also goes on by idling to the window's end (idle ticks
+            // merge away): to the horizon (noted at once), or to the next boundary (a
+            // step of its own, after the others).
+            let mut idle_to = None;
             if timeless && progress.1 == 0 && progress.0 > 0 {
-                sim.restore(&node.snap);
-                sim.set_adversary_counts(node.captures, 0);
-                idle_to_the_end(model, &mut sim, &mut out, &mut paths, &node)?;
+                match bounds.iter().find(|&&b| b > progress.0) {
+                    None => {
+                        sim.restore(&node.snap);
+                        sim.set_adversary_counts(node.captures, 0);
+                        idle_to_the_end(model, &mut sim, &mut out, &mut paths, &node)?;
+                    }
+                    // (To the next tick: the steps from this one already idle through it.)
+                    Some(&b) => idle_to = (b > progress.0 + 1).then_some(b),
+                }
             }
+            let mut idling = false;
             prefix.clear();
             loop {
                 sim.restore(&node.snap);
                 // A merged state goes on from its best path, not the first one found.
                 sim.set_adversary_counts(node.captures, 0);
-                let mut walk = Walk::new(&prefix, std::mem::take(&mut spare));
-                let ended = sim.advance(&mut walk);
+                let mut walk = Walk::new(if idling { &[] } else { &prefix }, std::mem::take(&mut spare));
+                let ended = match (idling, idle_to) {
+                    (true, Some(b)) => idle_until(&mut sim, &mut walk, b),
+                    _ => sim.advance(&mut walk),
+                };
                 out.steps += 1;
                 if out.steps > max_states {
                     return Err(ExploreError::Stopped(Stop::States(max_states)));
@@ -265,11 +286,11 @@ fn search(
                         }
                     }
                 } else {
-                    let reused = sim.state_key_from(parent, &mut key, &mut layout);
+                    let reused = sim.state_key_from(parent.filter(|_| !idling), &mut key, &mut layout);
                     if let Some(check) = check.as_mut() {
                         check(&sim, &key, reused);
                     }
-                    if timeless && dominated(&sim, &key, captures, &mut seen) {
+                    if timeless && dominated(&sim, &mut key, window(&bounds, sim.state().now), captures, &mut seen) {
                         // Met at an earlier tick with no more captures: nothing new from here.
                         out.dominated += 1;
                     } else {
@@ -331,11 +352,14 @@ fn search(
                         return Err(ExploreError::Stopped(Stop::Memory { limit: limits.max_memory, states }));
                     }
                 }
-                let more = next_prefix(&taken, fixed_delays, &mut prefix);
+                let more = !idling && next_prefix(&taken, fixed_delays, &mut prefix);
                 // Its buffer is reused.
                 spare = taken;
                 if !more {
-                    break;
+                    if idling || idle_to.is_none() {
+                        break;
+                    }
+                    idling = true;
                 }
             }
             // (Its snapshot is held still, as a spare; the node is gone.)
@@ -371,14 +395,23 @@ fn reached_by(model: &Model, sim: &Sim) -> Vec<Reach> {
     reached
 }
 
+/// The window of tick `t`: how many boundaries `bounds` are at or before it.
+fn window(bounds: &[u32], t: u32) -> u64 {
+    bounds.partition_point(|&b| b <= t) as u64
+}
+
 /// Whether the state at the start of a tick whose key is `key` was met before (at this
-/// tick or an earlier one) with no more captures; if not, it is noted as met with these.
-fn dominated(sim: &Sim, key: &[u64], captures: u32, seen: &mut (StateIndex, Vec<u32>)) -> bool {
+/// tick or an earlier one of its window `window`) with no more captures; if not, it is
+/// noted as met with these. (`key` is given back as it was.)
+fn dominated(sim: &Sim, key: &mut Vec<u64>, window: u64, captures: u32, seen: &mut (StateIndex, Vec<u32>)) -> bool {
     let (t, within) = sim.progress();
     if within != 0 || t == 0 {
         return false;
     }
-    match seen.0.find_or_add(key) {
+    key.push(window);
+    let found = seen.0.find_or_add(key);
+    key.pop();
+    match found {
         Ok(i) if seen.1[i] <= captures => true,
         Ok(i) => {
             seen.1[i] = captures;
@@ -387,6 +420,28 @@ fn dominated(sim: &Sim, key: &[u64], captures: u32, seen: &mut (StateIndex, Vec<
         Err(_) => {
             seen.1.push(captures);
             false
+        }
+    }
+}
+
+/// In a windowed search, the run from a state at the start of a tick (restored in `sim`)
+/// in which the adversary holds every messenger and crashes no one until tick `to`, the
+/// next boundary, if every messenger on its way may be held that long: `Ok(false)` at the
+/// start of the first tick from `to` on, `Ok(true)` if the run ends first (all decided).
+/// (If some messenger must arrive before, no run idles to `to`: the run goes on as the
+/// chooser's first options make it, a run the search meets anyway.)
+fn idle_until(sim: &mut Sim, walk: &mut Walk, to: u32) -> Result<bool, RunError> {
+    let captures = sim.state().captures + sim.state().crashes_chosen;
+    loop {
+        if sim.advance(walk)? {
+            return Ok(true);
+        }
+        if sim.progress() == (sim.state().now, 0) && sim.state().now >= to {
+            debug_assert!(
+                !sim.can_idle_until(to) || captures == sim.state().captures + sim.state().crashes_chosen,
+                "an idle run captures no one"
+            );
+            return Ok(false);
         }
     }
 }

@@ -26,6 +26,7 @@ impl<'m> Sim<'m> {
             max_events: DEFAULT_MAX_EVENTS,
             reduce: true,
             timeless: false,
+            arrivals_per_step: 1,
             settle: false,
             lean: LeanState::new(model, &plan, f),
             plan,
@@ -69,11 +70,23 @@ impl<'m> Sim<'m> {
     }
 
     /// Leaves the tick out of state keys: only for a search of a scenario that
-    /// [`key::clock_free`] accepts, which compares states across ticks by domination
+    /// [`key::windows`] accepts, which compares states across the ticks of a window by
+    /// domination
     /// (see `key::timeless`).
     pub(crate) fn set_timeless(&mut self, on: bool) {
-        debug_assert!(!on || key::clock_free(self.model));
+        debug_assert!(!on || key::windows(self.model).is_some());
         self.timeless = on;
+    }
+
+    /// In a staged run, lets one step choose the lazy arrivals of up to `n` messengers
+    /// (1 by default). With one a step, a tick of `k` messengers that may arrive is a
+    /// chain of `k` steps and the states between them are kept and merged, which pays
+    /// when many messengers arrive at once; with a few, the states between are mostly
+    /// new ones and only cost room: the searches choose up to [`ARRIVALS_PER_STEP`] in
+    /// one step (at most 2^8 sequences of arrivals a step). The choices made, their order
+    /// and every run are the same; only where the search may merge states changes.
+    pub(crate) fn set_arrivals_per_step(&mut self, n: u32) {
+        self.arrivals_per_step = n.max(1);
     }
 
     /// Sets the counts of the adversary's doing ([`RunState::captures`],
@@ -159,7 +172,8 @@ impl<'m> Sim<'m> {
 
     /// A staged run ([`Mode::Staged`]): runs the current tick up to its next choice point.
     /// One call makes the choices of one unit — the tick's crashes, one messenger's lazy
-    /// arrival, or one messenger's fate — plus whatever follows it without a choice; so a
+    /// arrival (or a few: [`Sim::set_arrivals_per_step`]), or one messenger's fate — plus
+    /// whatever follows it without a choice; so a
     /// tick of many messengers is a chain of small steps, and the states between them can
     /// be merged. Returns true when the run has ended, like [`Sim::step`]; a run made of
     /// `advance` calls makes the same choices in the same order as one made of `step`s.
@@ -180,9 +194,9 @@ impl<'m> Sim<'m> {
                 let i = self.state.arrive_pos;
                 let r = self.state.road[i];
                 if r.earliest <= t {
-                    // One choice per step: a choice (not a forced arrival) after one made
+                    // A choice (not a forced arrival) after as many as a step makes
                     // waits for the next step.
-                    if r.latest > t && ch.n > 0 {
+                    if r.latest > t && ch.n >= self.arrivals_per_step {
                         return Ok(false);
                     }
                     self.choose_arrival(i, t, &mut ch);
@@ -304,6 +318,12 @@ impl<'m> Sim<'m> {
     /// until the run ends).
     pub(crate) fn can_idle_to_the_end(&self) -> bool {
         self.state.road.iter().all(|r| r.latest > self.model.horizon)
+    }
+
+    /// Whether every messenger on its way may be held until tick `to` (arrive at `to` or
+    /// later).
+    pub(crate) fn can_idle_until(&self, to: u32) -> bool {
+        self.state.road.iter().all(|r| r.latest >= to)
     }
 
     /// Whether some general is up and has not decided (at the end of a run: blocked).

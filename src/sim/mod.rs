@@ -112,6 +112,9 @@ pub struct Sim<'m> {
     /// State keys leave the tick out (see `key::timeless`; the adversary's search of a
     /// clock-free scenario).
     timeless: bool,
+    /// In a staged run: how many lazy arrivals one step may choose (see
+    /// [`Sim::set_arrivals_per_step`]).
+    arrivals_per_step: u32,
     /// Lazy arrivals that no rule can tell apart are settled at the earliest tick (see
     /// `settle`; the adversary's search).
     settle: bool,

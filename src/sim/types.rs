@@ -8,6 +8,10 @@ use crate::syntax::ast::Outcome;
 /// Default bound on the events (messengers sent plus rules fired) of one run.
 pub const DEFAULT_MAX_EVENTS: u64 = 100_000;
 
+/// How many lazy arrivals a step of the searches chooses at most (see
+/// `Sim::set_arrivals_per_step`).
+pub const ARRIVALS_PER_STEP: u32 = 8;
+
 /// No messenger.
 pub const NONE: u32 = u32::MAX;
 

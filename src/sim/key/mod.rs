@@ -33,7 +33,7 @@ use super::*;
 pub(crate) use index::StateIndex;
 use mail::msg;
 use plan::{Ends, KeyPlan};
-pub(crate) use timeless::clock_free;
+pub(crate) use timeless::windows;
 
 /// Mark of a reference to an anonymous group (not a general).
 const GROUP: u64 = 1 << 40;

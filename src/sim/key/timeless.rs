@@ -21,29 +21,73 @@
 //! state kept, as no other branch of the search reaches it once idle ticks merge.
 //! Answers are the same as the search over every tick's states: every outcome, with
 //! the fewest captures, and a witness in no more ticks (tests compare both searches).
+//!
+//! **Windows.** A scenario whose clock is read only at stated ticks (`at T`, `decide at
+//! T`, `received ... by T`, a `crash any` opening at a stated tick) is time-invariant
+//! between them: its ticks fall into **windows** cut at those **boundaries** (see
+//! [`windows`]), and within a window nothing tells one tick from another. A state
+//! reached at tick t then dominates the same state reached later *in the same window*
+//! with no fewer captures: a run from the later one, up to the window's end, moved
+//! earlier and followed by idle ticks up to the window's end (every messenger still on
+//! its way then was held that long in the first run too), reaches the same state at the
+//! boundary with no more captures, and goes on alike from there. The search compares
+//! states by key and window; since idle ticks merge away, a state kept also goes on by
+//! idling to the next boundary (a step of its own), as it goes on by idling to the
+//! horizon in a clock-free scenario. What a boundary changes (a rule due, a deadline
+//! passed, a crash allowed) is then met by every state that reaches it.
 
 use crate::check::{LossKind, Model, Trigger};
 
-/// Whether nothing in `model` after tick 0 reads the clock, so that its states at
-/// different ticks can be compared (see the module's documentation).
-pub(crate) fn clock_free(model: &Model) -> bool {
-    let rules = model.rules.iter().all(|r| match r.trigger {
-        Trigger::Start | Trigger::Receive { .. } | Trigger::When(_) => true,
-        Trigger::Recover | Trigger::At(_) | Trigger::Every { .. } | Trigger::Decide { .. } => false,
-    });
-    let reads = model.reads.iter().all(|r| !r.now && r.patterns.iter().all(|p| p.by == crate::check::By::Never));
+/// The ticks at which a scenario whose clock is read only at stated ticks stops being
+/// time-invariant (see the module's documentation): `Some` of the **boundaries**,
+/// sorted (empty: **clock-free**, nothing after tick 0 reads the clock), or `None` if the clock is read
+/// otherwise (`now`, `every`, a `by` worked out by the run, a crash or partition at a
+/// stated tick, a loss window, a channel that is not asynchronous).
+///
+/// - `at T` and `decide at T` rules fire at tick T: T and T + 1 are boundaries (tick T
+///   is a window of its own);
+/// - `received ... by T` counts arrivals up to tick T: T + 1 is a boundary;
+/// - a `crash any` open from tick F > 1 cannot strike before F: F is a boundary.
+pub(crate) fn windows(model: &Model) -> Option<Vec<u32>> {
+    let mut at = Vec::new();
+    for r in &model.rules {
+        match r.trigger {
+            Trigger::Start | Trigger::Receive { .. } | Trigger::When(_) => {}
+            Trigger::At(t) | Trigger::Decide { at: t, .. } => at.extend([t, t.saturating_add(1)]),
+            Trigger::Recover | Trigger::Every { .. } => return None,
+        }
+    }
+    for r in &model.reads {
+        if r.now {
+            return None;
+        }
+        for p in &r.patterns {
+            match p.by {
+                crate::check::By::Never => {}
+                crate::check::By::Tick(t) => at.push(u32::try_from(t.saturating_add(1)).unwrap_or(0)),
+                crate::check::By::Computed => return None,
+            }
+        }
+    }
     let channels = model.channels.iter().all(|c| {
         c.delay_lo == 1
             && c.delay_hi >= model.horizon
             && c.delay_hi > c.delay_lo
             && c.losses.iter().all(|l| !matches!(l.kind, LossKind::Window(..)))
     });
-    let crashes = model.crash_any.iter().all(|c| c.from <= 1 && c.p.num < c.p.den);
-    rules
-        && reads
-        && channels
-        && crashes
-        && !model.when_reads_now
-        && model.crashes.is_empty()
-        && model.partitions.is_empty()
+    if !channels
+        || model.when_reads_now
+        || !model.crashes.is_empty()
+        || !model.partitions.is_empty()
+        || model.crash_any.iter().any(|c| c.p.num >= c.p.den)
+    {
+        return None;
+    }
+    at.extend(model.crash_any.iter().filter(|c| c.from > 1).map(|c| c.from));
+    // (Tick 0 parts nothing. A boundary past the horizon is kept: the tick after a
+    // rule due at the horizon ends the window of that tick, whose rules still fire.)
+    at.retain(|&t| t >= 1);
+    at.sort_unstable();
+    at.dedup();
+    Some(at)
 }
