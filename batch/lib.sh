@@ -86,16 +86,17 @@ scratch() {
 }
 
 # In folder $1: checks that the recipe left exactly M parts and a report.txt equal,
-# byte for byte, to `herald run $FILE --trials $N` on this machine.
+# byte for byte, to `herald run $FILE --trials $N` on this machine (or, with $2, to
+# `herald run $2 --trials $N`: the scenario named as the recipe's slices named it).
 compare_with_whole_run() {
-    local dir=$1 parts
+    local dir=$1 scenario=${2:-$FILE} parts
     parts=$(find "$dir" -maxdepth 1 -name 'part-*.json' | wc -l)
     [ "$parts" -eq "$M" ] || fail "the recipe left $parts parts in $dir, not M=$M"
     [ -s "$dir/report.txt" ] || fail "the recipe wrote no report.txt in $dir"
-    (cd "$dir" && herald run "$FILE" --trials "$N" >whole.txt) || fail "herald run $FILE --trials $N failed"
+    (cd "$dir" && herald run "$scenario" --trials "$N" >whole.txt) || fail "herald run $scenario --trials $N failed"
     if ! cmp -s "$dir/report.txt" "$dir/whole.txt"; then
         diff -u "$dir/whole.txt" "$dir/report.txt" | head -40 >&2 || true
-        fail "the merged report differs from herald run $FILE --trials $N (above: whole run vs merged)"
+        fail "the merged report differs from herald run $scenario --trials $N (above: whole run vs merged)"
     fi
-    say "ok: $M parts merged into the report of herald run $FILE --trials $N, byte for byte"
+    say "ok: $M parts merged into the report of herald run $scenario --trials $N, byte for byte"
 }
