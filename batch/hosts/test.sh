@@ -15,6 +15,7 @@
 # Addresses: 198.18.K.0/30 (RFC 2544's range for test networks), only inside the
 # namespaces made here. Usage: bash batch/hosts/test.sh
 set -euo pipefail
+# shellcheck source=batch/lib.sh
 source "$(dirname "$0")/../lib.sh"
 
 [ "$(id -u)" -eq 0 ] || fail "run as root: network namespaces and sshd need it"
@@ -109,16 +110,19 @@ EOF
     printf 'Host %s\n    HostName %s\n' "$host" "$there" >>"$net/ssh_config"
     # `ip netns exec` gives the command a mount namespace of its own, where the host's
     # home is bind-mounted on /root; sshd then runs in the foreground, logging to a file.
+    # shellcheck disable=SC2016 # the inner shell's arguments
     ip netns exec "$ns" sh -c 'mount --bind "$1" /root && exec /usr/sbin/sshd -D -e -f "$2"' \
         sh "$home" "$net/$host-sshd_config" >"$net/$host-sshd.log" 2>&1 &
     pids+=($!)
 done
 export PARALLEL_SSH="ssh -F $net/ssh_config"
+ssh=(ssh -F "$net/ssh_config")
 for host in "${hosts[@]}"; do
-    wait_for 30 "sshd on $host" $PARALLEL_SSH "$host" true
+    wait_for 30 "sshd on $host" "${ssh[@]}" "$host" true
     # Each host is its own: its address, its home, its herald.
-    seen=$($PARALLEL_SSH "$host" 'echo "$SSH_CONNECTION" | cut -d" " -f3; ls ~; command -v herald')
-    say "$host: $(echo $seen)"
+    # shellcheck disable=SC2016 # expanded on the host
+    seen=$("${ssh[@]}" "$host" 'echo "$SSH_CONNECTION" | cut -d" " -f3; ls ~; command -v herald')
+    say "$host: ${seen//$'\n'/ }"
 done
 
 recipe=$(recipe gnu-parallel-hosts)
@@ -127,7 +131,7 @@ say "running the README's several-hosts recipe with FILE=$FILE N=$N M=$M on :,${
     fail "the README's several-hosts recipe failed (or took more than 300 s)"
 # --cleanup: nothing is left on the hosts but what was there.
 for host in "${hosts[@]}"; do
-    left=$(ls -A "$net/$host" | grep -v -x -e bin -e .ssh -e .parallel || true)
+    left=$(find "$net/$host" -mindepth 1 -maxdepth 1 ! -name bin ! -name .ssh ! -name .parallel -printf '%f ')
     [ -z "$left" ] || fail "the recipe left files on $host: $left"
 done
 # Every host ran slices: parallel's job log (asked for through $PARALLEL, which GNU

@@ -17,6 +17,7 @@
 # Installs podman, runc (Debian) and kubernetes-validate (PyPI, in a venv under
 # target/) when missing. Usage: bash batch/kubernetes/test.sh
 set -euo pipefail
+# shellcheck source=batch/lib.sh
 source "$(dirname "$0")/../lib.sh"
 
 [ "$(id -u)" -eq 0 ] || fail "run as root: podman runs rootful containers here"
@@ -35,7 +36,7 @@ dir=$(scratch kubernetes)
 image=
 cleanup() {
     local status=$?
-    [ -n "$image" ] && podman rmi -f "$image" >/dev/null 2>&1 || true
+    if [ -n "$image" ]; then podman rmi -f "$image" >/dev/null 2>&1 || true; fi
     if [ "$status" -ne 0 ]; then say "the scratch folder is kept: $dir"; else rm -rf "$dir"; fi
 }
 trap cleanup EXIT
@@ -51,16 +52,16 @@ say "the README's Job validates against Kubernetes 1.25 and 1.37 (strict)"
 # path the manifest's FILE gives, an empty /parts. Imported under the manifest's name.
 image=$("$venv/bin/python" -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["spec"]["template"]["spec"]["containers"][0]["image"])' "$dir/job.yaml")
 scenario=$("$venv/bin/python" -c 'import sys, yaml; c = yaml.safe_load(open(sys.argv[1]))["spec"]["template"]["spec"]["containers"][0]; print({e["name"]: e["value"] for e in c["env"]}["FILE"])' "$dir/job.yaml")
-root=$dir/image
-mkdir -p "$root/bin" "$root/parts" "$root$(dirname "$scenario")"
-cp "$ROOT/$FILE" "$root$scenario"
-cp /bin/dash "$root/bin/sh"
-strip -o "$root/bin/herald" "$HERALD_BIN_DIR/herald"
+rootfs=$dir/image
+mkdir -p "$rootfs/bin" "$rootfs/parts" "$rootfs$(dirname "$scenario")"
+cp "$ROOT/$FILE" "$rootfs$scenario"
+cp /bin/dash "$rootfs/bin/sh"
+strip -o "$rootfs/bin/herald" "$HERALD_BIN_DIR/herald"
 for lib in $({ ldd /bin/dash; ldd "$HERALD_BIN_DIR/herald"; } | grep -o '/[^ ]*' | sort -u); do
-    mkdir -p "$root$(dirname "$lib")"
-    cp -L "$lib" "$root$lib"
+    mkdir -p "$rootfs$(dirname "$lib")"
+    cp -L "$lib" "$rootfs$lib"
 done
-tar -C "$root" -c . | podman import -q --change 'ENV PATH=/bin' - "$image" >/dev/null ||
+tar -C "$rootfs" -c . | podman import -q --change 'ENV PATH=/bin' - "$image" >/dev/null ||
     fail "podman import failed"
 
 mkdir -p "$dir/parts"

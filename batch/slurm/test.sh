@@ -9,6 +9,7 @@
 # submission commands (`<!-- recipe: slurm-submit -->`), and stops the daemons on exit.
 # Every wait is bounded. Usage: bash batch/slurm/test.sh
 set -euo pipefail
+# shellcheck source=batch/lib.sh
 source "$(dirname "$0")/../lib.sh"
 
 [ "$(id -u)" -eq 0 ] || fail "run as root: slurmd starts jobs as their users"
