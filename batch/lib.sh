@@ -56,6 +56,12 @@ need() {
     shift
     command -v "$cmd" >/dev/null && return 0
     say "installing $* (no $cmd)"
+    need_package "$@"
+    command -v "$cmd" >/dev/null || fail "$cmd is still missing after installing $*"
+}
+
+# Installs Debian packages: `need_package PACKAGE...`.
+need_package() {
     if [ -z "$APT_UPDATED" ]; then
         apt-get update -qq || fail "apt-get update failed"
         APT_UPDATED=1
@@ -71,7 +77,6 @@ need() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null || status=$?
     [ -z "$policy" ] || rm -f "$policy"
     [ "$status" -eq 0 ] || fail "apt-get install $* failed"
-    command -v "$cmd" >/dev/null || fail "$cmd is still missing after installing $*"
 }
 
 # Waits at most $1 seconds for the command after it to succeed, polling every half

@@ -27,7 +27,9 @@ need strip binutils
 venv=$ROOT/target/batch-venv
 if ! "$venv/bin/kubernetes-validate" --version >/dev/null 2>&1; then
     say "installing kubernetes-validate into $venv"
-    python3 -m venv "$venv" || fail "python3 -m venv failed"
+    # (Debian's own python3 makes venvs only with python3-venv.)
+    python3 -m venv "$venv" 2>/dev/null || { need_package python3-venv && python3 -m venv "$venv"; } ||
+        fail "python3 -m venv failed"
     "$venv/bin/pip" install -q kubernetes-validate==1.37.0 || fail "pip install kubernetes-validate failed"
 fi
 herald_on_path
