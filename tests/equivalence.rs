@@ -1065,7 +1065,7 @@ fn keys_written_from_parents_are_the_keys() {
 fn asynchronous() -> impl Strategy<Value = String> {
     (
         (2usize..=3, 2u32..=6, any::<bool>(), 0u8..3, 0u8..4, 0u8..3),
-        proptest::collection::vec((0u8..4, 0u8..5, 0u8..8, 1i64..4), 3),
+        proptest::collection::vec((0u8..5, 0u8..5, 0u8..8, 1i64..4), 3),
     )
         .prop_map(|((n, horizon, values, net, crash, delay), gens)| {
             let names = ["A", "B", "C"];
@@ -1092,6 +1092,10 @@ fn asynchronous() -> impl Strategy<Value = String> {
                     1 => s.push_str(&format!("  on start {{ send propose(x) to {next} }}\n")),
                     // (A timer: its tick is a boundary of the windowed search.)
                     2 => s.push_str(&format!("  at {} {{ send propose(x) to all }}\n", 1 + value as u32 % horizon)),
+                    // (Interchangeable messengers: the search chooses how many arrive.)
+                    3 => s.push_str(&format!(
+                        "  on start {{\n    send propose(x) to {next}\n    send propose(x) to {next}\n  }}\n"
+                    )),
                     _ => {}
                 }
                 match receive {

@@ -397,7 +397,7 @@ pub fn analyze_with(
     if lazy {
         // The most likely runs, as ordinary choices (the same runs, the same probabilities).
         for (_, path) in result.most_likely.iter_mut().flatten() {
-            *path = super::lazy::ordinary(model, path, sim.max_events, reduce);
+            *path = super::lazy::ordinary(model, path, sim.max_events, (reduce, false));
         }
     }
     Ok(result)

@@ -177,6 +177,8 @@ fn search(
     sim.set_timeless(timeless);
     // Arrivals no rule can tell apart are not choices (see `sim::settle`).
     sim.set_settled_delays(reduce && lazy);
+    // Interchangeable arrivals by how many, not which (`Sim::set_alike_arrivals`).
+    sim.set_alike_arrivals(reduce && lazy);
     // A few lazy arrivals a step: the states between them are not worth keeping.
     if reduce {
         sim.set_arrivals_per_step(crate::sim::ARRIVALS_PER_STEP);
@@ -370,7 +372,7 @@ fn search(
     }
     if lazy {
         for w in out.reached.values_mut() {
-            w.choices = super::lazy::ordinary(model, &w.choices, sim.max_events, reduce);
+            w.choices = super::lazy::ordinary(model, &w.choices, sim.max_events, (reduce, reduce));
         }
     }
     if reduce {

@@ -110,10 +110,12 @@ impl Chooser for Translate<'_> {
 /// The ordinary choices of the run that `lazy_choices` make with lazy delivery.
 ///
 /// `settled`: the lazy run let arrivals no rule can tell apart settle at their earliest
-/// tick (`Sim::set_settled_delays`).
-pub fn ordinary(model: &Model, lazy_choices: &[u32], max_events: u64, settled: bool) -> Vec<u32> {
+/// tick (`Sim::set_settled_delays`); `alike`: it chose how many interchangeable
+/// messengers arrive, not which (`Sim::set_alike_arrivals`).
+pub fn ordinary(model: &Model, lazy_choices: &[u32], max_events: u64, (settled, alike): (bool, bool)) -> Vec<u32> {
     let mut sim = Sim::new(model, Mode::Staged { lazy: true });
     sim.set_settled_delays(settled);
+    sim.set_alike_arrivals(alike);
     sim.max_events = max_events;
     let mut note = Note {
         script: Script::new(lazy_choices),

@@ -28,6 +28,7 @@ impl<'m> Sim<'m> {
             timeless: false,
             arrivals_per_step: 1,
             settle: false,
+            alike: false,
             lean: LeanState::new(model, &plan, f),
             plan,
             state,
@@ -67,6 +68,19 @@ impl<'m> Sim<'m> {
     /// arrive at its earliest tick, without a choice (see `settle`).
     pub(crate) fn set_settled_delays(&mut self, on: bool) {
         self.settle = on;
+    }
+
+    /// With lazy delivery, makes the arrivals of interchangeable messengers a choice of
+    /// *how many* of them arrive now, not *which*: of two messengers next to each other on
+    /// the road, to the same receiver from the same sender, with the same message, both
+    /// originals or both duplicates, both open and with the same last tick, the second may
+    /// arrive now only if the first does (otherwise it is held without a choice). Which
+    /// of them arrive makes the same state but for the messengers' numbers, which nothing
+    /// but the timeline reads (a loss rule by number chose their fates when they were
+    /// sent), so the adversary's search loses nothing by it; probabilities would (the
+    /// exact analysis weighs every choice), so only the search sets it.
+    pub(crate) fn set_alike_arrivals(&mut self, on: bool) {
+        self.alike = on;
     }
 
     /// Leaves the tick out of state keys: only for a search of a scenario that

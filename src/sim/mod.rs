@@ -118,6 +118,9 @@ pub struct Sim<'m> {
     /// Lazy arrivals that no rule can tell apart are settled at the earliest tick (see
     /// `settle`; the adversary's search).
     settle: bool,
+    /// Interchangeable lazy arrivals are chosen by how many, not which (see
+    /// [`Sim::set_alike_arrivals`]; the adversary's search only).
+    alike: bool,
     plan: Plan,
     /// Everything the run changes.
     state: RunState,

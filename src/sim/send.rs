@@ -260,6 +260,19 @@ impl Sim<'_> {
     pub(crate) fn choose_arrival<C: Chooser>(&mut self, i: usize, t: u32, ch: &mut C) {
         let r = self.state.road[i];
         let (id, duplicate) = (r.p.id, r.p.duplicate);
+        if self.alike && r.latest > t && i > 0 {
+            let q = self.state.road[i - 1];
+            let alike = !q.arrive
+                && q.earliest <= t
+                && q.latest == r.latest
+                && (q.p.from, q.p.to, q.p.duplicate) == (r.p.from, r.p.to, r.p.duplicate)
+                && q.p.msg == r.p.msg;
+            if alike {
+                // Held as the one before it was (see `set_alike_arrivals`).
+                self.state.road[i].arrive = false;
+                return;
+            }
+        }
         let arrive = if r.latest <= t {
             ch.about(&About::Arrival { id, duplicate, tick: t, forced: true });
             true
