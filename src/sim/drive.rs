@@ -186,7 +186,7 @@ impl<'m> Sim<'m> {
 
     /// A staged run ([`Mode::Staged`]): runs the current tick up to its next choice point.
     /// One call makes the choices of one unit — the tick's crashes, one messenger's lazy
-    /// arrival (or a few: [`Sim::set_arrivals_per_step`]), or one messenger's fate — plus
+    /// arrival (or a few, as the search sets it), or one messenger's fate — plus
     /// whatever follows it without a choice; so a
     /// tick of many messengers is a chain of small steps, and the states between them can
     /// be merged. Returns true when the run has ended, like [`Sim::step`]; a run made of
