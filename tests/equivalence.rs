@@ -662,6 +662,31 @@ fn reductions_and_lazy_delays_change_no_exact_answer() {
     });
 }
 
+/// Alike arrivals counted (the reductions on: of alike messengers, the analysis chooses
+/// how many arrive and weighs each sequence by the runs it stands for) change no exact
+/// answer: on asynchronous scenarios, which send alike messengers, lazy analysis with and
+/// without the reductions gives the same probabilities, and most likely runs of the same
+/// probability that replay to their outcome with it.
+#[test]
+fn counted_arrivals_change_no_exact_answer() {
+    let compared = std::cell::Cell::new(0);
+    check(300, 0xa11c, asynchronous(), |src| {
+        let Ok(l) = herald::load("async.herald", src.as_bytes(), &[]) else {
+            return Ok(());
+        };
+        let m = &l.model;
+        let on = exact::analyze_with(m, Limits::states(MAX_STATES), None, true, true);
+        let off = exact::analyze_with(m, Limits::states(MAX_STATES), None, true, false);
+        if let Some((a, b)) = exact_pair(&on, &off, "alike arrivals counted and not", &src)? {
+            same_most_likely(a, b, "alike arrivals counted and not", &src)?;
+            check_most_likely(m, a, "alike arrivals counted", &src)?;
+            compared.set(compared.get() + src.contains("    send propose(x) to") as u32);
+        }
+        Ok(())
+    });
+    assert!(compared.get() >= 30, "{} of 300 scenarios compared with alike messengers", compared.get());
+}
+
 /// The state key's reductions only merge states: a scenario never has more distinct
 /// states with them than without (what `tests/likelihood.rs` checks on the bundled
 /// scenarios). On generated scenarios it does (600 cases: some fail); see the minimised

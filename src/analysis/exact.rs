@@ -65,13 +65,16 @@ pub(crate) struct Walk<'a> {
     pub ordinary: Vec<(u64, u64)>,
     /// Whether the next choice is a lazy arrival.
     arrival: bool,
+    /// Factors of the probability beyond the choices' own (alike arrivals counted:
+    /// `Chooser::weigh`).
+    pub extra: Vec<(u64, u64)>,
 }
 
 impl<'a> Walk<'a> {
     /// A walk after `prefix`, recording into `taken` (emptied: its buffer is reused).
     pub fn new(prefix: &'a [u32], mut taken: Vec<(Choice, u32)>) -> Walk<'a> {
         taken.clear();
-        Walk { prefix, taken, ordinary: Vec::new(), arrival: false }
+        Walk { prefix, taken, ordinary: Vec::new(), arrival: false, extra: Vec::new() }
     }
 }
 
@@ -112,11 +115,15 @@ impl Chooser for Walk<'_> {
     fn lazy_delay(&mut self, lo: u32, hi: u32) {
         self.ordinary.push(factor(&Choice::Delay { lo, hi }, 0));
     }
+
+    fn weigh(&mut self, num: u64, den: u64) {
+        self.extra.push((num, den));
+    }
 }
 
-/// The probability of a sequence of choices.
-fn product(w: &mut Weights, taken: &[(Choice, u32)]) -> Weight {
-    w.product(taken.iter().map(|(c, i)| factor(c, *i)))
+/// The probability of a sequence of choices, with the `extra` factors it was weighed by.
+fn product(w: &mut Weights, taken: &[(Choice, u32)], extra: &[(u64, u64)]) -> Weight {
+    w.product(taken.iter().map(|(c, i)| factor(c, *i)).chain(extra.iter().copied()))
 }
 
 /// The next choice sequence after `taken` (an odometer over the possible options), into
@@ -247,6 +254,8 @@ pub fn analyze_with(
     // Arrivals no rule can tell apart are not branched on (`sim::settle`): each such
     // window's ticks lead to runs alike, whose probabilities are counted together.
     sim.set_settled_delays(reduce && lazy);
+    // Alike arrivals counted, each sequence weighed for the runs it stands for.
+    sim.set_alike_arrivals(reduce && lazy);
     // A few lazy arrivals a step: the states between them are not worth keeping.
     if reduce {
         sim.set_arrivals_per_step(crate::sim::ARRIVALS_PER_STEP);
@@ -278,12 +287,12 @@ pub fn analyze_with(
                 if w.work > max_work {
                     return Err(ExactError::Stopped(Stop::Work { limit: max_work, states: result.states }));
                 }
-                let (taken, ordinary) = (walk.taken, walk.ordinary);
+                let (taken, ordinary, walk_extra) = (walk.taken, walk.ordinary, walk.extra);
                 let ended = ended.map_err(|error| {
                     let id = paths.push(node.best.1, &taken);
                     ExactError::Run { error, choices: paths.full(id) }
                 })?;
-                let step = product(&mut w, &taken);
+                let step = product(&mut w, &taken, &walk_extra);
                 let p = w.mul(&node.prob, &step);
                 // The most likely run is an ordinary one: lazily, the choices stand for a
                 // class of runs (the delays of messengers that never arrived are left
@@ -397,7 +406,7 @@ pub fn analyze_with(
     if lazy {
         // The most likely runs, as ordinary choices (the same runs, the same probabilities).
         for (_, path) in result.most_likely.iter_mut().flatten() {
-            *path = super::lazy::ordinary(model, path, sim.max_events, (reduce, false));
+            *path = super::lazy::ordinary(model, path, sim.max_events, (reduce, reduce));
         }
     }
     Ok(result)

@@ -85,6 +85,13 @@ pub trait Chooser {
     /// run of those a lazy run stands for.
     #[inline]
     fn lazy_delay(&mut self, _lo: u32, _hi: u32) {}
+
+    /// With alike arrivals counted (`Sim::set_alike_arrivals`): a factor `num / den` of
+    /// the probability of the choices made, for the runs that one sequence of choices
+    /// stands for (which of the alike messengers arrived). An exact analysis multiplies
+    /// it in; nothing else weighs choices.
+    #[inline]
+    fn weigh(&mut self, _num: u64, _den: u64) {}
 }
 
 /// Choices drawn from ChaCha8, seeded from a 64-bit seed.
@@ -224,6 +231,10 @@ impl<C: Chooser> Chooser for Recording<C> {
 
     fn lazy_delay(&mut self, lo: u32, hi: u32) {
         self.inner.lazy_delay(lo, hi);
+    }
+
+    fn weigh(&mut self, num: u64, den: u64) {
+        self.inner.weigh(num, den);
     }
 }
 

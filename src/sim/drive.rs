@@ -77,8 +77,10 @@ impl<'m> Sim<'m> {
     /// arrive now only if the first does (otherwise it is held without a choice). Which
     /// of them arrive makes the same state but for the messengers' numbers, which nothing
     /// but the timeline reads (a loss rule by number chose their fates when they were
-    /// sent), so the adversary's search loses nothing by it; probabilities would (the
-    /// exact analysis weighs every choice), so only the search sets it.
+    /// sent), so the adversary's search loses nothing by it. The exact analysis sets it
+    /// too, and weighs each sequence of choices by the runs it stands for
+    /// ([`Chooser::weigh`]): C(k, j) for `j` of `k` alike messengers arriving, and the
+    /// probability of each hold that followed without a choice.
     pub(crate) fn set_alike_arrivals(&mut self, on: bool) {
         self.alike = on;
     }
@@ -373,6 +375,11 @@ impl<C: Chooser> Chooser for Counting<'_, C> {
     #[inline]
     fn lazy_delay(&mut self, lo: u32, hi: u32) {
         self.inner.lazy_delay(lo, hi)
+    }
+
+    #[inline]
+    fn weigh(&mut self, num: u64, den: u64) {
+        self.inner.weigh(num, den)
     }
 
     #[inline]

@@ -260,16 +260,12 @@ impl Sim<'_> {
     pub(crate) fn choose_arrival<C: Chooser>(&mut self, i: usize, t: u32, ch: &mut C) {
         let r = self.state.road[i];
         let (id, duplicate) = (r.p.id, r.p.duplicate);
-        if self.alike && r.latest > t && i > 0 {
+        if self.alike && i > 0 {
             let q = self.state.road[i - 1];
-            let alike = !q.arrive
-                && q.earliest <= t
-                && q.latest == r.latest
-                && (q.p.from, q.p.to, q.p.duplicate) == (r.p.from, r.p.to, r.p.duplicate)
-                && q.p.msg == r.p.msg;
-            if alike {
+            if !q.arrive && alike(&q, &r, t) {
                 // Held as the one before it was (see `set_alike_arrivals`).
                 self.state.road[i].arrive = false;
+                self.alike_counted(i, t, ch);
                 return;
             }
         }
@@ -281,6 +277,38 @@ impl Sim<'_> {
             ch.chance(&Prob::new(1, (r.latest - t + 1) as u64)).index == 1
         };
         self.state.road[i].arrive = arrive;
+        if self.alike {
+            self.alike_counted(i, t, ch);
+        }
+    }
+
+    /// With alike arrivals counted: if road entry `i` ends a run of `k` alike messengers
+    /// (see `set_alike_arrivals`) of which the first `j` arrive now, weighs the choices by
+    /// what they stand for: any `j` of the `k` arriving, C(k, j) runs, each with its
+    /// `k - j` held (the sequence chose one hold, and let the others follow).
+    fn alike_counted<C: Chooser>(&self, i: usize, t: u32, ch: &mut C) {
+        let road = &self.state.road;
+        if road.get(i + 1).is_some_and(|next| alike(&road[i], next, t)) {
+            return;
+        }
+        let mut s = i;
+        while s > 0 && alike(&road[s - 1], &road[s], t) {
+            s -= 1;
+        }
+        let k = (i - s + 1) as u64;
+        let j = road[s..=i].iter().filter(|r| r.arrive).count() as u64;
+        if k < 2 || j == k {
+            return;
+        }
+        // C(k, j) = the product of m / (m - j) for m from j + 1 to k.
+        for m in j + 1..=k {
+            ch.weigh(m, m - j);
+        }
+        // Each hold after the first: 1 - 1 / (the ticks left in the window).
+        let left = (road[i].latest - t + 1) as u64;
+        for _ in 0..k - j - 1 {
+            ch.weigh(left - 1, left);
+        }
     }
 
     pub(crate) fn event_limit(&self) -> RunError {
@@ -295,4 +323,16 @@ impl Sim<'_> {
         let rule = if sent == 0 { self.current } else { rule };
         RunError::EventLimit { limit: self.max_events, rule, sent, tick: self.state.now }
     }
+}
+
+/// Whether road entries `a` and `b` (next to each other) are alike at tick `t`: both
+/// open, neither due, the same last tick, sender, receiver, message and duplicate mark
+/// (see `Sim::set_alike_arrivals`).
+fn alike(a: &Road, b: &Road, t: u32) -> bool {
+    a.earliest <= t
+        && b.earliest <= t
+        && a.latest == b.latest
+        && a.latest > t
+        && (a.p.from, a.p.to, a.p.duplicate) == (b.p.from, b.p.to, b.p.duplicate)
+        && a.p.msg == b.p.msg
 }
