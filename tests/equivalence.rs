@@ -1089,8 +1089,8 @@ fn keys_written_from_parents_are_the_keys() {
 /// across ticks (`sim::key::timeless`).
 fn asynchronous() -> impl Strategy<Value = String> {
     (
-        (2usize..=3, 2u32..=6, any::<bool>(), 0u8..3, 0u8..4, 0u8..3),
-        proptest::collection::vec((0u8..5, 0u8..5, 0u8..8, 1i64..4), 3),
+        (2usize..=3, 2u32..=6, any::<bool>(), 0u8..3, 0u8..5, 0u8..3),
+        proptest::collection::vec((0u8..6, 0u8..5, 0u8..8, 1i64..4), 3),
     )
         .prop_map(|((n, horizon, values, net, crash, delay), gens)| {
             let names = ["A", "B", "C"];
@@ -1107,6 +1107,8 @@ fn asynchronous() -> impl Strategy<Value = String> {
                 2 => s.push_str(&format!("crash any 1 of {}\n", names[n - 1])),
                 // (Opening at a stated tick: a boundary of the windowed search.)
                 3 => s.push_str(&format!("crash any 1 of {} from 2 to {horizon}\n", names[..n].join(", "))),
+                // (A stated crash and recovery: boundaries too.)
+                4 => s.push_str(&format!("crash {0} at 2\nrecover {0} at 3\n", names[n - 1])),
                 _ => {}
             }
             for (g, &(start, receive, decide, value)) in gens.iter().take(n).enumerate() {
@@ -1120,6 +1122,10 @@ fn asynchronous() -> impl Strategy<Value = String> {
                     // (Interchangeable messengers: the search chooses how many arrive.)
                     3 => s.push_str(&format!(
                         "  on start {{\n    send propose(x) to {next}\n    send propose(x) to {next}\n  }}\n"
+                    )),
+                    // (A periodic timer, which stops: each firing a boundary.)
+                    4 => s.push_str(&format!(
+                        "  every 2 until received propose from {next} {{ send propose(x) to {next} }}\n  on recover {{ send propose(x) to all }}\n"
                     )),
                     _ => {}
                 }
@@ -1180,7 +1186,7 @@ fn states_compared_across_ticks_change_no_answer_of_the_adversary() {
         };
         dominated.set(dominated.get() + (x.dominated > 0) as u32);
         // (States compared within windows: the clock is read at stated ticks.)
-        let clock = src.contains(" at ") || src.contains(" by ") || src.contains(" from 2 ");
+        let clock = [" at ", " by ", " from 2 ", "every "].iter().any(|w| src.contains(w));
         windowed.set(windowed.get() + (x.dominated > 0 && clock) as u32);
         // (Fewer states with delays in a range: settled arrivals, or the other reductions.)
         settled.set(settled.get() + (x.states < y.states && !src.contains("delay any")) as u32);

@@ -239,7 +239,7 @@ fn search(
             // step of its own, after the others).
             let mut idle_to = None;
             if timeless && progress.1 == 0 && progress.0 > 0 {
-                match bounds.iter().find(|&&b| b > progress.0) {
+                match bounds.get(window(&bounds, progress.0) as usize) {
                     None => {
                         sim.restore(&node.snap);
                         sim.set_adversary_counts(node.captures, 0);

@@ -41,11 +41,12 @@ use crate::check::{LossKind, Model, Trigger};
 /// The ticks at which a scenario whose clock is read only at stated ticks stops being
 /// time-invariant (see the module's documentation): `Some` of the **boundaries**,
 /// sorted (empty: **clock-free**, nothing after tick 0 reads the clock), or `None` if the clock is read
-/// otherwise (`now`, `every`, a `by` worked out by the run, a crash or partition at a
-/// stated tick, a loss window, a channel that is not asynchronous).
+/// otherwise (`now`, a `by` worked out by the run, a partition, a loss window, a
+/// channel that is not asynchronous).
 ///
-/// - `at T` and `decide at T` rules fire at tick T: T and T + 1 are boundaries (tick T
-///   is a window of its own);
+/// - `at T` and `decide at T` rules fire at tick T, `every P` at each multiple of P, a
+///   stated crash or recovery happens at its tick (and `on recover` rules fire then):
+///   T and T + 1 are boundaries (tick T is a window of its own);
 /// - `received ... by T` counts arrivals up to tick T: T + 1 is a boundary;
 /// - a `crash any` open from tick F > 1 cannot strike before F: F is a boundary.
 pub(crate) fn windows(model: &Model) -> Option<Vec<u32>> {
@@ -54,9 +55,18 @@ pub(crate) fn windows(model: &Model) -> Option<Vec<u32>> {
         match r.trigger {
             Trigger::Start | Trigger::Receive { .. } | Trigger::When(_) => {}
             Trigger::At(t) | Trigger::Decide { at: t, .. } => at.extend([t, t.saturating_add(1)]),
-            Trigger::Recover | Trigger::Every { .. } => return None,
+            // (Fires at every multiple of its period up to the horizon, until it stops.)
+            Trigger::Every { period, .. } => {
+                let fires = (period.max(1)..=model.horizon).step_by(period.max(1) as usize);
+                at.extend(fires.flat_map(|t| [t, t.saturating_add(1)]));
+            }
+            // (At a stated recovery, below.)
+            Trigger::Recover => {}
         }
     }
+    // A crash or a recovery at a stated tick: from it on, the general is down, or up and
+    // its `on recover` rules fire during that tick.
+    at.extend(model.crashes.iter().flat_map(|c| [c.at, c.at.saturating_add(1)]));
     for r in &model.reads {
         if r.now {
             return None;
@@ -77,7 +87,6 @@ pub(crate) fn windows(model: &Model) -> Option<Vec<u32>> {
     });
     if !channels
         || model.when_reads_now
-        || !model.crashes.is_empty()
         || !model.partitions.is_empty()
         || model.crash_any.iter().any(|c| c.p.num >= c.p.den)
     {
