@@ -662,6 +662,58 @@ fn reductions_and_lazy_delays_change_no_exact_answer() {
     });
 }
 
+/// The adversary's search cut into parts (`--shard`) keeps, for each thing reached, the
+/// witness the whole search keeps: the least over the parts by captures, ticks and where
+/// it was met (`Witness::order`) is the whole search's witness, choice for choice, on
+/// generated scenarios (synchronous and asynchronous: merged states, symmetry, states
+/// compared across ticks and within windows).
+#[test]
+fn parts_of_a_search_keep_the_whole_search_s_witnesses() {
+    let split = std::cell::Cell::new(0);
+    let test = |src: String| {
+        let Ok(l) = herald::load("generated.herald", src.as_bytes(), &[]) else {
+            return Ok(());
+        };
+        let m = &l.model;
+        let limits = Limits::states(MAX_STATES);
+        let Ok(whole) = explore::explore_limited(m, limits, false) else {
+            return Ok(());
+        };
+        for parts in [2u64, 3, 5] {
+            let mut best: std::collections::BTreeMap<Reach, explore::Witness> = Default::default();
+            for k in 0..parts {
+                let Ok(part) = explore::explore_part(m, limits, false, (k, parts)) else {
+                    return Ok(());
+                };
+                for (r, w) in part.reached {
+                    if best.get(&r).is_none_or(|b| w.rank() < b.rank()) {
+                        best.insert(r, w);
+                    }
+                }
+            }
+            split.set(split.get() + 1);
+            for (r, w) in &whole.reached {
+                let b = best.get(r);
+                prop_assert!(b.is_some(), "{r:?} reached by the whole search, by no part ({parts} parts)\n{src}");
+                let b = b.unwrap();
+                prop_assert_eq!(
+                    (b.captures, b.ticks, &b.choices),
+                    (w.captures, w.ticks, &w.choices),
+                    "{:?}: {} parts and the whole search keep different witnesses\n{}",
+                    r,
+                    parts,
+                    src
+                );
+            }
+            prop_assert_eq!(best.len(), whole.reached.len(), "the parts reach what the whole reaches\n{}", src);
+        }
+        Ok(())
+    };
+    check(150, 0x5a4d, scenario(), test);
+    check(150, 0x5a4e, asynchronous(), test);
+    assert!(split.get() >= 500, "{} searches split and compared", split.get());
+}
+
 /// Alike arrivals counted (the reductions on: of alike messengers, the analysis chooses
 /// how many arrive and weighs each sequence by the runs it stands for) change no exact
 /// answer: on asynchronous scenarios, which send alike messengers, lazy analysis with and

@@ -232,8 +232,8 @@ fn merge_refuses_edited_parts() {
     let (err, code) = edit("version: 0.1.0", "version: 0.0.9");
     assert_eq!(code, 3);
     assert!(err.contains("part-1.yaml: written by herald 0.0.9"), "{err}");
-    let (err, _) = edit("herald_part: 1", "herald_part: 2");
-    assert!(err.contains("a part of schema version 2"), "{err}");
+    let (err, _) = edit("herald_part: 2", "herald_part: 3");
+    assert!(err.contains("a part of schema version 3"), "{err}");
     let mut files = parts.clone();
     files.push(("notes.txt".to_string(), b"hello".to_vec()));
     let (err, code) = merge_named(&files, &["part-0.json", "notes.txt"]);
@@ -352,10 +352,23 @@ fn verdicts(json: &str) -> (Vec<Possible>, Vec<String>) {
     (possible, never)
 }
 
+/// The report without its count of states (a merged search counts each part's).
+fn without_states(json: &str) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_str(json).unwrap();
+    v.as_object_mut().unwrap().remove("states");
+    v
+}
+
+/// The text report without its header's count of states.
+fn text_without_states(text: &str) -> String {
+    text.lines().filter(|l| !l.contains("distinct states")).collect::<Vec<_>>().join("\n")
+}
+
 /// On every bundled scenario, exercise and solution, the adversary's search cut into 1,
 /// 2, 3 and 7 parts of its first choices and merged gives the whole search's verdicts,
-/// each possible outcome at the whole search's fewest captures (and ticks), and witnesses
-/// that replay to it.
+/// each possible outcome at the whole search's fewest captures (and ticks), and, among
+/// equally cheap witnesses, the whole search's: the merged report is the whole one's, in
+/// JSON and in text, but for the count of states.
 #[test]
 fn merged_explorations_give_the_whole_search_s_verdicts_on_every_bundled_scenario() {
     let mut compared = 0;
@@ -367,11 +380,19 @@ fn merged_explorations_give_the_whole_search_s_verdicts_on_every_bundled_scenari
         let whole = herald(&[args.as_slice(), &["--format", "json"]].concat(), &files);
         assert_eq!(whole.code, 0, "{name}: {}", whole.stderr());
         let expected = verdicts(&whole.stdout());
+        let whole_text = herald(&args, &files);
         for m in [1, 2, 3, 7] {
             let parts = shards(&args, m, &files);
             let merged = merge(&parts, "json");
             assert_eq!(merged.code, 0, "{name}, {m} parts: {}", merged.stderr());
             assert_eq!(verdicts(&merged.stdout()), expected, "{name}, {m} parts");
+            assert_eq!(without_states(&merged.stdout()), without_states(&whole.stdout()), "{name}, {m} parts");
+            let text = merge(&parts, "text");
+            assert_eq!(
+                text_without_states(&text.stdout()),
+                text_without_states(&whole_text.stdout()),
+                "{name}, {m} parts: the text report"
+            );
             compared += 1;
         }
     }

@@ -40,6 +40,73 @@ pub struct Witness {
     pub captures: u32,
     pub ticks: u32,
     pub choices: Vec<u32>,
+    /// Where the search met it, as a sequence compared lexicographically (see `Order`
+    /// in this module): among witnesses of equal captures and ticks, the least is kept, by a
+    /// search on one machine and by the merge of a search's parts alike.
+    pub order: Vec<u64>,
+}
+
+impl Witness {
+    /// What the search keeps the least of: captures, then ticks, then where it was met.
+    pub fn rank(&self) -> (u32, u32, &[u64]) {
+        (self.captures, self.ticks, &self.order)
+    }
+}
+
+/// **The order in which the search meets states and runs**, which breaks ties between
+/// equally cheap witnesses the same way whether the search ran on one machine or in
+/// parts (`--shard`).
+///
+/// The search takes stages (tick, and position within it) in order, and the states of a
+/// stage in the order of their best paths' last steps: the state the step started from
+/// (in the order the search took it) and the number of the step's choice sequence from
+/// it. So a state's place is `(its parent's stage, its parent's place, its step's
+/// number)`, and a run's end is met at `(its last state's stage, that state's place, the
+/// step's number)`: a nesting that [`Order::flatten`] writes as one sequence compared
+/// lexicographically (the stages from the end up to the first state, a 0, then the step
+/// numbers from the first state down). A state keeps its first best path (fewest
+/// captures; the earliest met among equals), so every search keeps, for each thing
+/// reached, the cheapest witness met first; and a part of the search meets a run where
+/// the whole search does, or the whole search meets one as cheap no later, so the least
+/// over the parts is the whole search's.
+#[derive(Default)]
+struct Order {
+    /// Per entry: the entry of the state's parent, the parent's stage, and the step's
+    /// number.
+    entries: Vec<(u32, u64, u32)>,
+}
+
+impl Order {
+    const ROOT: u32 = u32::MAX;
+
+    fn push(&mut self, parent: u32, stage: u64, step: u32) -> u32 {
+        self.entries.push((parent, stage, step));
+        self.entries.len() as u32 - 1
+    }
+
+    /// The place of a run's end met at step `step` of the state whose entry is `at`, at
+    /// `stage`, as one sequence.
+    fn flatten(&self, mut at: u32, stage: u64, step: u32) -> Vec<u64> {
+        let (mut stages, mut steps) = (vec![stage + 1], vec![step as u64]);
+        while at != Self::ROOT {
+            let (parent, stage, step) = self.entries[at as usize];
+            stages.push(stage + 1);
+            steps.push(step as u64);
+            at = parent;
+        }
+        stages.push(0);
+        stages.extend(steps.iter().rev());
+        stages
+    }
+
+    fn bytes(&self) -> usize {
+        16 * self.entries.capacity()
+    }
+}
+
+/// A stage as one number, in the order stages are taken.
+fn stage_number((tick, within): (u32, u32)) -> u64 {
+    (tick as u64) << 32 | within as u64
 }
 
 /// The result of an exploration.
@@ -76,6 +143,10 @@ struct Node {
     captures: u32,
     /// Its best path, in `Paths`.
     path: u32,
+    /// Where its best path's last step was met: the parent's turn in the search and the
+    /// step's number (the stage is taken in this order), and its entry in [`Order`].
+    met: (u64, u32),
+    order: u32,
 }
 
 /// The distinct states at one point of a run (tick and stage), in the order found: the
@@ -193,6 +264,8 @@ fn search(
         snap: Box::new(sim.save()),
         captures: 0,
         path: Paths::ROOT,
+        met: (0, 0),
+        order: Order::ROOT,
     });
     let mut key = Vec::new();
     let (mut prefix, mut spare) = (Vec::new(), Vec::new());
@@ -201,7 +274,21 @@ fn search(
     // The snapshots of states explored, saved over by new states.
     let mut spares: Vec<Box<Snapshot>> = Vec::new();
     let mut split_done = false;
-    while let Some((progress, (nodes, index, layouts))) = frontier.pop_first() {
+    let mut order = Order::default();
+    // The turn of each state taken, in order.
+    let mut turn: u64 = 0;
+    while let Some((progress, (mut nodes, index, mut layouts))) = frontier.pop_first() {
+        // The stage in the order of its states' best paths (see `Order`).
+        if nodes.windows(2).any(|w| w[0].met > w[1].met) {
+            let mut by: Vec<usize> = (0..nodes.len()).collect();
+            by.sort_by_key(|&i| nodes[i].met);
+            let mut slots: Vec<Option<Node>> = nodes.into_iter().map(Some).collect();
+            nodes = by.iter().map(|&i| slots[i].take().expect("each once")).collect();
+            if layouts.len() == by.len() * n {
+                layouts = by.iter().flat_map(|&i| layouts[i * n..(i + 1) * n].to_vec()).collect();
+            }
+        }
+        let stage = stage_number(progress);
         held.remove(index.bytes() + std::mem::size_of::<Place>() * layouts.capacity());
         let stage_states = nodes.len();
         // The snapshots are read from memory a batch ahead, while other states' steps
@@ -231,6 +318,10 @@ fn search(
                     next.snap.touch();
                 }
             }
+            let me = turn;
+            turn += 1;
+            // The number of the step from this state (0: its idle run to the horizon).
+            let mut step: u32 = 0;
             // The keys of the states one step on copy from this one what the step did not
             // change. (The first state has no key.)
             let parent = (i < index.len()).then(|| Parent { progress, records: &layouts[i * n..(i + 1) * n] });
@@ -243,7 +334,8 @@ fn search(
                     None => {
                         sim.restore(&node.snap);
                         sim.set_adversary_counts(node.captures, 0);
-                        idle_to_the_end(model, &mut sim, &mut out, &mut paths, &node)?;
+                        let at = order.flatten(node.order, stage, 0);
+                        idle_to_the_end(model, &mut sim, &mut out, &mut paths, &node, at)?;
                     }
                     // (To the next tick: the steps from this one already idle through it.)
                     Some(&b) => idle_to = (b > progress.0 + 1).then_some(b),
@@ -252,6 +344,7 @@ fn search(
             let mut idling = false;
             prefix.clear();
             loop {
+                step += 1;
                 sim.restore(&node.snap);
                 // A merged state goes on from its best path, not the first one found.
                 sim.set_adversary_counts(node.captures, 0);
@@ -284,7 +377,8 @@ fn search(
                                     paths.full(id)
                                 })
                                 .clone();
-                            out.reached.insert(r, Witness { captures, ticks: sim.state().now, choices });
+                            let order = order.flatten(node.order, stage, step);
+                            out.reached.insert(r, Witness { captures, ticks: sim.state().now, choices, order });
                         }
                     }
                 } else {
@@ -316,6 +410,8 @@ fn search(
                                     // alike, but not always with their choices in the same order).
                                     nodes[i].captures = captures;
                                     nodes[i].path = paths.push(node.path, &taken);
+                                    nodes[i].met = (me, step);
+                                    nodes[i].order = order.push(node.order, stage, step);
                                     held.remove(nodes[i].snap.bytes());
                                     sim.save_into(&mut nodes[i].snap);
                                     held.add(nodes[i].snap.bytes());
@@ -340,14 +436,15 @@ fn search(
                                     None => Box::new(sim.save()),
                                 };
                                 held.add(std::mem::size_of::<Node>() + snap.bytes());
-                                nodes.push(Node { snap, captures, path });
+                                let at = order.push(node.order, stage, step);
+                                nodes.push(Node { snap, captures, path, met: (me, step), order: at });
                                 layouts.extend_from_slice(&layout);
                             }
                         }
                         held.add(index.bytes() + std::mem::size_of::<Place>() * layouts.capacity() - before);
                     }
                     if held.over(
-                        paths.bytes() + sim.key_bytes() + seen.0.bytes() + 4 * seen.1.capacity(),
+                        paths.bytes() + order.bytes() + sim.key_bytes() + seen.0.bytes() + 4 * seen.1.capacity(),
                         limits.max_memory,
                     ) {
                         let states = out.states;
@@ -459,6 +556,7 @@ fn idle_to_the_end(
     out: &mut Explored,
     paths: &mut Paths,
     node: &Node,
+    order: Vec<u64>,
 ) -> Result<(), ExploreError> {
     if !sim.can_idle_to_the_end() {
         // (Some messenger sent at tick 0 must arrive by the horizon: its arrival, made
@@ -468,7 +566,7 @@ fn idle_to_the_end(
     let captures = node.captures;
     let ticks = model.horizon;
     let reached = reached_by(model, sim);
-    if reached.iter().all(|r| out.reached.get(r).is_some_and(|w| (w.captures, w.ticks) <= (captures, ticks))) {
+    if reached.iter().all(|r| out.reached.get(r).is_some_and(|w| w.rank() <= (captures, ticks, &order[..]))) {
         return Ok(());
     }
     let mut walk = Walk::new(&[], Vec::new());
@@ -487,8 +585,8 @@ fn idle_to_the_end(
     let id = paths.push(node.path, &walk.taken);
     let choices = paths.full(id);
     for r in reached {
-        if out.reached.get(&r).is_none_or(|w| (captures, ticks) < (w.captures, w.ticks)) {
-            out.reached.insert(r, Witness { captures, ticks, choices: choices.clone() });
+        if out.reached.get(&r).is_none_or(|w| (captures, ticks, &order[..]) < w.rank()) {
+            out.reached.insert(r, Witness { captures, ticks, choices: choices.clone(), order: order.clone() });
         }
     }
     Ok(())
@@ -521,11 +619,12 @@ fn by_symmetry(model: &Model, out: &mut Explored, max_events: u64) {
                 continue;
             }
             let key = make(g, &r);
-            if out.reached.get(&key).is_some_and(|x| (x.captures, x.ticks) <= (w.captures, w.ticks)) {
+            // (The mirror image is met where its original was.)
+            if out.reached.get(&key).is_some_and(|x| x.rank() <= w.rank()) {
                 continue;
             }
             let choices = super::mirror::swapped(model, &w.choices, g, h, max_events);
-            out.reached.insert(key, Witness { captures: w.captures, ticks: w.ticks, choices });
+            out.reached.insert(key, Witness { captures: w.captures, ticks: w.ticks, choices, order: w.order.clone() });
         }
     }
 }

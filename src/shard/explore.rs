@@ -39,6 +39,8 @@ pub struct ReachedPart {
     pub captures: u32,
     pub ticks: u32,
     pub choices: Vec<u32>,
+    /// Where the part's search met it (`Witness::order`): ties are broken by it.
+    pub order: Vec<u64>,
 }
 
 /// A [`Reach`] as a part holds it.
@@ -101,6 +103,7 @@ pub fn part(
                     captures: w.captures,
                     ticks: w.ticks,
                     choices: w.choices.clone(),
+                    order: w.order.clone(),
                 })
                 .collect(),
         ),
@@ -131,8 +134,9 @@ impl ExplorePart {
 }
 
 /// The parts' findings together (`parts` in slice order): for each thing reached, the
-/// witness with the fewest captures, then ticks, over the parts (the first part's among
-/// equals); the states, steps and dominated states summed. `Err`: a part's finding does
+/// witness with the fewest captures, then ticks, over the parts, and among equals the
+/// one met first (`Witness::order`: the one the whole search keeps); the states, steps
+/// and dominated states summed. `Err`: a part's finding does
 /// not fit a model of `generals` generals.
 pub fn merge(parts: &[&ExplorePart], generals: usize) -> Result<Explored, String> {
     let mut reached: BTreeMap<Reach, Witness> = BTreeMap::new();
@@ -150,9 +154,15 @@ pub fn merge(parts: &[&ExplorePart], generals: usize) -> Result<Explored, String
         out.dominated += p.dominated;
         for r in &p.reached {
             let reach = r.reach.reach(generals).ok_or("a finding names a general or outcome the scenario lacks")?;
-            let better = reached.get(&reach).is_none_or(|w| (r.captures, r.ticks) < (w.captures, w.ticks));
+            let better = reached.get(&reach).is_none_or(|w| (r.captures, r.ticks, &r.order[..]) < w.rank());
             if better {
-                reached.insert(reach, Witness { captures: r.captures, ticks: r.ticks, choices: r.choices.clone() });
+                let w = Witness {
+                    captures: r.captures,
+                    ticks: r.ticks,
+                    choices: r.choices.clone(),
+                    order: r.order.clone(),
+                };
+                reached.insert(reach, w);
             }
         }
     }

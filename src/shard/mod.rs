@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::diag::{Code, Diag, Span};
 
 /// The version of the parts' schema (`herald_part:`), bumped on any incompatible change.
-pub const PART_VERSION: u32 = 1;
+pub const PART_VERSION: u32 = 2;
 
 /// The most slices a piece of work is cut into.
 pub const MAX_SLICES: u64 = 1_000_000;
