@@ -91,6 +91,33 @@ wait_for() {
     done
 }
 
+# Stops the processes whose pids are given: SIGTERM, then, for one that ignores it for
+# 10 s, SIGKILL (every wait bounded).
+stop_pids() {
+    local pid
+    for pid in "$@"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "$@"; do
+        for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+        kill -9 "$pid" 2>/dev/null || true
+    done
+}
+
+# At the end of a test whose exit status is $1 and scratch folder $2: on failure, the
+# tails of the logs given after them and the folder kept (and named); else the folder
+# removed.
+keep_on_failure() {
+    local status=$1 dir=$2 log
+    shift 2
+    if [ "$status" -ne 0 ]; then
+        for log in "$@"; do
+            [ -f "$log" ] && { echo "--- $log" >&2; tail -20 "$log" >&2; }
+        done
+        say "the scratch folder is kept: $dir"
+    else
+        rm -rf "$dir"
+    fi
+}
+
 # A scratch folder holding the scenario at $FILE, as a user's working folder would.
 scratch() {
     local dir

@@ -38,21 +38,10 @@ pids=()
 made_ns=()
 cleanup() {
     local status=$?
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do
-        for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-        kill -9 "$pid" 2>/dev/null || true
-    done
+    stop_pids "${pids[@]}"
     # Deleting a namespace deletes its end of the veth pair, and so the pair.
     for ns in "${made_ns[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
-    if [ "$status" -ne 0 ]; then
-        for log in "$net"/*.log; do
-            [ -f "$log" ] && { echo "--- $log" >&2; tail -20 "$log" >&2; }
-        done
-        say "the scratch folder is kept: $dir"
-    else
-        rm -rf "$dir"
-    fi
+    keep_on_failure "$status" "$dir" "$net"/*.log
 }
 trap cleanup EXIT
 

@@ -39,7 +39,7 @@ image=
 cleanup() {
     local status=$?
     if [ -n "$image" ]; then podman rmi -f "$image" >/dev/null 2>&1 || true; fi
-    if [ "$status" -ne 0 ]; then say "the scratch folder is kept: $dir"; else rm -rf "$dir"; fi
+    keep_on_failure "$status" "$dir"
 }
 trap cleanup EXIT
 

@@ -23,20 +23,8 @@ mkdir -p "$conf/state" "$conf/spool"
 pids=()
 cleanup() {
     local status=$?
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do
-        # Bounded: a daemon that ignores SIGTERM for 10 s is killed.
-        for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-        kill -9 "$pid" 2>/dev/null || true
-    done
-    if [ "$status" -ne 0 ]; then
-        for log in "$conf"/*.log "$dir"/*.log; do
-            [ -f "$log" ] && { echo "--- $log" >&2; tail -20 "$log" >&2; }
-        done
-        say "the scratch folder is kept: $dir"
-    else
-        rm -rf "$dir"
-    fi
+    stop_pids "${pids[@]}"
+    keep_on_failure "$status" "$dir" "$conf"/*.log "$dir"/*.log
 }
 trap cleanup EXIT
 
