@@ -333,7 +333,7 @@ impl<'m> Sim<'m> {
     /// Whether no messenger on its way must arrive by the horizon (each may be held
     /// until the run ends).
     pub(crate) fn can_idle_to_the_end(&self) -> bool {
-        self.state.road.iter().all(|r| r.latest > self.model.horizon)
+        self.can_idle_until(self.model.horizon.saturating_add(1))
     }
 
     /// Whether every messenger on its way may be held until tick `to` (arrive at `to` or

@@ -23,7 +23,8 @@
 //! the fewest captures, and a witness in no more ticks (tests compare both searches).
 //!
 //! **Windows.** A scenario whose clock is read only at stated ticks (`at T`, `decide at
-//! T`, `received ... by T`, a `crash any` opening at a stated tick) is time-invariant
+//! T`, `every P`, `received ... by T`, a stated crash or recovery, a `crash any` opening
+//! at a stated tick) is time-invariant
 //! between them: its ticks fall into **windows** cut at those **boundaries** (see
 //! [`windows`]), and within a window nothing tells one tick from another. A state
 //! reached at tick t then dominates the same state reached later *in the same window*
@@ -40,8 +41,8 @@ use crate::check::{LossKind, Model, Trigger};
 
 /// The ticks at which a scenario whose clock is read only at stated ticks stops being
 /// time-invariant (see the module's documentation): `Some` of the **boundaries**,
-/// sorted (empty: **clock-free**, nothing after tick 0 reads the clock), or `None` if the clock is read
-/// otherwise (`now`, a `by` worked out by the run, a partition, a loss window, a
+/// sorted (empty: **clock-free**, nothing after tick 0 reads the clock), or `None` if
+/// the clock is read otherwise (`now`, a `by` worked out by the run, a partition, a loss window, a
 /// channel that is not asynchronous).
 ///
 /// - `at T` and `decide at T` rules fire at tick T, `every P` at each multiple of P, a
